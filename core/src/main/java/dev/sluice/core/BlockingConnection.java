@@ -1,0 +1,228 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Serves one connection on the calling thread with straight-line blocking code, on every blocking
+ * engine: read, decode each whole request, handle it, encode the response, write the batch, read
+ * again, until the client or the protocol ends it, a timeout fires, or the server shuts down.
+ * Before each blocking call the connection's phase and deadline are set, so the {@link Timer} can
+ * end a call that takes too long.
+ */
+final class BlockingConnection implements Runnable {
+    private static final int INITIAL_READ_BYTES = 8 * 1024;
+    /** A codec that leaves this much unconsumed without deciding is broken: close. */
+    private static final int MAX_READ_BYTES = 1 << 20;
+
+    private final Server server;
+    private final Conn c;
+    private final SocketChannel ch;
+    private final Stats stats;
+    private final long idleNanos;
+    private final long headerNanos;
+    private final long writeNanos;
+    private final Runnable writeProgress;
+
+    BlockingConnection(Server server, Conn c) {
+        this.server = server;
+        this.c = c;
+        this.ch = c.channel;
+        this.stats = server.stats();
+        ServerConfig config = server.config();
+        this.idleNanos = Server.nanos(config.idleTimeout());
+        this.headerNanos = Server.nanos(config.headerTimeout());
+        this.writeNanos = Server.nanos(config.writeTimeout());
+        this.writeProgress = () -> {
+            if (!c.move(Conn.WRITING, writeNanos, System.nanoTime())) {
+                throw new TerminatedException();
+            }
+        };
+    }
+
+    /** A timer or shutdown terminated the connection while this thread was about to block. */
+    static final class TerminatedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TerminatedException() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public void run() {
+        stats.addBusy(1);
+        CloseReason reason = CloseReason.ERROR;
+        try {
+            reason = server.rawHandler() != null ? serveRaw() : serve(server.protocol());
+        } catch (IOException | TerminatedException e) {
+            reason = afterFailure(e);
+        } catch (RuntimeException | Error e) {
+            Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
+        } finally {
+            stats.addBusy(-1);
+            server.closeConn(c, reason);
+        }
+    }
+
+    private CloseReason afterFailure(Exception e) {
+        CloseReason terminal = c.terminalReason();
+        if (terminal != null) {
+            return terminal;
+        }
+        if (server.isClosing()) {
+            return CloseReason.SHUTDOWN;
+        }
+        // Resets and broken pipes are the client's business: DEBUG.
+        Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", c.info.id(), e.toString());
+        return CloseReason.ERROR;
+    }
+
+    private CloseReason serveRaw() throws IOException {
+        if (!c.move(Conn.BUSY)) {
+            return c.terminalReason();
+        }
+        server.rawHandler().handle(new ChannelConnection(server, c, this::terminated));
+        return CloseReason.NORMAL;
+    }
+
+    private IOException terminated() {
+        CloseReason r = c.terminalReason();
+        return new java.net.SocketTimeoutException(r == null ? "closed" : r.logName());
+    }
+
+    private <Q, R> CloseReason serve(Protocol<Q, R> protocol) throws IOException {
+        Codec<Q, R> codec = protocol.newCodec(c.info);
+        Handler<Q, R> handler = protocol.handler();
+        OutboundBuffer out = new OutboundBuffer();
+        ByteBuffer in = ByteBuffer.allocate(INITIAL_READ_BYTES);
+        boolean inMessage = false;
+        long headStart = 0;
+        try {
+            while (true) {
+                int n;
+                Codec.Progress progress = codec.progress();
+                boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
+                if (between && server.draining()) {
+                    // Shutting down: serve only a request that has already arrived.
+                    n = readAvailable(in);
+                    if (n <= 0) {
+                        return CloseReason.SHUTDOWN;
+                    }
+                } else {
+                    long now = System.nanoTime();
+                    boolean moved;
+                    if (between) {
+                        moved = c.move(Conn.IDLE, idleNanos, now);
+                    } else if (progress != Codec.Progress.IN_BODY) {
+                        c.deadline = headerNanos > 0 ? headStart + headerNanos : Long.MAX_VALUE;
+                        moved = c.move(Conn.HEAD);
+                    } else {
+                        moved = c.move(Conn.BODY, idleNanos, now);
+                    }
+                    if (!moved) {
+                        return c.terminalReason();
+                    }
+                    n = ch.read(in);
+                    if (n < 0) {
+                        return endOfStream(codec, out);
+                    }
+                    stats.addBytesIn(n);
+                }
+                long readAt = System.nanoTime();
+                if (!c.move(Conn.BUSY)) {
+                    return endOfStream(codec, out);
+                }
+                c.deadline = Long.MAX_VALUE;
+                in.flip();
+                while (true) {
+                    Q request;
+                    try {
+                        request = codec.decode(in, out);
+                    } catch (ProtocolException e) {
+                        Server.LOG.log(Level.DEBUG, "conn={0} protocol_error code={1} reason={2}",
+                                c.info.id(), e.code(), e.reason());
+                        codec.encodeError(e, out);
+                        flush(out);
+                        return CloseReason.ERROR;
+                    }
+                    if (request == null) {
+                        break;
+                    }
+                    inMessage = false;
+                    stats.onRequest();
+                    boolean keep;
+                    boolean closing = server.draining();
+                    try {
+                        keep = codec.encode(handler.handle(request), out, closing);
+                    } catch (Exception | LinkageError e) {
+                        Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", e);
+                        keep = codec.encodeFailure(e, out, closing);
+                    }
+                    if (!keep || closing) {
+                        flush(out);
+                        return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
+                    }
+                }
+                if (!inMessage && (in.hasRemaining()
+                        || codec.progress() != Codec.Progress.BETWEEN_MESSAGES)) {
+                    inMessage = true; // the header deadline runs from this read
+                    headStart = readAt;
+                }
+                flush(out);
+                in.compact();
+                if (!in.hasRemaining()) {
+                    if (in.capacity() >= MAX_READ_BYTES) {
+                        Server.LOG.log(Level.WARNING, "conn={0} codec_stalled: {1} bytes unconsumed",
+                                c.info.id(), in.capacity());
+                        return CloseReason.ERROR;
+                    }
+                    in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+                }
+            }
+        } finally {
+            out.release();
+        }
+    }
+
+    /** The read saw end of stream: the client left, or a timer or shutdown ended the read. */
+    private <Q, R> CloseReason endOfStream(Codec<Q, R> codec, OutboundBuffer out) throws IOException {
+        CloseReason terminal = c.terminalReason();
+        if (terminal == CloseReason.HEADER_TIMEOUT) {
+            Server.LOG.log(Level.DEBUG, "conn={0} header_timeout", c.info.id());
+            codec.encodeTimeout(out);
+            c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
+            stats.addBytesOut(out.writeTo(ch, () -> { }));
+        }
+        return terminal != null ? terminal : CloseReason.NORMAL;
+    }
+
+    /** Reads what has already arrived without waiting; -1 at end of stream. */
+    private int readAvailable(ByteBuffer in) throws IOException {
+        ch.configureBlocking(false);
+        try {
+            int n = ch.read(in);
+            if (n > 0) {
+                stats.addBytesIn(n);
+            }
+            return n;
+        } finally {
+            ch.configureBlocking(true);
+        }
+    }
+
+    private void flush(OutboundBuffer out) throws IOException {
+        if (out.isEmpty()) {
+            return;
+        }
+        writeProgress.run();
+        long n = out.writeTo(ch, writeProgress);
+        stats.addBytesOut(n);
+        if (!c.move(Conn.BUSY)) {
+            throw new TerminatedException();
+        }
+        c.deadline = Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice.core;
+
+import java.util.Locale;
+
+/** Why a connection was closed; each is counted in {@link Stats#closes(CloseReason)}. */
+public enum CloseReason {
+    /** The client closed, or the protocol decided the exchange was over. */
+    NORMAL,
+    /** No byte of a next request, or no progress within a message, for the idle timeout. */
+    IDLE,
+    /** A message head was not complete within the header timeout. */
+    HEADER_TIMEOUT,
+    /** A write made no progress for the write timeout. */
+    WRITE_TIMEOUT,
+    /** Closed to keep within the connection limit: rejected, or idle and evicted for a newcomer. */
+    LIMIT,
+    /** Closed by shutdown or close. */
+    SHUTDOWN,
+    /** A protocol error, a peer reset or another I/O failure. */
+    ERROR;
+
+    /** The stable log word, for example {@code header_timeout}. */
+    public String logName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

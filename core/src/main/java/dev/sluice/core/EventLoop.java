@@ -1,0 +1,463 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One selector thread and the connections it owns. Everything here runs on that thread except
+ * {@link #add}, {@link #wake}, {@link #drain} and {@link #stop}, which post tasks to it. The loop:
+ * run posted tasks, select, serve ready connections, and every tick sweep its connections'
+ * deadlines (no timer object per connection).
+ *
+ * <p>Memory per idle connection is kept small: reads go into one buffer per loop and responses
+ * are encoded into one buffer per loop; a connection holds buffers of its own only for the bytes
+ * of an unfinished request or a response the client has not yet read.
+ */
+final class EventLoop implements Runnable {
+    private static final int READ_BYTES = 64 * 1024;
+    private static final int MAX_PENDING_IN = 1 << 20;
+
+    private final Server server;
+    private final Stats stats;
+    private final Thread thread;
+    private final Selector selector;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BYTES);
+    private final OutboundBuffer scratch = new OutboundBuffer();
+    private final ArrayList<LoopConn<?, ?>> conns = new ArrayList<>();
+    private final ThreadFactory handlerThreads = Thread.ofVirtual().name("sluice-handler").factory();
+    private final long idleNanos;
+    private final long headerNanos;
+    private final long writeNanos;
+    private final long tickNanos;
+    private long nextSweep;
+    private volatile boolean stopped;
+
+    /** A connection's state as this loop sees it. */
+    private static final class LoopConn<Q, R> {
+        final Conn c;
+        final EventLoop loop;
+        final Codec<Q, R> codec;
+        final Handler<Q, R> handler;
+        SelectionKey key;
+        ByteBuffer pendingIn; // read mode; null when nothing is left over
+        OutboundBuffer pendingOut; // null when everything was written
+        boolean inFlight; // a handler runs on a virtual thread
+        boolean eof; // the client closed its side
+        CloseReason closeAfterFlush;
+        boolean inMessage;
+        long headStart;
+        int index;
+
+        LoopConn(Conn c, EventLoop loop, Protocol<Q, R> protocol) {
+            this.c = c;
+            this.loop = loop;
+            this.codec = protocol.newCodec(c.info);
+            this.handler = protocol.handler();
+        }
+    }
+
+    EventLoop(Server server, int index) throws IOException {
+        this.server = server;
+        this.stats = server.stats();
+        this.selector = Selector.open();
+        ServerConfig config = server.config();
+        this.idleNanos = Server.nanos(config.idleTimeout());
+        this.headerNanos = Server.nanos(config.headerTimeout());
+        this.writeNanos = Server.nanos(config.writeTimeout());
+        this.tickNanos = Timer.tick(config);
+        this.thread = Thread.ofPlatform().name("sluice-loop-" + index).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    // ---- called from other threads ----
+
+    void add(Conn c) {
+        post(() -> register(c));
+    }
+
+    /** Another thread terminated {@code c} (evicted, shut down): its loop closes it. */
+    static void wake(Conn c) {
+        if (c.attachment instanceof LoopConn<?, ?> lc) {
+            lc.loop.post(() -> lc.loop.close(lc, c.terminalReason()));
+        }
+    }
+
+    void drain() {
+        post(() -> {
+            for (int i = conns.size() - 1; i >= 0; i--) {
+                updatePhase(conns.get(i));
+            }
+        });
+    }
+
+    void stop() {
+        stopped = true;
+        selector.wakeup();
+    }
+
+    void join() {
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void post(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    // ---- the loop thread ----
+
+    @Override
+    public void run() {
+        nextSweep = System.nanoTime() + tickNanos;
+        try {
+            while (!stopped) {
+                selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
+                wakeupPending.set(false);
+                for (Runnable task; (task = tasks.poll()) != null; ) {
+                    task.run();
+                }
+                long now = System.nanoTime();
+                if (now - nextSweep >= 0) {
+                    sweep(now);
+                    nextSweep = now + tickNanos;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stopped) {
+                Server.LOG.log(Level.ERROR, "event_loop_failed " + thread.getName(), e);
+            }
+        } finally {
+            for (Runnable task; (task = tasks.poll()) != null; ) {
+                task.run();
+            }
+            for (int i = conns.size() - 1; i >= 0; i--) {
+                close(conns.get(i), CloseReason.SHUTDOWN);
+            }
+            OutboundBuffer.closeQuietly(selector);
+        }
+    }
+
+    private void register(Conn c) {
+        LoopConn<?, ?> lc = new LoopConn<>(c, this, server.protocol());
+        c.attachment = lc;
+        try {
+            lc.key = c.channel.register(selector, SelectionKey.OP_READ, lc);
+        } catch (ClosedChannelException e) {
+            server.closeConn(c, server.isClosing() ? CloseReason.SHUTDOWN : CloseReason.ERROR);
+            return;
+        }
+        lc.index = conns.size();
+        conns.add(lc);
+        updatePhase(lc);
+    }
+
+    private void onKey(SelectionKey key) {
+        LoopConn<?, ?> lc = (LoopConn<?, ?>) key.attachment();
+        if (!key.isValid()) {
+            return;
+        }
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            flush(lc);
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
+            onReadable(lc);
+        }
+    }
+
+    private void onReadable(LoopConn<?, ?> lc) {
+        ByteBuffer buf = readBuffer.clear();
+        int n;
+        try {
+            n = lc.c.channel.read(buf);
+        } catch (IOException e) {
+            Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", lc.c.info.id(), e.toString());
+            close(lc, CloseReason.ERROR);
+            return;
+        }
+        if (n < 0) {
+            lc.eof = true;
+            if (lc.inFlight || lc.pendingOut != null) {
+                setInterest(lc); // answer what was asked, then close
+            } else {
+                close(lc, CloseReason.NORMAL);
+            }
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        stats.addBytesIn(n);
+        if (!lc.c.move(Conn.BUSY)) {
+            close(lc, lc.c.terminalReason());
+            return;
+        }
+        buf.flip();
+        ByteBuffer in = buf;
+        if (lc.pendingIn != null) {
+            in = append(lc.pendingIn, buf);
+            if (in == null) {
+                Server.LOG.log(Level.WARNING, "conn={0} codec_stalled", lc.c.info.id());
+                close(lc, CloseReason.ERROR);
+                return;
+            }
+        }
+        process(lc, in, System.nanoTime());
+    }
+
+    private static ByteBuffer append(ByteBuffer pending, ByteBuffer more) {
+        int need = pending.remaining() + more.remaining();
+        if (need > MAX_PENDING_IN) {
+            return null;
+        }
+        if (pending.capacity() - pending.remaining() < more.remaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(need, pending.capacity() * 2));
+            return bigger.put(pending).put(more).flip();
+        }
+        return pending.compact().put(more).flip();
+    }
+
+    /** Decodes and answers every whole request in {@code in}, then flushes. */
+    private <Q, R> void process(LoopConn<Q, R> lc, ByteBuffer in, long readAt) {
+        Codec<Q, R> codec = lc.codec;
+        while (!lc.inFlight && lc.closeAfterFlush == null) {
+            Q request;
+            try {
+                request = codec.decode(in, scratch);
+            } catch (ProtocolException e) {
+                Server.LOG.log(Level.DEBUG, "conn={0} protocol_error code={1} reason={2}",
+                        lc.c.info.id(), e.code(), e.reason());
+                codec.encodeError(e, scratch);
+                lc.closeAfterFlush = CloseReason.ERROR;
+                break;
+            }
+            if (request == null) {
+                break;
+            }
+            lc.inMessage = false;
+            stats.onRequest();
+            if (lc.handler.mayBlock()) {
+                offload(lc, request);
+            } else {
+                R response = null;
+                Throwable failure = null;
+                try {
+                    response = lc.handler.handle(request);
+                } catch (Exception | LinkageError e) {
+                    failure = e;
+                }
+                encode(lc, response, failure);
+            }
+        }
+        if (in.hasRemaining() && lc.closeAfterFlush == null) {
+            if (in != lc.pendingIn) {
+                lc.pendingIn = ByteBuffer.allocate(Math.max(in.remaining(), 1024)).put(in).flip();
+            }
+        } else {
+            lc.pendingIn = null;
+        }
+        if (!lc.inMessage && (lc.pendingIn != null
+                || codec.progress() != Codec.Progress.BETWEEN_MESSAGES)) {
+            lc.inMessage = true; // the header deadline runs from this read
+            lc.headStart = readAt;
+        }
+        flush(lc);
+    }
+
+    private <Q, R> void encode(LoopConn<Q, R> lc, R response, Throwable failure) {
+        boolean closing = server.draining();
+        boolean keep;
+        if (failure == null) {
+            keep = lc.codec.encode(response, scratch, closing);
+        } else {
+            Server.LOG.log(Level.WARNING, "conn=" + lc.c.info.id() + " handler_failed", failure);
+            keep = lc.codec.encodeFailure(failure, scratch, closing);
+        }
+        if (!keep || closing) {
+            lc.closeAfterFlush = closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
+        }
+    }
+
+    private <Q, R> void offload(LoopConn<Q, R> lc, Q request) {
+        lc.inFlight = true;
+        stats.addBusy(1);
+        handlerThreads.newThread(() -> {
+            R response = null;
+            Throwable failure = null;
+            try {
+                response = lc.handler.handle(request);
+            } catch (Exception | LinkageError e) {
+                failure = e;
+            }
+            R r = response;
+            Throwable f = failure;
+            post(() -> complete(lc, r, f));
+        }).start();
+    }
+
+    /** A handler on a virtual thread finished: write its response, then go on with the input. */
+    private <Q, R> void complete(LoopConn<Q, R> lc, R response, Throwable failure) {
+        stats.addBusy(-1);
+        lc.inFlight = false;
+        if (lc.c.isClosed()) {
+            return;
+        }
+        encode(lc, response, failure);
+        if (lc.pendingIn != null && lc.closeAfterFlush == null) {
+            process(lc, lc.pendingIn, System.nanoTime());
+        } else {
+            flush(lc);
+        }
+    }
+
+    /** Writes what is encoded; what the client does not take now waits for OP_WRITE. */
+    private void flush(LoopConn<?, ?> lc) {
+        if (lc.c.isClosed()) {
+            scratch.release();
+            return;
+        }
+        OutboundBuffer out = scratch;
+        if (lc.pendingOut != null) {
+            scratch.moveTo(lc.pendingOut);
+            out = lc.pendingOut;
+        }
+        if (!out.isEmpty()) {
+            try {
+                long n = out.writeTo(lc.c.channel, null);
+                stats.addBytesOut(n);
+                if (n > 0 && lc.pendingOut != null) {
+                    lc.c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
+                }
+            } catch (IOException e) {
+                Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", lc.c.info.id(), e.toString());
+                scratch.release();
+                close(lc, CloseReason.ERROR);
+                return;
+            }
+        }
+        if (!out.isEmpty()) {
+            if (out == scratch) {
+                lc.pendingOut = new OutboundBuffer();
+                scratch.moveTo(lc.pendingOut);
+            }
+        } else {
+            lc.pendingOut = null;
+            if (lc.closeAfterFlush != null) {
+                close(lc, lc.closeAfterFlush);
+                return;
+            }
+            if (lc.eof && !lc.inFlight) {
+                close(lc, CloseReason.NORMAL);
+                return;
+            }
+        }
+        setInterest(lc);
+        updatePhase(lc);
+    }
+
+    private void setInterest(LoopConn<?, ?> lc) {
+        int ops = lc.pendingOut != null ? SelectionKey.OP_WRITE
+                : lc.inFlight || lc.eof || lc.closeAfterFlush != null ? 0 : SelectionKey.OP_READ;
+        if (lc.key.isValid() && lc.key.interestOps() != ops) {
+            lc.key.interestOps(ops);
+        }
+    }
+
+    /** Sets the phase and deadline that fit where the connection stands now. */
+    private void updatePhase(LoopConn<?, ?> lc) {
+        Conn c = lc.c;
+        if (c.isClosed()) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean moved;
+        if (lc.pendingOut != null) {
+            moved = c.phase() == Conn.WRITING || c.move(Conn.WRITING, writeNanos, now);
+        } else if (lc.inFlight) {
+            c.deadline = Long.MAX_VALUE;
+            moved = c.move(Conn.BUSY);
+        } else {
+            Codec.Progress progress = lc.codec.progress();
+            if (progress == Codec.Progress.BETWEEN_MESSAGES && lc.pendingIn == null) {
+                if (server.draining()) {
+                    close(lc, CloseReason.SHUTDOWN);
+                    return;
+                }
+                moved = c.move(Conn.IDLE, idleNanos, now);
+            } else if (progress == Codec.Progress.IN_BODY) {
+                moved = c.move(Conn.BODY, idleNanos, now);
+            } else {
+                c.deadline = headerNanos > 0 ? lc.headStart + headerNanos : Long.MAX_VALUE;
+                moved = c.move(Conn.HEAD);
+            }
+        }
+        if (!moved) {
+            close(lc, c.terminalReason());
+        }
+    }
+
+    private void sweep(long now) {
+        for (int i = conns.size() - 1; i >= 0; i--) {
+            LoopConn<?, ?> lc = conns.get(i);
+            Conn c = lc.c;
+            if (c.deadline - now > 0) {
+                continue;
+            }
+            int phase = c.phase();
+            CloseReason reason = Conn.expiryReason(phase);
+            if (reason == null || !c.terminate(phase, reason)) {
+                continue;
+            }
+            if (reason == CloseReason.HEADER_TIMEOUT) {
+                Server.LOG.log(Level.DEBUG, "conn={0} header_timeout", c.info.id());
+                lc.codec.encodeTimeout(scratch);
+                try {
+                    stats.addBytesOut(scratch.writeTo(c.channel, null));
+                } catch (IOException e) {
+                    // The client is gone; closing is all that is left.
+                }
+                scratch.release();
+            }
+            close(lc, reason);
+        }
+    }
+
+    private void close(LoopConn<?, ?> lc, CloseReason reason) {
+        if (lc.index < 0) {
+            return;
+        }
+        int last = conns.size() - 1;
+        LoopConn<?, ?> moved = conns.remove(last);
+        if (moved != lc) {
+            conns.set(lc.index, moved);
+            moved.index = lc.index;
+        }
+        lc.index = -1;
+        if (lc.pendingOut != null) {
+            lc.pendingOut.release();
+            lc.pendingOut = null;
+        }
+        lc.pendingIn = null;
+        server.closeConn(lc.c, reason == null ? CloseReason.ERROR : reason);
+    }
+}

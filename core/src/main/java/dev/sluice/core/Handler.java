@@ -1,0 +1,44 @@
+package dev.sluice.core;
+
+/**
+ * Turns one decoded request into one response. Called for each request in the order the
+ * requests arrived; never twice at once for the same connection.
+ *
+ * <p>On the blocking engines it runs on the connection's thread and may block. On
+ * {@code event-loop} a handler that {@link #mayBlock() may block} is run on a virtual thread of its
+ * own while the loop serves other connections; one that declares it never blocks (see
+ * {@link #nonBlocking(Handler)}) runs inline on the loop thread, which is fastest but stalls every
+ * connection of that loop if it does block after all.
+ *
+ * @param <Q> the request type
+ * @param <R> the response type
+ */
+@FunctionalInterface
+public interface Handler<Q, R> {
+
+    /**
+     * Answers {@code request}. An exception is passed to {@link Codec#encodeFailure} (HTTP: 500)
+     * and the server carries on.
+     */
+    R handle(Q request) throws Exception;
+
+    /** Whether this handler may block its thread (on I/O, locks, sleeps). Default true. */
+    default boolean mayBlock() {
+        return true;
+    }
+
+    /** {@code handler}, declared never to block: {@code event-loop} runs it on the loop thread. */
+    static <Q, R> Handler<Q, R> nonBlocking(Handler<Q, R> handler) {
+        return new Handler<>() {
+            @Override
+            public R handle(Q request) throws Exception {
+                return handler.handle(request);
+            }
+
+            @Override
+            public boolean mayBlock() {
+                return false;
+            }
+        };
+    }
+}

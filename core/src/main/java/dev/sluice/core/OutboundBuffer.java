@@ -1,0 +1,190 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * The bytes encoded for one connection and not yet written, in order. Small writes are copied
+ * into one reusable chunk; large buffers and file regions are queued as they are, so a batch of
+ * pipelined responses goes out in one gathering write. Used by one thread at a time.
+ */
+final class OutboundBuffer implements Output {
+    /** Writes smaller than this are copied; larger buffers are queued by reference. */
+    static final int COPY_LIMIT = 8 * 1024;
+    private static final int CHUNK_BYTES = 16 * 1024;
+    private static final int MAX_GATHER = 16;
+
+    /** Segments in write order: ByteBuffer (read mode) or FileRegion. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** The chunk small writes are copied into, in write mode; null until needed. */
+    private ByteBuffer chunk;
+    /** The chunk, once sealed into the queue, so it can be reused when written. */
+    private ByteBuffer sealed;
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+
+    private record FileRegion(FileChannel file, long end, long[] position) {
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) {
+        if (len > COPY_LIMIT) {
+            write(ByteBuffer.wrap(bytes, off, len));
+            return;
+        }
+        ensureChunk(len).put(bytes, off, len);
+    }
+
+    @Override
+    public void write(ByteBuffer buffer) {
+        int len = buffer.remaining();
+        if (len == 0) {
+            return;
+        }
+        if (len > COPY_LIMIT) {
+            seal();
+            queue.add(buffer);
+            return;
+        }
+        ensureChunk(len).put(buffer);
+    }
+
+    @Override
+    public void transfer(FileChannel file, long position, long count) {
+        seal();
+        queue.add(new FileRegion(file, position + count, new long[] {position}));
+    }
+
+    private ByteBuffer ensureChunk(int len) {
+        if (chunk == null) {
+            chunk = sealed != null && queue.isEmpty() ? sealed.clear() : ByteBuffer.allocateDirect(CHUNK_BYTES);
+            sealed = null;
+        }
+        if (chunk.remaining() < len) {
+            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(chunk.capacity() * 2, chunk.position() + len));
+            bigger.put(chunk.flip());
+            chunk = bigger;
+        }
+        return chunk;
+    }
+
+    /** Moves the chunk into the queue, so what is appended next goes after it. */
+    private void seal() {
+        if (chunk != null && chunk.position() > 0) {
+            chunk.flip();
+            queue.add(chunk);
+            sealed = chunk;
+            chunk = null;
+        }
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty() && (chunk == null || chunk.position() == 0);
+    }
+
+    /**
+     * Writes what the channel takes without blocking (non-blocking mode), or everything, a slice
+     * at a time so that {@code progress} can restart the write deadline (blocking mode).
+     *
+     * @return bytes written
+     */
+    long writeTo(SocketChannel ch, Runnable progress) throws IOException {
+        seal();
+        long total = 0;
+        boolean blocking = ch.isBlocking();
+        while (!queue.isEmpty()) {
+            Object head = queue.peek();
+            long n;
+            if (head instanceof FileRegion f) {
+                long count = f.end - f.position[0];
+                n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
+                f.position[0] += n;
+                if (f.position[0] >= f.end) {
+                    queue.poll();
+                    closeQuietly(f.file);
+                } else if (n == 0 && !blocking) {
+                    return total;
+                }
+            } else {
+                int k = 0;
+                for (Object o : queue) {
+                    if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
+                        break;
+                    }
+                    gather[k++] = b;
+                }
+                n = blocking ? writeSlice(ch, gather[0]) : ch.write(gather, 0, k);
+                while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
+                    queue.poll();
+                }
+                java.util.Arrays.fill(gather, 0, k, null);
+                if (!blocking && !queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining()) {
+                    total += n;
+                    return total;
+                }
+            }
+            total += n;
+            if (blocking) {
+                progress.run();
+            }
+        }
+        return total;
+    }
+
+    /** One blocking write of at most 256 KiB, so a slow reader shows progress slice by slice. */
+    private static int writeSlice(SocketChannel ch, ByteBuffer b) throws IOException {
+        int limit = b.limit();
+        b.limit(Math.min(limit, b.position() + (256 << 10)));
+        try {
+            return ch.write(b);
+        } finally {
+            b.limit(limit);
+        }
+    }
+
+    /** Drops everything queued and closes queued files (the connection is closing). */
+    void release() {
+        for (Object o : queue) {
+            if (o instanceof FileRegion f) {
+                closeQuietly(f.file);
+            }
+        }
+        queue.clear();
+        chunk = null;
+        sealed = null;
+    }
+
+    /** Moves this buffer's unwritten bytes to the end of {@code target}. */
+    void moveTo(OutboundBuffer target) {
+        seal();
+        while (!queue.isEmpty()) {
+            Object o = queue.poll();
+            if (o == sealed) {
+                ByteBuffer copy = ByteBuffer.allocate(sealed.remaining());
+                copy.put(sealed).flip();
+                target.seal();
+                target.queue.add(copy);
+            } else if (o instanceof ByteBuffer b) {
+                target.seal();
+                target.queue.add(b);
+            } else {
+                target.seal();
+                target.queue.add(o);
+            }
+        }
+        if (sealed != null) {
+            chunk = sealed.clear();
+            sealed = null;
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Closing quietly is the one place an exception may be dropped.
+        }
+    }
+}

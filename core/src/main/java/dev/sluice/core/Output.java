@@ -1,0 +1,33 @@
+package dev.sluice.core;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Where a {@link Codec} puts the bytes of its responses. Nothing is written to the socket until
+ * the engine flushes, once per batch of requests read together, so pipelined responses leave in as
+ * few writes as possible. Not thread-safe: used by the thread that drives the codec.
+ */
+public interface Output {
+
+    /** Appends {@code len} bytes of {@code bytes} from {@code off}; they are copied. */
+    void write(byte[] bytes, int off, int len);
+
+    /** Appends all of {@code bytes}; they are copied. */
+    default void write(byte[] bytes) {
+        write(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Appends the remaining bytes of {@code buffer}. Large buffers are queued as they are rather
+     * than copied: the caller hands the buffer over and must not change it afterwards.
+     */
+    void write(ByteBuffer buffer);
+
+    /**
+     * Appends {@code count} bytes of {@code file} from {@code position}, sent with
+     * {@link FileChannel#transferTo} (zero-copy where the operating system allows). The engine
+     * closes the file once sent, or when the connection closes first.
+     */
+    void transfer(FileChannel file, long position, long count);
+}

@@ -1,0 +1,348 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP server: listens, accepts, serves each connection with a {@link Protocol} (or a
+ * {@link ConnectionHandler}) on the configured {@link Engine}, and keeps within its limits and
+ * timeouts until it is shut down.
+ *
+ * <pre>{@code
+ * try (Server server = Server.create(ServerConfig.builder().port(0).build(), EchoProtocol.create())
+ *         .start()) {
+ *     System.out.println("listening on " + server.port());
+ *     ...
+ *     server.shutdown();   // graceful
+ * }                        // close(): immediate, and a no-op after shutdown
+ * }</pre>
+ *
+ * <p>Threads: one acceptor thread ({@code sluice-acceptor}) takes connections off the backlog,
+ * admits them against {@link ServerConfig#maxConnections()} and hands them to the engine (on
+ * {@code sequential} it also serves them). One timer thread ({@code sluice-timer}) enforces the
+ * timeouts of the blocking engines; {@code event-loop} threads keep their own. The lifecycle
+ * methods may be called from any thread.
+ */
+public final class Server implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger("dev.sluice.core");
+
+    private enum State { NEW, RUNNING, DRAINING, CLOSED }
+
+    private final ServerConfig config;
+    private final Protocol<?, ?> protocol;
+    private final ConnectionHandler rawHandler;
+    private final Stats stats = new Stats();
+    private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
+    private final Semaphore permits;
+    private final AtomicLong ids = new AtomicLong();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile State state = State.NEW;
+    private volatile boolean draining;
+    private ServerSocketChannel listener;
+    private InetSocketAddress address;
+    private ConnectionEngine engine;
+    private Acceptor acceptor;
+    private Timer timer;
+    private List<String> report = List.of();
+
+    private Server(ServerConfig config, Protocol<?, ?> protocol, ConnectionHandler rawHandler) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.protocol = protocol;
+        this.rawHandler = rawHandler;
+        this.permits = new Semaphore(config.maxConnections());
+        if (rawHandler != null && !config.engine().blocking()) {
+            throw new IllegalArgumentException("a ConnectionHandler needs a blocking engine, not "
+                    + config.engine() + ": use a Protocol for event-loop");
+        }
+    }
+
+    /** A server, not yet started, that serves {@code protocol}. */
+    public static Server create(ServerConfig config, Protocol<?, ?> protocol) {
+        return new Server(config, Objects.requireNonNull(protocol, "protocol"), null);
+    }
+
+    /** A server, not yet started, that runs {@code handler} for each connection (blocking engines). */
+    public static Server create(ServerConfig config, ConnectionHandler handler) {
+        return new Server(config, null, Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Binds and starts serving. Step by step: open the listening socket with
+     * {@code SO_REUSEADDR} (and {@code SO_REUSEPORT} if configured), bind it with the configured
+     * backlog, start the engine's threads and the timer, then the acceptor.
+     *
+     * @throws java.net.BindException when the address is in use or cannot be bound
+     * @throws IllegalStateException when called twice
+     */
+    public Server start() throws IOException {
+        lifecycle.lock();
+        try {
+            if (state != State.NEW) {
+                throw new IllegalStateException("already started");
+            }
+            ServerSocketChannel ch = ServerSocketChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (config.reusePort()) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            } catch (IOException | RuntimeException e) {
+                OutboundBuffer.closeQuietly(ch);
+                throw e;
+            }
+            listener = ch;
+            address = (InetSocketAddress) ch.getLocalAddress();
+            engine = ConnectionEngine.create(this);
+            engine.start();
+            stats.queueDepthFrom(engine::queueDepth);
+            if (config.engine().blocking()) {
+                timer = new Timer(this);
+                timer.start();
+            }
+            report = StartupReport.lines(this);
+            acceptor = new Acceptor(this, ch);
+            state = State.RUNNING;
+            acceptor.start();
+            LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** The bound port (the ephemeral one when configured with port 0); -1 before start. */
+    public int port() {
+        return address == null ? -1 : address.getPort();
+    }
+
+    /** The bound address; null before start. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Live counters and gauges. */
+    public Stats stats() {
+        return stats;
+    }
+
+    /**
+     * The startup report: the effective engine, limits and timeouts, one per line, then a line
+     * starting {@code warning:} for each setting the machine undercuts.
+     */
+    public List<String> report() {
+        return report;
+    }
+
+    /** Whether the server has begun shutting down (or was closed). */
+    public boolean isClosing() {
+        return draining || state == State.CLOSED;
+    }
+
+    /** {@link #shutdown(Duration)} with {@link ServerConfig#shutdownTimeout()}. */
+    public boolean shutdown() {
+        return shutdown(config.shutdownTimeout());
+    }
+
+    /**
+     * Graceful shutdown, step by step:
+     * <ol>
+     *   <li>close the listener: new connections are refused, the acceptor stops;</li>
+     *   <li>close every idle connection (no request in progress);</li>
+     *   <li>let each exchange in progress finish, then close its connection (a protocol that can
+     *       say so, such as HTTP, tells the client: {@code Connection: close}); connections
+     *       already accepted but still queued are served the request they sent;</li>
+     *   <li>when {@code timeout} passes, close whatever is still open;</li>
+     *   <li>stop the engine's threads and the timer.</li>
+     * </ol>
+     * Idempotent: a second call waits for the first to finish.
+     *
+     * @return true when every connection finished within {@code timeout}
+     */
+    public boolean shutdown(Duration timeout) {
+        lifecycle.lock();
+        try {
+            if (state == State.NEW) {
+                state = State.CLOSED;
+                return true;
+            }
+            if (state != State.RUNNING) {
+                return conns.isEmpty();
+            }
+            state = State.DRAINING;
+            draining = true;
+            acceptor.stop();
+            for (Conn c : conns) {
+                if (c.terminate(Conn.IDLE, CloseReason.SHUTDOWN)) {
+                    engine.wake(c, Conn.IDLE);
+                }
+            }
+            engine.drain();
+            long end = System.nanoTime() + timeout.toNanos();
+            while (!conns.isEmpty() && System.nanoTime() - end < 0) {
+                sleepQuietly(5);
+            }
+            boolean clean = conns.isEmpty();
+            if (!clean) {
+                LOG.log(Level.INFO, "shutdown_timeout open={0}", conns.size());
+            }
+            stopEverything();
+            return clean;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Stops at once: closes the listener and every connection. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (state == State.CLOSED) {
+                return;
+            }
+            State was = state;
+            draining = true;
+            state = State.CLOSED;
+            if (was != State.NEW) {
+                acceptor.stop();
+                stopEverything();
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void stopEverything() {
+        state = State.CLOSED;
+        for (Conn c : conns) {
+            closeConn(c, CloseReason.SHUTDOWN);
+        }
+        engine.stop();
+        if (timer != null) {
+            timer.stop();
+        }
+        acceptor.join();
+        for (Conn c : conns) { // connections dispatched while stopping
+            closeConn(c, CloseReason.SHUTDOWN);
+        }
+        LOG.log(Level.DEBUG, "server_stopped {0}", stats);
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- for the engines, the acceptor and the timer ----
+
+    boolean draining() {
+        return draining;
+    }
+
+    Protocol<?, ?> protocol() {
+        return protocol;
+    }
+
+    ConnectionHandler rawHandler() {
+        return rawHandler;
+    }
+
+    ConnectionEngine engine() {
+        return engine;
+    }
+
+    Set<Conn> conns() {
+        return conns;
+    }
+
+    Semaphore permits() {
+        return permits;
+    }
+
+    /** Registers an accepted channel that holds a permit. */
+    Conn open(SocketChannel ch) throws IOException {
+        ch.configureBlocking(config.engine().blocking());
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(),
+                (InetSocketAddress) ch.getRemoteAddress(), (InetSocketAddress) ch.getLocalAddress());
+        Conn c = new Conn(info, ch);
+        conns.add(c);
+        stats.onOpened();
+        if (state == State.CLOSED) { // raced with close(): it may have missed this one
+            closeConn(c, CloseReason.SHUTDOWN);
+        }
+        return c;
+    }
+
+    /** Closes a connection once, counts it, and returns its permit (unless handed over). */
+    void closeConn(Conn c, CloseReason reason) {
+        if (!c.markClosed()) {
+            return;
+        }
+        OutboundBuffer.closeQuietly(c.channel);
+        conns.remove(c);
+        stats.onClosed(reason);
+        if (!c.handedOver()) {
+            permits.release();
+        }
+        LOG.log(Level.DEBUG, "conn={0} closed reason={1}", c.info.id(), reason.logName());
+    }
+
+    /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
+    void rejectOpened(Conn c) {
+        if (!c.markClosed()) {
+            return;
+        }
+        conns.remove(c);
+        stats.onClosed(CloseReason.LIMIT);
+        stats.onRejected();
+        permits.release();
+        acceptor.linger(c.channel);
+    }
+
+    /** Closes one idle connection so that a newcomer can take its permit; false if none is idle. */
+    boolean evictIdle() {
+        for (Conn c : conns) {
+            if (c.phase() == Conn.IDLE && c.handOver()) {
+                engine.wake(c, Conn.IDLE);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} is a failure of the listener that was closed on purpose. */
+    boolean stopped(IOException e) {
+        return e instanceof ClosedChannelException || state == State.CLOSED || draining;
+    }
+
+    static long nanos(Duration d) {
+        return d.isZero() ? 0 : d.toNanos();
+    }
+
+    static long millis(Duration d) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos(d));
+    }
+}

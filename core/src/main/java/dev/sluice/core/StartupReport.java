@@ -1,0 +1,73 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The startup report: effective settings, then warnings where the machine undercuts them. */
+final class StartupReport {
+    private StartupReport() {
+    }
+
+    static List<String> lines(Server server) {
+        ServerConfig c = server.config();
+        List<String> lines = new ArrayList<>();
+        String threads = switch (c.engine()) {
+            case SEQUENTIAL -> "one connection at a time";
+            case THREAD_PER_CONNECTION -> "at most " + c.effectiveThreads() + " platform threads";
+            case POOL -> c.effectiveThreads() + " platform threads, queue " + c.effectiveQueue();
+            case VIRTUAL -> "a virtual thread per connection";
+            case EVENT_LOOP -> c.effectiveThreads() + " selector threads";
+        };
+        lines.add("engine: " + c.engine() + " (" + threads + ")");
+        lines.add("listen: " + server.address() + " backlog=" + c.backlog()
+                + " reuse-port=" + c.reusePort());
+        lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload());
+        lines.add("timeouts: idle=" + format(c.idleTimeout()) + " header=" + format(c.headerTimeout())
+                + " write=" + format(c.writeTimeout()) + " shutdown=" + format(c.shutdownTimeout()));
+        long somaxconn = somaxconn();
+        if (somaxconn > 0 && somaxconn < c.backlog()) {
+            lines.add("warning: backlog " + c.backlog() + " is cut to net.core.somaxconn="
+                    + somaxconn + " by the kernel");
+        }
+        long fds = maxFileDescriptors();
+        if (fds > 0 && fds < c.maxConnections() + 64L) {
+            lines.add("warning: the open-file limit (ulimit -n) is " + fds + ", below max-connections "
+                    + c.maxConnections() + " plus the server's own descriptors; raise it or lower "
+                    + "--max-connections");
+        }
+        return List.copyOf(lines);
+    }
+
+    /** A duration as the CLI spells it: {@code 0}, {@code 250ms}, {@code 10s}, {@code 2m}. */
+    static String format(Duration d) {
+        if (d.isZero()) {
+            return "off";
+        }
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1_000 == 0 ? ms / 1_000 + "s" : ms + "ms";
+    }
+
+    private static long somaxconn() {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long maxFileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount();
+        }
+        return -1;
+    }
+}

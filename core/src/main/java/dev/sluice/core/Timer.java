@@ -1,0 +1,75 @@
+package dev.sluice.core;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Enforces the timeouts of the blocking engines with one platform thread, {@code sluice-timer},
+ * and no timer object per connection or per read: each connection carries one deadline (a
+ * {@code long} its owner rewrites as it moves between phases), and every tick the timer sweeps the
+ * open connections for deadlines that have passed. An expired connection is terminated (see
+ * {@link Conn}) and its owner woken: a blocked read sees end of stream (the timer shuts the
+ * socket's input), a blocked write fails (the timer closes the socket); the owner then answers
+ * (HTTP: 408 for a header timeout) and closes.
+ *
+ * <p>The tick is an eighth of the shortest timeout, between 10 ms and 1 s, so a timeout fires at
+ * most an eighth late. A sweep costs one volatile read per open connection.
+ */
+final class Timer implements Runnable {
+    private final Server server;
+    private final Thread thread;
+    private final long tickNanos;
+    private final LongSupplier clock;
+    private volatile boolean stopped;
+
+    Timer(Server server) {
+        this(server, System::nanoTime);
+    }
+
+    Timer(Server server, LongSupplier clock) {
+        this.server = server;
+        this.clock = clock;
+        this.tickNanos = tick(server.config());
+        this.thread = Thread.ofPlatform().name("sluice-timer").daemon().unstarted(this);
+    }
+
+    /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
+    static long tick(ServerConfig c) {
+        long shortest = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout())
+                .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(1_000_000_000L);
+        return Math.max(10_000_000L, Math.min(1_000_000_000L, shortest / 8));
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            LockSupport.parkNanos(tickNanos);
+            sweep(clock.getAsLong());
+        }
+    }
+
+    /** Terminates and wakes every connection whose deadline is at or before {@code now}. */
+    void sweep(long now) {
+        for (Conn c : server.conns()) {
+            if (c.deadline - now > 0) {
+                continue;
+            }
+            int phase = c.phase();
+            CloseReason reason = Conn.expiryReason(phase);
+            if (reason != null && c.deadline - now <= 0 && c.terminate(phase, reason)) {
+                server.engine().wake(c, phase);
+            }
+        }
+    }
+}
