@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Acceptor implements Runnable {
     private static final long MAX_BACKOFF_MS = 1_000;
+    /** How often a wait of the acceptor checks whether the server is stopping. */
+    static final long POLL_MS = 20;
     /** Rejected clients lingering (reading their request out) at once; past it they are cut. */
     private static final int MAX_LINGERING = 256;
 
@@ -39,13 +41,14 @@ final class Acceptor implements Runnable {
         thread.start();
     }
 
-    /** Closes the listener (new connections are refused) and wakes the acceptor if it waits. */
+    /**
+     * Closes the listener: new connections are refused and a blocked accept ends. The acceptor's
+     * waits poll every {@value #POLL_MS} ms for shutdown instead of being interrupted, because on
+     * {@code sequential} this thread may be running a handler.
+     */
     void stop() {
         stopping = true;
         OutboundBuffer.closeQuietly(listener);
-        if (Thread.currentThread() != thread) {
-            thread.interrupt();
-        }
     }
 
     /** Waits for the acceptor to end (on {@code sequential}, for the connection it serves). */
@@ -119,7 +122,7 @@ final class Acceptor implements Runnable {
         }
         try {
             while (!stopping) {
-                if (permits.tryAcquire(20, TimeUnit.MILLISECONDS) || server.evictIdle()) {
+                if (permits.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS) || server.evictIdle()) {
                     return true;
                 }
             }

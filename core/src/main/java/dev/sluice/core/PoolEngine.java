@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link ServerConfig#effectiveThreads()} platform threads ({@code sluice-worker-N}) and a queue of
@@ -56,8 +57,14 @@ final class PoolEngine extends ConnectionEngine {
             return;
         }
         try {
-            queue.put(c);
+            while (!queue.offer(c, Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (server.isClosing()) {
+                    server.closeConn(c, CloseReason.SHUTDOWN);
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             server.closeConn(c, CloseReason.SHUTDOWN);
         }
     }

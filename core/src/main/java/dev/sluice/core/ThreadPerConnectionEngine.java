@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A new platform thread ({@code sluice-conn-ID}) per connection, at most
@@ -18,8 +19,14 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
     @Override
     void dispatch(Conn c) {
         try {
-            threads.acquire();
+            while (!threads.tryAcquire(Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (server.isClosing()) {
+                    server.closeConn(c, CloseReason.SHUTDOWN);
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             server.closeConn(c, CloseReason.SHUTDOWN);
             return;
         }

@@ -1,0 +1,425 @@
+package dev.sluice.core;
+
+import static dev.sluice.core.Clients.await;
+import static dev.sluice.core.Clients.closedByServer;
+import static dev.sluice.core.Clients.connect;
+import static dev.sluice.core.Clients.exchange;
+import static dev.sluice.core.Clients.readLine;
+import static dev.sluice.core.Clients.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The server's life on every engine: serve, bound, time out, shut down, leak nothing. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EngineIT {
+    @RegisterExtension
+    final ServerLog log = new ServerLog();
+
+    static ServerConfig.Builder config(Engine engine) {
+        return ServerConfig.builder().host("127.0.0.1").port(0).engine(engine);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void echoesLargePayloadsByteExactToManyClientsAtOnce(Engine engine) throws Exception {
+        int clients = engine == Engine.SEQUENTIAL ? 8 : 64;
+        int bytes = 1 << 20;
+        try (Server server = Server.create(config(engine).build(), EchoProtocol.create()).start();
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int seed = i;
+                results.add(pool.submit(() -> echoes(server, seed, bytes)));
+            }
+            for (Future<Boolean> r : results) {
+                assertThat(r.get(50, TimeUnit.SECONDS)).as("echo byte-exact").isTrue();
+            }
+            assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5)))
+                    .as("open connections after clients left: got %d; want 0", server.stats().open())
+                    .isTrue();
+            assertThat(server.stats().bytesIn()).isEqualTo((long) clients * bytes);
+            assertThat(server.stats().bytesOut()).isEqualTo((long) clients * bytes);
+        }
+    }
+
+    private static boolean echoes(Server server, int seed, int bytes) throws Exception {
+        byte[] sent = new byte[bytes];
+        new Random(seed).nextBytes(sent);
+        try (Socket s = connect(server)) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.getOutputStream().write(sent);
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] got = s.getInputStream().readAllBytes();
+            writer.join();
+            return Arrays.equals(sent, got);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"POOL", "THREAD_PER_CONNECTION"})
+    void threadBoundHoldsWithHundredsOfConnectionsOpen(Engine engine) throws Exception {
+        int threads = 8;
+        ServerConfig cfg = config(engine).threads(threads).queue(16).build();
+        try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    Socket s = connect(server);
+                    sockets.add(s);
+                    s.getOutputStream().write('x');
+                }
+                // The first `threads` connections are served; the rest wait in queue or backlog.
+                for (int i = 0; i < threads; i++) {
+                    assertThat(sockets.get(i).getInputStream().read()).isEqualTo('x');
+                }
+                assertThat(await(() -> server.stats().busyThreads() == threads, Duration.ofSeconds(5)))
+                        .as("busy threads: got %d; want %d", server.stats().busyThreads(), threads)
+                        .isTrue();
+                String prefix = engine == Engine.POOL ? "sluice-worker-" : "sluice-conn-";
+                assertThat(Clients.threadsNamed(prefix)).as("threads named %s", prefix)
+                        .isLessThanOrEqualTo(threads);
+                // As served clients leave, waiting ones get a thread and are answered.
+                for (int i = 0; i < threads * 2; i++) {
+                    sockets.get(i).close();
+                    assertThat(sockets.get(i + threads).getInputStream().read())
+                            .as("client %d served after client %d left", i + threads, i).isEqualTo('x');
+                }
+                assertThat(Clients.threadsNamed(prefix)).isLessThanOrEqualTo(threads);
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void idleTimeoutClosesSilentClientAndFreesItsSlot(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).idleTimeout(Duration.ofMillis(300)).threads(1).build();
+        try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
+             Socket silent = connect(server)) {
+            assertThat(closedByServer(silent)).as("silent client closed by server").isTrue();
+            assertThat(await(() -> server.stats().closes(CloseReason.IDLE) == 1, Duration.ofSeconds(5)))
+                    .as("idle closes: got %d; want 1", server.stats().closes(CloseReason.IDLE)).isTrue();
+            try (Socket next = connect(server)) {
+                assertThat(exchange(next, "hello")).isEqualTo("hello");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void headerTimeoutIsADeadlineOverTheWholeHead(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).headerTimeout(Duration.ofMillis(500))
+                .idleTimeout(Duration.ofSeconds(30)).threads(1).build();
+        try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
+             Socket slow = connect(server)) {
+            long start = System.nanoTime();
+            // A byte every 100 ms: each read makes progress, but the head never completes.
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        send(slow, "a");
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // The server closed the connection: expected.
+                }
+            });
+            assertThat(readLine(slow)).isEqualTo("TIMEOUT");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(ms).as("header timeout fired after %d ms; want about 500", ms)
+                    .isBetween(400L, 3_000L);
+            assertThat(closedByServer(slow)).isTrue();
+            trickle.interrupt();
+            assertThat(await(() -> server.stats().closes(CloseReason.HEADER_TIMEOUT) == 1,
+                    Duration.ofSeconds(5))).isTrue();
+            try (Socket next = connect(server)) {
+                assertThat(exchange(next, "after")).isEqualTo("after");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void writeTimeoutClosesClientThatDoesNotRead(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).writeTimeout(Duration.ofMillis(300)).threads(1).build();
+        Handler<String, Object> big = line -> ByteBuffer.allocate(32 << 20);
+        try (Server server = Server.create(cfg, LineProtocol.create(big)).start();
+             Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(4096);
+            reader.setSoTimeout(10_000);
+            reader.connect(server.address());
+            send(reader, "big\n");
+            assertThat(await(() -> server.stats().closes(CloseReason.WRITE_TIMEOUT) == 1,
+                    Duration.ofSeconds(10)))
+                    .as("write timeouts: got %d; want 1", server.stats().closes(CloseReason.WRITE_TIMEOUT))
+                    .isTrue();
+            assertThat(server.stats().open()).isZero();
+            try (Socket next = connect(server)) {
+                assertThat(exchange(next, "small")).isNotNull();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void waitPolicyHoldsNewcomerUntilASlotFrees(Engine engine) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ServerConfig cfg = config(engine).maxConnections(2).overload(OverloadPolicy.WAIT).build();
+        try (Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
+             Socket a = connect(server); Socket b = connect(server)) {
+            // Both slots busy (on sequential, one busy and one waiting in the backlog).
+            send(a, "block\n");
+            send(b, "block\n");
+            int busy = engine == Engine.SEQUENTIAL ? 1 : 2;
+            assertThat(await(() -> server.stats().requests() == busy, Duration.ofSeconds(5))).isTrue();
+            try (Socket c = connect(server)) {
+                send(c, "third\n");
+                c.setSoTimeout(300);
+                assertThat(readsNothing(c)).as("third client waits while the slots are busy").isTrue();
+                assertThat(server.stats().rejected()).isZero();
+                release.countDown();
+                assertThat(readLine(a)).isEqualTo("block");
+                a.close();
+                c.setSoTimeout(10_000);
+                if (engine == Engine.SEQUENTIAL) {
+                    assertThat(readLine(b)).isEqualTo("block");
+                    b.close();
+                }
+                assertThat(readLine(c)).isEqualTo("third");
+                assertThat(server.stats().rejected()).isZero();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
+    void rejectPolicyTurnsNewcomerAwayWhenNothingIsIdle(Engine engine) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ServerConfig cfg = config(engine).maxConnections(2).overload(OverloadPolicy.REJECT).build();
+        try (Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
+             Socket a = connect(server); Socket b = connect(server)) {
+            send(a, "block\n");
+            send(b, "block\n");
+            assertThat(await(() -> server.stats().requests() == 2, Duration.ofSeconds(5))).isTrue();
+            try (Socket c = connect(server)) {
+                send(c, "third\n");
+                assertThat(readLine(c)).isEqualTo("BUSY");
+                assertThat(closedByServer(c)).isTrue();
+            }
+            assertThat(server.stats().rejected()).isEqualTo(1);
+            assertThat(server.stats().closes(CloseReason.LIMIT)).isEqualTo(1);
+            release.countDown();
+            assertThat(readLine(a)).isEqualTo("block");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
+    void idleConnectionIsClosedToMakeRoomBeforeAnyoneIsTurnedAway(Engine engine) throws Exception {
+        for (OverloadPolicy policy : OverloadPolicy.values()) {
+            ServerConfig cfg = config(engine).maxConnections(2).overload(policy).build();
+            try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
+                 Socket a = connect(server); Socket b = connect(server)) {
+                assertThat(exchange(a, "a")).isEqualTo("a");
+                assertThat(exchange(b, "b")).isEqualTo("b");
+                try (Socket c = connect(server)) {
+                    assertThat(exchange(c, "c")).as("newcomer under %s", policy).isEqualTo("c");
+                }
+                assertThat(server.stats().rejected()).isZero();
+                assertThat(await(() -> server.stats().closes(CloseReason.LIMIT) == 1, Duration.ofSeconds(5)))
+                        .as("evictions under %s: got %d; want 1", policy,
+                                server.stats().closes(CloseReason.LIMIT)).isTrue();
+                a.setSoTimeout(500);
+                b.setSoTimeout(500);
+                assertThat(closedByServer(a) || closedByServer(b)).as("an idle client was closed").isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void shutdownFinishesInFlightExchangeAndRefusesNewcomers(Engine engine) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ServerConfig cfg = config(engine).shutdownTimeout(Duration.ofSeconds(10)).build();
+        Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
+        try (Socket busy = connect(server)) {
+            Socket idle = engine == Engine.SEQUENTIAL ? null : connect(server);
+            send(busy, "in-flight\n");
+            assertThat(await(() -> server.stats().requests() == 1, Duration.ofSeconds(5))).isTrue();
+            Future<Boolean> shutdown = Executors.newVirtualThreadPerTaskExecutor()
+                    .submit(() -> server.shutdown());
+            assertThat(await(server::isClosing, Duration.ofSeconds(5))).isTrue();
+            assertThat(await(() -> refused(server), Duration.ofSeconds(5)))
+                    .as("new connections refused while draining").isTrue();
+            if (idle != null) {
+                assertThat(closedByServer(idle)).as("idle connection closed at shutdown").isTrue();
+                idle.close();
+            }
+            release.countDown();
+            assertThat(readLine(busy)).isEqualTo("in-flight");
+            assertThat(closedByServer(busy)).isTrue();
+            assertThat(shutdown.get(10, TimeUnit.SECONDS)).as("finished within the timeout").isTrue();
+            assertThat(server.stats().open()).isZero();
+            assertThat(server.shutdown()).as("second shutdown is a no-op").isTrue();
+            server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void shutdownForceClosesWhatOutlastsTheTimeout(Engine engine) throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        ServerConfig cfg = config(engine).build();
+        Server server = Server.create(cfg, LineProtocol.create(blockUntil(never))).start();
+        try (Socket stuck = connect(server)) {
+            send(stuck, "stuck\n");
+            assertThat(await(() -> server.stats().requests() == 1, Duration.ofSeconds(5))).isTrue();
+            assertThat(server.shutdown(Duration.ofMillis(200))).isFalse();
+            assertThat(closedByServer(stuck)).isTrue();
+            assertThat(server.stats().open()).isZero();
+            assertThat(server.stats().closes(CloseReason.SHUTDOWN)).isEqualTo(1);
+        } finally {
+            never.countDown();
+            server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void clientResetMidRequestLeaksNothing(Engine engine) throws Exception {
+        try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start()) {
+            try (Socket warm = connect(server)) { // lazily created selectors, pools and the like
+                assertThat(exchange(warm, "warm")).isEqualTo("warm");
+            }
+            assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5))).isTrue();
+            long fdsBefore = Clients.openFds();
+            for (int i = 0; i < 50; i++) {
+                Socket s = connect(server);
+                send(s, "partial request without end");
+                s.setSoLinger(true, 0);
+                s.close(); // RST
+            }
+            assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(10)))
+                    .as("open connections after resets: got %d; want 0", server.stats().open()).isTrue();
+            assertThat(await(() -> {
+                try {
+                    return Clients.openFds() <= fdsBefore;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(10))).as("file descriptors back to %d", fdsBefore).isTrue();
+            try (Socket next = connect(server)) {
+                assertThat(exchange(next, "still serving")).isEqualTo("still serving");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void handlerThatThrowsIsAnsweredAndTheConnectionGoesOn(Engine engine) throws Exception {
+        Handler<String, Object> h = line -> {
+            if (line.equals("boom")) {
+                throw new IllegalStateException("boom");
+            }
+            return line;
+        };
+        try (Server server = Server.create(config(engine).build(), LineProtocol.create(h)).start();
+             Socket s = connect(server)) {
+            assertThat(exchange(s, "boom")).isEqualTo("FAILED");
+            assertThat(exchange(s, "fine")).isEqualTo("fine");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void pipelinedRequestsAreAnsweredInOrder(Engine engine) throws Exception {
+        try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start();
+             Socket s = connect(server)) {
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                batch.append("r").append(i).append('\n');
+            }
+            send(s, batch.toString());
+            for (int i = 0; i < 500; i++) {
+                assertThat(readLine(s)).isEqualTo("r" + i);
+            }
+            assertThat(server.stats().requests()).isEqualTo(500);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "EVENT_LOOP", mode = EnumSource.Mode.EXCLUDE)
+    void connectionHandlerGetsTheSocketStreams(Engine engine) throws Exception {
+        ConnectionHandler upper = conn -> {
+            var in = new DataInputStream(conn.input());
+            int n = in.readInt();
+            byte[] body = in.readNBytes(n);
+            conn.output().write(new String(body, java.nio.charset.StandardCharsets.UTF_8)
+                    .toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        };
+        try (Server server = Server.create(config(engine).build(), upper).start();
+             Socket s = connect(server)) {
+            var out = new java.io.DataOutputStream(s.getOutputStream());
+            out.writeInt(5);
+            out.write("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("HELLO");
+            assertThat(await(() -> server.stats().closes(CloseReason.NORMAL) == 1, Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    static Handler<String, Object> blockUntil(CountDownLatch latch) {
+        return line -> {
+            if (line.equals("block") || line.equals("in-flight") || line.equals("stuck")) {
+                latch.await();
+            }
+            return line;
+        };
+    }
+
+    private static boolean readsNothing(Socket s) throws IOException {
+        try {
+            s.getInputStream().read();
+            return false;
+        } catch (java.net.SocketTimeoutException e) {
+            return true;
+        }
+    }
+
+    private static boolean refused(Server server) {
+        try (Socket s = new Socket()) {
+            s.connect(server.address(), 1_000);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}

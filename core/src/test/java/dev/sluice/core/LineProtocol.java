@@ -1,0 +1,74 @@
+package dev.sluice.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A test protocol: a request is one line ending in LF, its "head" is the line itself. The handler
+ * answers with a String (sent with a trailing LF) or a ByteBuffer (sent as is); the answer
+ * {@code "CLOSE"} closes the connection. Timeouts answer {@code TIMEOUT}, rejections {@code BUSY}.
+ */
+final class LineProtocol {
+    static final int MAX_LINE = 64 * 1024;
+
+    private LineProtocol() {
+    }
+
+    static Protocol<String, Object> create(Handler<String, Object> handler) {
+        return Protocol.of(info -> new LineCodec(), handler)
+                .withRejection("BUSY\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static final class LineCodec implements Codec<String, Object> {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public String decode(ByteBuffer in, Output out) throws ProtocolException {
+            while (in.hasRemaining()) {
+                byte b = in.get();
+                if (b == '\n') {
+                    String s = line.toString(StandardCharsets.UTF_8);
+                    line.reset();
+                    return s;
+                }
+                if (line.size() == MAX_LINE) {
+                    throw new ProtocolException(400, "line too long");
+                }
+                line.write(b);
+            }
+            return null;
+        }
+
+        @Override
+        public Progress progress() {
+            return line.size() > 0 ? Progress.IN_HEAD : Progress.BETWEEN_MESSAGES;
+        }
+
+        @Override
+        public boolean encode(Object response, Output out, boolean closing) {
+            if (response instanceof ByteBuffer b) {
+                out.write(b);
+                return true;
+            }
+            out.write((response + "\n").getBytes(StandardCharsets.UTF_8));
+            return !"CLOSE".equals(response);
+        }
+
+        @Override
+        public void encodeError(ProtocolException error, Output out) {
+            out.write(("ERROR " + error.code() + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public boolean encodeFailure(Throwable failure, Output out, boolean closing) {
+            out.write("FAILED\n".getBytes(StandardCharsets.US_ASCII));
+            return true;
+        }
+
+        @Override
+        public void encodeTimeout(Output out) {
+            out.write("TIMEOUT\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+}
