@@ -37,9 +37,9 @@ final class Timer implements Runnable {
 
     /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
     static long tick(ServerConfig c) {
-        long shortest = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout())
-                .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(1_000_000_000L);
-        return Math.max(10_000_000L, Math.min(1_000_000_000L, shortest / 8));
+        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout())
+                .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(Long.MAX_VALUE) / 8;
+        return Math.max(10_000_000L, Math.min(1_000_000_000L, eighth));
     }
 
     void start() {

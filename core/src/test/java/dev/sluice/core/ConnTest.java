@@ -1,0 +1,57 @@
+package dev.sluice.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The phase protocol between a connection's owner and the threads that may terminate it. */
+class ConnTest {
+    private final Conn c = new Conn(new ConnectionInfo(1, null, null), null);
+
+    @Test
+    void ownerMovesFreelyBetweenLivePhases() {
+        assertThat(c.move(Conn.IDLE, 1_000, 5)).isTrue();
+        assertThat(c.deadline).isEqualTo(1_005);
+        assertThat(c.move(Conn.HEAD)).isTrue();
+        assertThat(c.move(Conn.BUSY, 0, 5)).isTrue();
+        assertThat(c.deadline).as("0 means no deadline").isEqualTo(Long.MAX_VALUE);
+        assertThat(c.terminalReason()).isNull();
+    }
+
+    @Test
+    void terminationWinsOnlyFromTheExpectedPhaseAndStopsTheOwner() {
+        c.move(Conn.HEAD);
+        assertThat(c.terminate(Conn.IDLE, CloseReason.IDLE)).as("phase moved on").isFalse();
+        assertThat(c.terminate(Conn.HEAD, CloseReason.HEADER_TIMEOUT)).isTrue();
+        assertThat(c.move(Conn.BUSY)).as("owner sees it lost").isFalse();
+        assertThat(c.terminalReason()).isEqualTo(CloseReason.HEADER_TIMEOUT);
+        assertThat(c.terminate(Conn.HEAD, CloseReason.SHUTDOWN)).as("only once").isFalse();
+    }
+
+    @Test
+    void onlyAnIdleConnectionIsHandedOverToANewcomer() {
+        c.move(Conn.BUSY);
+        assertThat(c.handOver()).isFalse();
+        c.move(Conn.IDLE);
+        assertThat(c.handOver()).isTrue();
+        assertThat(c.handedOver()).isTrue();
+        assertThat(c.terminalReason()).isEqualTo(CloseReason.LIMIT);
+        assertThat(c.move(Conn.HEAD)).isFalse();
+    }
+
+    @Test
+    void expiryReasonFollowsThePhase() {
+        assertThat(Conn.expiryReason(Conn.IDLE)).isEqualTo(CloseReason.IDLE);
+        assertThat(Conn.expiryReason(Conn.HEAD)).isEqualTo(CloseReason.HEADER_TIMEOUT);
+        assertThat(Conn.expiryReason(Conn.BODY)).isEqualTo(CloseReason.IDLE);
+        assertThat(Conn.expiryReason(Conn.WRITING)).isEqualTo(CloseReason.WRITE_TIMEOUT);
+        assertThat(Conn.expiryReason(Conn.BUSY)).as("a handler at work is never timed out here").isNull();
+    }
+
+    @Test
+    void closesExactlyOnce() {
+        assertThat(c.markClosed()).isTrue();
+        assertThat(c.markClosed()).isFalse();
+        assertThat(c.isClosed()).isTrue();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Binding and listening: port 0, the backlog, IPv6, SO_REUSEPORT, the startup report. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ListenIT {
+    @RegisterExtension
+    final ServerLog log = new ServerLog();
+
+    private static ServerConfig.Builder loopback() {
+        return ServerConfig.builder().host("127.0.0.1").port(0);
+    }
+
+    @Test
+    void backlogReachesTheKernelListenQueue() throws Exception {
+        try (Server server = Server.create(loopback().backlog(77).build(), EchoProtocol.create()).start()) {
+            // ss shows a listening socket's backlog as Send-Q (the third column).
+            Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + server.port())
+                    .redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            String[] columns = out.split("\\s+");
+            assertThat(columns).as("ss output: %s", out).hasSizeGreaterThan(3);
+            assertThat(columns[2]).as("Send-Q in `%s`", out).isEqualTo("77");
+        }
+    }
+
+    @Test
+    void portZeroPicksAnEphemeralPortReadableFromTheApi() throws Exception {
+        try (Server server = Server.create(loopback().build(), EchoProtocol.create()).start();
+             Socket s = Clients.connect(server)) {
+            assertThat(server.port()).isPositive();
+            assertThat(server.address().getPort()).isEqualTo(server.port());
+            s.getOutputStream().write('k');
+            assertThat(s.getInputStream().read()).isEqualTo('k');
+        }
+    }
+
+    @Test
+    void servesIpv6Loopback() throws Exception {
+        try (Server server = Server.create(loopback().host("::1").build(), EchoProtocol.create()).start();
+             Socket s = new Socket("::1", server.port())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write('6');
+            assertThat(s.getInputStream().read()).isEqualTo('6');
+        }
+    }
+
+    @Test
+    void portInUseFailsWithBindExceptionUnlessBothReusePort() throws Exception {
+        try (Server first = Server.create(loopback().build(), EchoProtocol.create()).start()) {
+            ServerConfig same = loopback().port(first.port()).build();
+            assertThatThrownBy(() -> Server.create(same, EchoProtocol.create()).start())
+                    .isInstanceOf(BindException.class);
+        }
+        try (Server a = Server.create(loopback().reusePort(true).build(), EchoProtocol.create()).start();
+             Server b = Server.create(loopback().port(a.port()).reusePort(true).build(),
+                     EchoProtocol.create()).start()) {
+            assertThat(b.port()).isEqualTo(a.port());
+        }
+    }
+
+    @Test
+    void reportShowsEffectiveSettingsAndWarnsWhereTheMachineUndercutsThem() throws Exception {
+        ServerConfig cfg = loopback().engine(Engine.POOL).threads(4).queue(9)
+                .backlog(1 << 20).maxConnections(1 << 24).build();
+        try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
+            List<String> report = server.report();
+            assertThat(report).anyMatch(l -> l.equals("engine: pool (4 platform threads, queue 9)"));
+            assertThat(report).anyMatch(l -> l.startsWith("timeouts: idle=1m header=10s write=30s"));
+            assertThat(report).anyMatch(l -> l.startsWith("warning: backlog 1048576 is cut to net.core.somaxconn="));
+            assertThat(report).anyMatch(l -> l.startsWith("warning: the open-file limit (ulimit -n) is"));
+        }
+    }
+
+    @Test
+    void lifecycleMisuseIsRefusedAndStopsAreIdempotent() throws IOException {
+        Server server = Server.create(loopback().build(), EchoProtocol.create());
+        assertThat(server.port()).isEqualTo(-1);
+        server.start();
+        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
+        server.close();
+        server.close();
+        assertThat(server.shutdown()).isTrue();
+        Server never = Server.create(loopback().build(), EchoProtocol.create());
+        never.close();
+        assertThatThrownBy(() -> Server.create(loopback().engine(Engine.EVENT_LOOP).build(),
+                (ConnectionHandler) c -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocking engine");
+    }
+}
