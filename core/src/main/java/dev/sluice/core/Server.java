@@ -52,6 +52,8 @@ public final class Server implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
     private volatile boolean draining;
+    /** close() was called while shutdown() drains: stop waiting. */
+    private volatile boolean abortDrain;
     private ServerSocketChannel listener;
     private InetSocketAddress address;
     private ConnectionEngine engine;
@@ -197,7 +199,7 @@ public final class Server implements AutoCloseable {
             }
             engine.drain();
             long end = System.nanoTime() + timeout.toNanos();
-            while (!conns.isEmpty() && System.nanoTime() - end < 0) {
+            while (!conns.isEmpty() && !abortDrain && System.nanoTime() - end < 0) {
                 sleepQuietly(5);
             }
             boolean clean = conns.isEmpty();
@@ -211,9 +213,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Stops at once: closes the listener and every connection. Idempotent. */
+    /**
+     * Stops at once: closes the listener and every connection. Idempotent; during a graceful
+     * {@link #shutdown} it cuts the wait short and returns when the server has stopped.
+     */
     @Override
     public void close() {
+        abortDrain = true;
         lifecycle.lock();
         try {
             if (state == State.CLOSED) {

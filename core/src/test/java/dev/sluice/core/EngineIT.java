@@ -99,6 +99,10 @@ class EngineIT {
                 assertThat(await(() -> server.stats().busyThreads() == threads, Duration.ofSeconds(5)))
                         .as("busy threads: got %d; want %d", server.stats().busyThreads(), threads)
                         .isTrue();
+                if (engine == Engine.POOL) {
+                    assertThat(await(() -> server.stats().queueDepth() == 16, Duration.ofSeconds(5)))
+                            .as("queue depth: got %d; want 16", server.stats().queueDepth()).isTrue();
+                }
                 String prefix = engine == Engine.POOL ? "sluice-worker-" : "sluice-conn-";
                 assertThat(Clients.threadsNamed(prefix)).as("threads named %s", prefix)
                         .isLessThanOrEqualTo(threads);
@@ -308,6 +312,26 @@ class EngineIT {
         } finally {
             never.countDown();
             server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void closeDuringGracefulShutdownStopsAtOnce(Engine engine) throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        ServerConfig cfg = config(engine).shutdownTimeout(Duration.ofMinutes(5)).build();
+        Server server = Server.create(cfg, LineProtocol.create(blockUntil(never))).start();
+        try (Socket stuck = connect(server)) {
+            send(stuck, "stuck\n");
+            assertThat(await(() -> server.stats().requests() == 1, Duration.ofSeconds(5))).isTrue();
+            Future<Boolean> shutdown = Executors.newVirtualThreadPerTaskExecutor().submit(() -> server.shutdown());
+            assertThat(await(server::isClosing, Duration.ofSeconds(5))).isTrue();
+            server.close();
+            assertThat(shutdown.get(10, TimeUnit.SECONDS)).as("graceful shutdown cut short").isFalse();
+            assertThat(closedByServer(stuck)).isTrue();
+            assertThat(server.stats().open()).isZero();
+        } finally {
+            never.countDown();
         }
     }
 
