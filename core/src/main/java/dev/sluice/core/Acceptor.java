@@ -107,7 +107,12 @@ final class Acceptor implements Runnable {
                 server.permits().release();
                 continue;
             }
-            server.engine().dispatch(c);
+            try {
+                server.engine().dispatch(c);
+            } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
+                Server.LOG.log(Level.WARNING, "conn={0} dispatch_failed: {1}", c.info.id(), e.toString());
+                server.closeConn(c, CloseReason.ERROR);
+            }
         }
     }
 
