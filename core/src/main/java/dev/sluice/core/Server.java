@@ -112,6 +112,7 @@ public final class Server implements AutoCloseable {
             engine = ConnectionEngine.create(this);
             engine.start();
             stats.queueDepthFrom(engine::queueDepth);
+            stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == Conn.IDLE).count());
             if (config.engine().blocking()) {
                 timer = new Timer(this);
                 timer.start();

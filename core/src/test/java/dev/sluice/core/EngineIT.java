@@ -253,6 +253,8 @@ class EngineIT {
                  Socket a = connect(server); Socket b = connect(server)) {
                 assertThat(exchange(a, "a")).isEqualTo("a");
                 assertThat(exchange(b, "b")).isEqualTo("b");
+                assertThat(await(() -> server.stats().idle() == 2, Duration.ofSeconds(5)))
+                        .as("idle connections: got %d; want 2", server.stats().idle()).isTrue();
                 try (Socket c = connect(server)) {
                     assertThat(exchange(c, "c")).as("newcomer under %s", policy).isEqualTo("c");
                 }
@@ -339,17 +341,10 @@ class EngineIT {
     @EnumSource(Engine.class)
     void clientResetMidRequestLeaksNothing(Engine engine) throws Exception {
         try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start()) {
-            try (Socket warm = connect(server)) { // lazily created selectors, pools and the like
-                assertThat(exchange(warm, "warm")).isEqualTo("warm");
-            }
-            assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5))).isTrue();
+            resetMidRequest(server, 50); // warms lazily created selectors, pollers and pools
+            assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(10))).isTrue();
             long fdsBefore = Clients.openFds();
-            for (int i = 0; i < 50; i++) {
-                Socket s = connect(server);
-                send(s, "partial request without end");
-                s.setSoLinger(true, 0);
-                s.close(); // RST
-            }
+            resetMidRequest(server, 50);
             assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(10)))
                     .as("open connections after resets: got %d; want 0", server.stats().open()).isTrue();
             assertThat(await(() -> {
@@ -417,6 +412,18 @@ class EngineIT {
             InputStream in = s.getInputStream();
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("HELLO");
             assertThat(await(() -> server.stats().closes(CloseReason.NORMAL) == 1, Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    private static void resetMidRequest(Server server, int clients) throws Exception {
+        for (int i = 0; i < clients; i++) {
+            Socket s = connect(server);
+            send(s, "partial request without end");
+            if (i % 2 == 0) {
+                Thread.sleep(5); // let the server block in its read first
+            }
+            s.setSoLinger(true, 0);
+            s.close(); // RST
         }
     }
 
