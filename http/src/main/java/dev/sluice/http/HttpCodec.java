@@ -1,0 +1,209 @@
+package dev.sluice.http;
+
+import dev.sluice.core.Codec;
+import dev.sluice.core.ConnectionInfo;
+import dev.sluice.core.Output;
+import dev.sluice.core.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * HTTP/1.1 for one connection, sans I/O (RFC 9112). Driven by the engine from one thread at a time.
+ *
+ * <pre>
+ *   ┌─▶ HEAD ── head complete ──┬── Content-Length ────▶ FIXED ────┐
+ *   │   (BETWEEN_MESSAGES until ├── chunked ───────────▶ CHUNKED ──┤ request returned
+ *   │    a byte, then IN_HEAD)  ├── no body ───────────────────────┤
+ *   │                           └── refused, drainable ▶ DRAIN ────┤ 413/417 already written
+ *   └──────────────────────────────────────────────────────────────┘
+ *                                  FIXED, CHUNKED, DRAIN: IN_BODY
+ * </pre>
+ *
+ * <p>{@link #decode} returns one whole request, body included, and leaves the bytes after it in
+ * the buffer, so pipelined requests are decoded one by one and answered in order. It writes
+ * {@code 100 Continue} itself when the client asked for it and the body will be read. Any byte
+ * stream it cannot trust throws an {@link HttpException}; the engine answers it through
+ * {@link #encodeError} with {@code Connection: close} and closes. {@link #encode} answers the
+ * request decoded last and says whether the connection persists: not after
+ * {@code Connection: close} (either side), HTTP/1.0 without keep-alive, the last request allowed
+ * by {@link HttpConfig#maxRequestsPerConnection()}, or shutdown.
+ */
+final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
+    private static final byte[] CONTINUE =
+            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
+
+    private enum State { HEAD, FIXED, CHUNKED, DRAIN }
+
+    private final HttpConfig config;
+    private final ConnectionInfo info;
+    private final HeadParser head;
+    private final Framing framing = new Framing();
+    private final ChunkedParser chunked;
+    private final BodyBuffer body = new BodyBuffer();
+    private final ResponseWriter writer;
+    private State state = State.HEAD;
+    private long remaining;
+    private int requests;
+    /** The header fields of the request whose body is being read. */
+    private Headers pendingFields;
+    // The request decoded last, which encode answers.
+    private boolean lastHead;
+    private boolean lastHttp10;
+    private boolean lastPersistent;
+
+    HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates) {
+        this.config = config;
+        this.info = info;
+        this.head = new HeadParser(config);
+        this.chunked = new ChunkedParser(config);
+        this.writer = new ResponseWriter(dates, info.id());
+    }
+
+    @Override
+    public HttpRequest decode(ByteBuffer in, Output out) throws HttpException {
+        while (in.hasRemaining()) {
+            switch (state) {
+                case HEAD -> {
+                    if (!head.read(in)) {
+                        return null;
+                    }
+                    HttpRequest request = onHead(out);
+                    if (request != null) {
+                        return request;
+                    }
+                }
+                case FIXED -> {
+                    int n = (int) Math.min(remaining, in.remaining());
+                    body.append(in, n);
+                    remaining -= n;
+                    if (remaining > 0) {
+                        return null;
+                    }
+                    return complete(Headers.EMPTY);
+                }
+                case CHUNKED -> {
+                    if (!chunked.read(in, body)) {
+                        return null;
+                    }
+                    return complete(chunked.trailers());
+                }
+                case DRAIN -> {
+                    int n = (int) Math.min(remaining, in.remaining());
+                    in.position(in.position() + n);
+                    remaining -= n;
+                    if (remaining == 0) {
+                        state = State.HEAD;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The head is complete: refuse it, or get ready for its body; the request when it has none. */
+    private HttpRequest onHead(Output out) throws HttpException {
+        Headers fields = head.fields().snapshot();
+        framing.analyze(fields, head.minor());
+        int refusal = 0;
+        String reason = null;
+        if (framing.contentLength > config.maxBodyBytes()) {
+            refusal = 413;
+            reason = "Content too large";
+        } else if (framing.expectOther) {
+            refusal = 417;
+            reason = "Expectation not supported";
+        }
+        if (refusal != 0) {
+            refuse(refusal, reason, out);
+            return null;
+        }
+        if (framing.chunked || framing.contentLength > 0) {
+            if (framing.expectContinue) {
+                out.write(CONTINUE);
+            }
+            body.reset(framing.chunked ? config.maxBodyBytes() : (int) framing.contentLength);
+            pendingFields = fields;
+            if (framing.chunked) {
+                chunked.reset();
+                state = State.CHUNKED;
+            } else {
+                remaining = framing.contentLength;
+                state = State.FIXED;
+            }
+            return null;
+        }
+        body.reset(0);
+        pendingFields = fields;
+        return complete(Headers.EMPTY);
+    }
+
+    /**
+     * Answers a request refused before its body was read. Keeps the connection and discards the
+     * body when that is safe and cheap (see {@link HttpConfig#maxDrainBytes()}), else closes.
+     */
+    private void refuse(int status, String reason, Output out) throws HttpException {
+        long length = framing.chunked ? -1 : Math.max(framing.contentLength, 0);
+        boolean persistent = framing.persistent && !lastAllowed(requests + 1);
+        if (!persistent || framing.expectContinue || length < 0 || length > config.maxDrainBytes()) {
+            throw new HttpException(status, reason);
+        }
+        requests++;
+        writer.write(HttpResponse.text(status, reason + "\n"), false, head.minor() == 0, true, out);
+        head.reset();
+        remaining = length;
+        state = length > 0 ? State.DRAIN : State.HEAD;
+    }
+
+    private HttpRequest complete(Headers trailers) {
+        requests++;
+        HttpRequest request = new HttpRequest(head.method(), head.minor(), head.lineSnapshot(),
+                head.target(), pendingFields, trailers, body.take(), info.remote());
+        lastHead = request.method().equals("HEAD");
+        lastHttp10 = head.minor() == 0;
+        lastPersistent = framing.persistent && !lastAllowed(requests);
+        pendingFields = null;
+        head.reset();
+        state = State.HEAD;
+        return request;
+    }
+
+    /** Whether request number {@code n} is the last this connection may carry. */
+    private boolean lastAllowed(int n) {
+        int max = config.maxRequestsPerConnection();
+        return max > 0 && n >= max;
+    }
+
+    @Override
+    public Progress progress() {
+        if (state != State.HEAD) {
+            return Progress.IN_BODY;
+        }
+        return head.started() ? Progress.IN_HEAD : Progress.BETWEEN_MESSAGES;
+    }
+
+    @Override
+    public boolean encode(HttpResponse response, Output out, boolean closing) {
+        boolean keep = lastPersistent && !closing && !response.requestsClose();
+        return writer.write(response, lastHead, lastHttp10, keep, out);
+    }
+
+    @Override
+    public void encodeError(ProtocolException error, Output out) {
+        int status = error.code() >= 400 && error.code() <= 599 ? error.code() : 400;
+        writer.writeError(status, error.reason(), out);
+    }
+
+    @Override
+    public boolean encodeFailure(Throwable failure, Output out, boolean closing) {
+        // The request was read whole, so the byte stream is still in step: the connection may stay.
+        HttpResponse answer = failure instanceof HttpException e
+                ? HttpResponse.text(e.status(), e.reason() + "\n") : SERVER_ERROR;
+        return encode(answer, out, closing);
+    }
+
+    @Override
+    public void encodeTimeout(Output out) {
+        writer.writeError(408, "Request timeout", out);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.sluice.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The limits of the HTTP/1.1 codec. Immutable and validated on construction; {@link #defaults()}
+ * is fit for a public network. Each limit is answered with its own status and
+ * {@code Connection: close}, decided as early as the bytes allow: a request line or head that grows
+ * past its limit is refused before it ends, a body whose {@code Content-Length} is too large is
+ * refused before a byte of it is read.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>component</th><th>default</th><th>answer</th></tr>
+ *   <tr><td>{@link #maxRequestLineBytes}</td><td>{@value #DEFAULT_MAX_REQUEST_LINE_BYTES}</td><td>414</td></tr>
+ *   <tr><td>{@link #maxHeaderBytes}</td><td>{@value #DEFAULT_MAX_HEADER_BYTES}</td><td>431</td></tr>
+ *   <tr><td>{@link #maxHeaderCount}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT}</td><td>431</td></tr>
+ *   <tr><td>{@link #maxBodyBytes}</td><td>{@value #DEFAULT_MAX_BODY_BYTES}</td><td>413</td></tr>
+ *   <tr><td>{@link #maxRequestsPerConnection}</td><td>{@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION} (unlimited)</td><td>close after the last</td></tr>
+ *   <tr><td>{@link #maxDrainBytes}</td><td>{@value #DEFAULT_MAX_DRAIN_BYTES}</td><td>close instead of draining</td></tr>
+ *   <tr><td>{@link #retryAfter}</td><td>{@value #DEFAULT_RETRY_AFTER_SECONDS}s</td><td>503 to rejected clients</td></tr>
+ * </table>
+ *
+ * @param maxRequestLineBytes the longest request line ({@code GET /path?query HTTP/1.1}), in bytes,
+ *     without its CRLF. Longer: 414 (URI Too Long). At least 16. Default
+ *     {@value #DEFAULT_MAX_REQUEST_LINE_BYTES}.
+ * @param maxHeaderBytes the largest header section, in bytes: every field line with its CRLF and
+ *     the empty line that ends the section. Larger: 431. The same limit bounds the trailer section of
+ *     a chunked body. At least 2. Default {@value #DEFAULT_MAX_HEADER_BYTES}.
+ * @param maxHeaderCount the most field lines in a header section (and in a trailer section). More:
+ *     431. At least 1. Default {@value #DEFAULT_MAX_HEADER_COUNT}.
+ * @param maxBodyBytes the largest request body, in bytes, after chunked decoding. Bodies are held
+ *     in memory, so this bounds the memory one request may take. Decided from
+ *     {@code Content-Length} before the body is read, or from chunk sizes as they arrive: 413.
+ *     {@code 0} refuses every body. Default {@value #DEFAULT_MAX_BODY_BYTES} (10 MiB).
+ * @param maxRequestsPerConnection how many requests one connection may carry; the response to the
+ *     last says {@code Connection: close}. {@code 0} means unlimited, the default
+ *     ({@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION}): the core's idle timeout already bounds a
+ *     connection's life and the codec's memory does not grow with the number of requests.
+ * @param maxDrainBytes when the codec refuses a request before reading its body (413 for a
+ *     {@code Content-Length} above {@link #maxBodyBytes}, 417 for an expectation it cannot meet),
+ *     it keeps the connection and discards the body only if the body has a
+ *     {@code Content-Length} no larger than this, the client is not waiting for
+ *     {@code 100 Continue}, and the connection would persist anyway; otherwise it answers with
+ *     {@code Connection: close}. A refused body is never parsed as the next request. {@code 0}
+ *     closes every such connection. Default {@value #DEFAULT_MAX_DRAIN_BYTES} (256 KiB, as Go's
+ *     {@code net/http}).
+ * @param retryAfter the {@code Retry-After} sent, in whole seconds, with the
+ *     {@code 503 Service Unavailable} the core writes to a client turned away at its connection
+ *     limit ({@code OverloadPolicy.REJECT}). Zero or more; sub-second parts are dropped. Default
+ *     {@value #DEFAULT_RETRY_AFTER_SECONDS}s.
+ */
+public record HttpConfig(
+        int maxRequestLineBytes,
+        int maxHeaderBytes,
+        int maxHeaderCount,
+        int maxBodyBytes,
+        int maxRequestsPerConnection,
+        int maxDrainBytes,
+        Duration retryAfter) {
+
+    public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8 * 1024;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
+    public static final int DEFAULT_MAX_HEADER_COUNT = 100;
+    public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+    public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 0;
+    public static final int DEFAULT_MAX_DRAIN_BYTES = 256 * 1024;
+    public static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
+    /** The largest array the JVM reliably allocates: the ceiling of {@link #maxBodyBytes}. */
+    static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+    public HttpConfig {
+        atLeast("maxRequestLineBytes", maxRequestLineBytes, 16);
+        atLeast("maxHeaderBytes", maxHeaderBytes, 2);
+        atLeast("maxHeaderCount", maxHeaderCount, 1);
+        atLeast("maxBodyBytes", maxBodyBytes, 0);
+        if (maxBodyBytes > MAX_ARRAY_BYTES) {
+            throw new IllegalArgumentException("maxBodyBytes must be at most " + MAX_ARRAY_BYTES
+                    + ", got " + maxBodyBytes);
+        }
+        atLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
+        atLeast("maxDrainBytes", maxDrainBytes, 0);
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        if (retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative, got " + retryAfter);
+        }
+    }
+
+    /** Every component at its documented default. */
+    public static HttpConfig defaults() {
+        return new HttpConfig(DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES,
+                DEFAULT_MAX_HEADER_COUNT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REQUESTS_PER_CONNECTION,
+                DEFAULT_MAX_DRAIN_BYTES, Duration.ofSeconds(DEFAULT_RETRY_AFTER_SECONDS));
+    }
+
+    public HttpConfig withMaxRequestLineBytes(int v) {
+        return new HttpConfig(v, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+    }
+
+    public HttpConfig withMaxHeaderBytes(int v) {
+        return new HttpConfig(maxRequestLineBytes, v, maxHeaderCount, maxBodyBytes,
+                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+    }
+
+    public HttpConfig withMaxHeaderCount(int v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, v, maxBodyBytes,
+                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+    }
+
+    public HttpConfig withMaxBodyBytes(int v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, v,
+                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+    }
+
+    public HttpConfig withMaxRequestsPerConnection(int v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                v, maxDrainBytes, retryAfter);
+    }
+
+    public HttpConfig withMaxDrainBytes(int v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                maxRequestsPerConnection, v, retryAfter);
+    }
+
+    public HttpConfig withRetryAfter(Duration v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                maxRequestsPerConnection, maxDrainBytes, v);
+    }
+
+    private static void atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sluice.http;
+
+import dev.sluice.core.Handler;
+import dev.sluice.core.Protocol;
+import java.util.Objects;
+
+/**
+ * HTTP/1.1 as a core {@link Protocol}: the one entry point of this module.
+ *
+ * <pre>{@code
+ * Router router = new Router().get("/hello/{name}", r -> HttpResponse.ok("hi " + r.pathParam("name")));
+ * try (Server server = Server.create(ServerConfig.defaults(), HttpProtocol.create(router)).start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Each connection gets its own codec; every connection shares {@code handler}. A client
+ * turned away at the server's connection limit gets {@code 503 Service Unavailable} with
+ * {@code Retry-After} ({@link HttpConfig#retryAfter()}) and {@code Connection: close}; one that
+ * does not send a whole head within the server's header timeout gets 408.
+ */
+public final class HttpProtocol {
+    private HttpProtocol() {
+    }
+
+    /** HTTP with {@link HttpConfig#defaults()}. */
+    public static Protocol<HttpRequest, HttpResponse> create(HttpHandler handler) {
+        return create(HttpConfig.defaults(), handler);
+    }
+
+    /** HTTP with {@code config}; see {@link HttpHandler#nonBlocking} to declare a handler non-blocking. */
+    public static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler) {
+        return create(config, handler, DateCache.SYSTEM);
+    }
+
+    static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler,
+                                                      DateCache dates) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(handler, "handler");
+        Handler<HttpRequest, HttpResponse> adapter =
+                request -> Objects.requireNonNull(handler.handle(request), "handler returned null");
+        if (!handler.mayBlock()) {
+            adapter = Handler.nonBlocking(adapter);
+        }
+        return Protocol.<HttpRequest, HttpResponse>of(info -> new HttpCodec(config, info, dates), adapter)
+                .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds()));
+    }
+}

@@ -1,0 +1,202 @@
+package dev.sluice.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole request: method, target, header fields and the body, already read (up to
+ * {@link HttpConfig#maxBodyBytes()}). Immutable and safe to share; strings are made from the
+ * request's bytes only when first asked for.
+ *
+ * <p>The target is kept as sent ({@link #target()}). {@link #rawPath()} is its path, undecoded;
+ * {@link #path()} the same, percent-decoded as UTF-8 (so {@code %2F} becomes "/" there: route on
+ * {@link #rawPath()} segments, as {@link Router} does, when that matters). Neither is normalized:
+ * dot-segments such as {@code /../} are left as they are, so code that maps paths to files must
+ * check for them.
+ */
+public final class HttpRequest {
+    private final String method;
+    private final int minor;
+    private final byte[] line;
+    private final int pathStart;
+    private final int pathEnd;
+    private final int queryStart;
+    private final int queryEnd;
+    private final int authorityStart;
+    private final int authorityEnd;
+    private final Headers headers;
+    private final Headers trailers;
+    private final byte[] body;
+    private final InetSocketAddress remote;
+    private final Map<String, String> pathParams;
+    // Made on first use. Racy but safe: each is immutable, so a second thread at worst makes its own.
+    private String rawPath;
+    private String path;
+    private Map<String, List<String>> queryParams;
+
+    HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
+                Headers trailers, byte[] body, InetSocketAddress remote) {
+        this.method = method;
+        this.minor = minor;
+        this.line = line;
+        this.pathStart = t.pathStart;
+        this.pathEnd = t.pathEnd;
+        this.queryStart = t.queryStart;
+        this.queryEnd = t.queryEnd;
+        this.authorityStart = t.authorityStart;
+        this.authorityEnd = t.authorityEnd;
+        this.headers = headers;
+        this.trailers = trailers;
+        this.body = body;
+        this.remote = remote;
+        this.pathParams = Map.of();
+    }
+
+    private HttpRequest(HttpRequest r, Map<String, String> pathParams) {
+        this.method = r.method;
+        this.minor = r.minor;
+        this.line = r.line;
+        this.pathStart = r.pathStart;
+        this.pathEnd = r.pathEnd;
+        this.queryStart = r.queryStart;
+        this.queryEnd = r.queryEnd;
+        this.authorityStart = r.authorityStart;
+        this.authorityEnd = r.authorityEnd;
+        this.headers = r.headers;
+        this.trailers = r.trailers;
+        this.body = r.body;
+        this.remote = r.remote;
+        this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
+    }
+
+    /** This request with the path parameters a route matched. */
+    HttpRequest withPathParams(Map<String, String> params) {
+        return new HttpRequest(this, params);
+    }
+
+    /** The method, case-sensitive as sent: {@code GET}, {@code POST}... */
+    public String method() {
+        return method;
+    }
+
+    /** The request-target exactly as sent: {@code /a%20b?x=1}, {@code *}, or an absolute URI. */
+    public String target() {
+        int start = method.length() + 1;
+        return ascii(start, line.length - " HTTP/1.1".length());
+    }
+
+    /** The path of the target, undecoded; {@code /} for an absolute URI without one, {@code *} for OPTIONS *. */
+    public String rawPath() {
+        String p = rawPath;
+        if (p == null) {
+            p = pathStart == pathEnd ? "/" : ascii(pathStart, pathEnd);
+            rawPath = p;
+        }
+        return p;
+    }
+
+    /** {@link #rawPath()} percent-decoded as UTF-8 (malformed sequences become U+FFFD). */
+    public String path() {
+        String p = path;
+        if (p == null) {
+            p = PercentDecoder.decode(rawPath(), false);
+            path = p;
+        }
+        return p;
+    }
+
+    /** The query after "?", undecoded; the empty string when there is none. */
+    public String query() {
+        return queryStart < 0 ? "" : ascii(queryStart, queryEnd);
+    }
+
+    /** The query as decoded {@code name=value} pairs (form encoding: "+" is a space), in order. */
+    public Map<String, List<String>> queryParams() {
+        Map<String, List<String>> q = queryParams;
+        if (q == null) {
+            q = PercentDecoder.query(query());
+            queryParams = q;
+        }
+        return q;
+    }
+
+    /** The first value of query parameter {@code name}, or {@code null}. */
+    public String queryParam(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    /** {@code HTTP/1.0} or {@code HTTP/1.1} (a higher 1.x is served, and reported, as 1.1). */
+    public String version() {
+        return minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The first value of header {@code name} (ignoring case), or {@code null}. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** The trailer fields of a chunked body; empty otherwise. Never merged into {@link #headers()}. */
+    public Headers trailers() {
+        return trailers;
+    }
+
+    /**
+     * The host the request is for: the authority of an absolute-form target (RFC 9112 3.2.2 says
+     * it overrides Host), else the Host header; {@code null} for HTTP/1.0 without Host. The port is
+     * included when sent.
+     */
+    public String host() {
+        return authorityStart >= 0 ? ascii(authorityStart, authorityEnd) : headers.get("Host");
+    }
+
+    /** The body; empty when there is none. The array is the request's own: do not change it. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body as a stream. */
+    public InputStream bodyStream() {
+        return new ByteArrayInputStream(body);
+    }
+
+    /** The body decoded as UTF-8. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The client's address. */
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** The value of path parameter {@code name} matched by a {@link Router}, decoded; or {@code null}. */
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** Every path parameter matched by a {@link Router}, in pattern order. */
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    private String ascii(int start, int end) {
+        return new String(line, start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    /** The request line, for debugging. */
+    @Override
+    public String toString() {
+        return method + " " + target() + " " + version();
+    }
+}

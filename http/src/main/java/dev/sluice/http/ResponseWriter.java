@@ -1,0 +1,238 @@
+package dev.sluice.http;
+
+import dev.sluice.core.Output;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Encodes responses onto an {@link Output}: status line, {@code Date}, the response's fields, the
+ * framing fields, {@code Connection} when needed, then the body. The head is composed in one
+ * reusable buffer and written with one call. Used by the connection's codec thread only.
+ */
+final class ResponseWriter {
+    static final System.Logger LOG = System.getLogger("dev.sluice.http");
+    /** Bytes read from a body stream per chunk. */
+    static final int STREAM_CHUNK_BYTES = 16 * 1024;
+    /**
+     * Heads up to this size are handed to the Output by copy; larger ones are written as a fresh
+     * array, because the core's Output queues large arrays by reference and this buffer is reused.
+     */
+    private static final int COPIED_HEAD_BYTES = 8 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+    private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
+
+    private final DateCache dates;
+    private final long connection;
+    private byte[] buf = new byte[512];
+    private int len;
+
+    ResponseWriter(DateCache dates, long connection) {
+        this.dates = dates;
+        this.connection = connection;
+    }
+
+    /**
+     * Writes {@code r} as the answer to a request.
+     *
+     * @param head the request was HEAD: the head only, with the length a GET would get
+     * @param http10 the request was HTTP/1.0, which cannot take chunked
+     * @param keep whether the connection stays open; false sends {@code Connection: close}
+     * @return {@code keep}, or false when a body stream failed midway
+     */
+    boolean write(HttpResponse r, boolean head, boolean http10, boolean keep, Output out) {
+        int status = r.status();
+        boolean bodyless = status == 204 || status == 304;
+        byte[] bytes = r.body();
+        InputStream stream = bodyless || head ? null : r.stream();
+        FileChannel file = null;
+        long length = bytes == null ? -1 : bytes.length;
+        try {
+            if (r.file() != null && !bodyless) {
+                if (head) {
+                    length = Files.size(r.file());
+                } else {
+                    file = FileChannel.open(r.file());
+                    length = file.size();
+                }
+            } else if (stream != null && http10) {
+                try (InputStream in = stream) {
+                    bytes = in.readAllBytes();
+                }
+                stream = null;
+                length = bytes.length;
+            }
+        } catch (IOException e) {
+            boolean missing = e instanceof NoSuchFileException;
+            LOG.log(missing ? Level.DEBUG : Level.WARNING,
+                    "conn={0} response_body_failed: {1}", connection, e.toString());
+            return write(missing ? NOT_FOUND : SERVER_ERROR, head, http10, keep, out);
+        } finally {
+            if ((bodyless || head) && r.stream() != null) {
+                closeQuietly(r.stream());
+            }
+        }
+        len = 0;
+        append(StatusLines.of(status));
+        if (r.header("Date") == null) {
+            append(dates.line());
+        }
+        String[] fields = r.headerArray();
+        for (int i = 0; i < fields.length; i += 2) {
+            if (!fields[i].equalsIgnoreCase("Connection")) {
+                field(fields[i], fields[i + 1]);
+            }
+        }
+        if (bodyless) {
+            // RFC 9110 8.6: no Content-Length in a 204; a 304's would describe another response.
+        } else if (stream != null || (head && r.stream() != null)) {
+            if (!head) {
+                field("Transfer-Encoding", "chunked");
+            }
+        } else {
+            append("Content-Length: ");
+            appendDecimal(length);
+            append(CRLF);
+        }
+        if (!keep) {
+            field("Connection", "close");
+        } else if (http10) {
+            field("Connection", "keep-alive");
+        }
+        append(CRLF);
+        flushHead(out);
+        if (head || bodyless) {
+            return keep;
+        }
+        if (file != null) {
+            if (length > 0) {
+                out.transfer(file, 0, length);
+            } else {
+                closeQuietly(file);
+            }
+        } else if (stream != null) {
+            return writeChunks(stream, out) && keep;
+        } else if (bytes.length > 0) {
+            out.write(bytes);
+        }
+        return keep;
+    }
+
+    /** Writes an error answer: {@code status}, the fixed {@code reason} as body, and close. */
+    void writeError(int status, String reason, Output out) {
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        len = 0;
+        append(StatusLines.of(status));
+        append(dates.line());
+        field("Content-Type", "text/plain; charset=utf-8");
+        field("Content-Length", Integer.toString(body.length));
+        field("Connection", "close");
+        append(CRLF);
+        append(body);
+        flushHead(out);
+    }
+
+    /** The answer to a client turned away at the connection limit: static bytes, so no Date. */
+    static byte[] rejection(long retryAfterSeconds) {
+        String body = "Server busy, retry later\n";
+        return ("HTTP/1.1 503 Service Unavailable\r\n"
+                + "Retry-After: " + retryAfterSeconds + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length() + "\r\n"
+                + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private boolean writeChunks(InputStream stream, Output out) {
+        try (InputStream in = stream) {
+            while (true) {
+                // A fresh array per chunk: the Output may keep a reference to what it is given.
+                byte[] chunk = new byte[STREAM_CHUNK_BYTES];
+                int n = in.readNBytes(chunk, 0, chunk.length);
+                if (n > 0) {
+                    len = 0;
+                    append(Integer.toHexString(n));
+                    append(CRLF);
+                    flushHead(out);
+                    out.write(chunk, 0, n);
+                    out.write(CRLF);
+                }
+                if (n < chunk.length) {
+                    out.write(LAST_CHUNK);
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "conn={0} response_stream_failed: {1}", connection, e.toString());
+            return false;
+        }
+    }
+
+    private void field(String name, String value) {
+        append(name);
+        append(": ");
+        append(value);
+        append(CRLF);
+    }
+
+    /** Appends the digits of {@code n} >= 0 without making a String. */
+    private void appendDecimal(long n) {
+        ensure(20);
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+    }
+
+    /** Appends {@code s}, already checked to be ISO-8859-1, one byte per char. */
+    private void append(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void append(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, len, bytes.length);
+        len += bytes.length;
+    }
+
+    private void ensure(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+
+    private void flushHead(Output out) {
+        if (len > COPIED_HEAD_BYTES) {
+            out.write(Arrays.copyOf(buf, len));
+            buf = new byte[512];
+        } else {
+            out.write(buf, 0, len);
+        }
+        len = 0;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Closing quietly is the one place an exception may be dropped.
+        }
+    }
+}

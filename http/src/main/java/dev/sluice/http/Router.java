@@ -1,0 +1,109 @@
+package dev.sluice.http;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Sends each request to the handler of the first route whose method and path pattern match.
+ * Patterns are literal segments and {@code {name}} parameters, read with
+ * {@link HttpRequest#pathParam}:
+ *
+ * <pre>{@code
+ * Router router = new Router()
+ *         .get("/", r -> HttpResponse.ok("home"))
+ *         .get("/users/{id}", r -> HttpResponse.ok("user " + r.pathParam("id")))
+ *         .post("/users", r -> HttpResponse.status(201));
+ * }</pre>
+ *
+ * <p>The request path is split into segments before they are percent-decoded, so {@code %2F}
+ * stays inside its segment. No route for the path: 404. Routes for the path but not the method:
+ * 405 with {@code Allow}. A HEAD request with no HEAD route goes to the GET route (the codec drops
+ * the body). Routes may be added while serving (copy-on-write), but are meant to be set up first.
+ */
+public final class Router implements HttpHandler {
+    private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+
+    private volatile Route[] routes = new Route[0];
+
+    /** A router with no routes: every request gets 404 until routes are added. */
+    public Router() {
+    }
+
+    /** Adds a route for {@code method} (case-sensitive, as HTTP methods are) and {@code pattern}. */
+    public Router route(String method, String pattern, HttpHandler handler) {
+        Route route = new Route(method, pattern, Objects.requireNonNull(handler, "handler"));
+        synchronized (this) {
+            Route[] more = Arrays.copyOf(routes, routes.length + 1);
+            more[routes.length] = route;
+            routes = more;
+        }
+        return this;
+    }
+
+    public Router get(String pattern, HttpHandler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    public Router post(String pattern, HttpHandler handler) {
+        return route("POST", pattern, handler);
+    }
+
+    public Router put(String pattern, HttpHandler handler) {
+        return route("PUT", pattern, handler);
+    }
+
+    public Router delete(String pattern, HttpHandler handler) {
+        return route("DELETE", pattern, handler);
+    }
+
+    public Router patch(String pattern, HttpHandler handler) {
+        return route("PATCH", pattern, handler);
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) throws Exception {
+        String raw = request.rawPath();
+        if (!raw.startsWith("/")) {
+            return NOT_FOUND;
+        }
+        String[] path = raw.substring(1).split("/", -1);
+        for (int i = 0; i < path.length; i++) {
+            path[i] = PercentDecoder.decode(path[i], false);
+        }
+        String method = request.method();
+        Set<String> allowed = null;
+        Route headFallback = null;
+        Map<String, String> headParams = null;
+        for (Route route : routes) {
+            Map<String, String> params = route.match(path);
+            if (params == null) {
+                continue;
+            }
+            if (route.method.equals(method)) {
+                return route.handler.handle(request.withPathParams(params));
+            }
+            if (method.equals("HEAD") && route.method.equals("GET") && headFallback == null) {
+                headFallback = route;
+                headParams = params;
+            }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
+            }
+            allowed.add(route.method);
+        }
+        if (headFallback != null) {
+            return headFallback.handler.handle(request.withPathParams(headParams));
+        }
+        if (allowed == null) {
+            return NOT_FOUND;
+        }
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        return HttpResponse.text(405, "Method Not Allowed\n")
+                .withHeader("Allow", String.join(", ", allowed));
+    }
+}
