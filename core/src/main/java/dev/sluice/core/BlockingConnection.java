@@ -153,13 +153,20 @@ final class BlockingConnection implements Runnable {
                     }
                     inMessage = false;
                     stats.onRequest();
-                    boolean keep;
-                    boolean closing = server.draining();
+                    R response = null;
+                    Throwable failure = null;
                     try {
-                        keep = codec.encode(handler.handle(request), out, closing);
+                        response = handler.handle(request);
                     } catch (Exception | LinkageError e) {
-                        Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", e);
-                        keep = codec.encodeFailure(e, out, closing);
+                        failure = e;
+                    }
+                    boolean closing = server.draining(); // read after the handler: it may have begun meanwhile
+                    boolean keep;
+                    if (failure == null) {
+                        keep = codec.encode(response, out, closing);
+                    } else {
+                        Server.logHandlerFailure(c, failure);
+                        keep = codec.encodeFailure(failure, out, closing);
                     }
                     if (!keep || closing) {
                         flush(out);

@@ -290,7 +290,7 @@ final class EventLoop implements Runnable {
         if (failure == null) {
             keep = lc.codec.encode(response, scratch, closing);
         } else {
-            Server.LOG.log(Level.WARNING, "conn=" + lc.c.info.id() + " handler_failed", failure);
+            Server.logHandlerFailure(lc.c, failure);
             keep = lc.codec.encodeFailure(failure, scratch, closing);
         }
         if (!keep || closing) {

@@ -12,8 +12,6 @@ import java.util.ArrayDeque;
  * pipelined responses goes out in one gathering write. Used by one thread at a time.
  */
 final class OutboundBuffer implements Output {
-    /** Writes smaller than this are copied; larger buffers are queued by reference. */
-    static final int COPY_LIMIT = 8 * 1024;
     private static final int CHUNK_BYTES = 16 * 1024;
     private static final int MAX_GATHER = 16;
 

@@ -345,6 +345,19 @@ public final class Server implements AutoCloseable {
         return e instanceof ClosedChannelException || state == State.CLOSED || draining;
     }
 
+    /**
+     * A handler threw: a {@link ProtocolException} is a deliberate refusal (DEBUG); anything
+     * else is a bug in the handler (WARNING, with the stack).
+     */
+    static void logHandlerFailure(Conn c, Throwable failure) {
+        if (failure instanceof ProtocolException p) {
+            LOG.log(Level.DEBUG, "conn={0} handler_refused code={1} reason={2}", c.info.id(), p.code(),
+                    p.reason());
+        } else {
+            LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", failure);
+        }
+    }
+
     static long nanos(Duration d) {
         return d.isZero() ? 0 : d.toNanos();
     }
