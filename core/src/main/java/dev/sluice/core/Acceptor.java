@@ -79,7 +79,7 @@ final class Acceptor implements Runnable {
                 boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
                 backoff = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
                 if (exhausted && !exhaustedLogged) {
-                    Server.LOG.log(Level.WARNING, "fd_exhausted open={0}: accept backs off until "
+                    Server.LOG.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
                             + "descriptors free (logged once)", stats.open());
                     exhaustedLogged = true;
                 } else if (!exhausted) {
@@ -89,7 +89,7 @@ final class Acceptor implements Runnable {
                 continue;
             }
             if (backoff != 0) {
-                Server.LOG.log(Level.INFO, "accept_recovered open={0}", stats.open());
+                Server.LOG.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
                 backoff = 0;
                 exhaustedLogged = false;
             }
@@ -110,7 +110,7 @@ final class Acceptor implements Runnable {
             try {
                 server.engine().dispatch(c);
             } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
-                Server.LOG.log(Level.WARNING, "conn={0} dispatch_failed: {1}", c.info.id(), e.toString());
+                Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
                 server.closeConn(c, CloseReason.ERROR);
             }
         }

@@ -76,7 +76,7 @@ final class BlockingConnection implements Runnable {
             return CloseReason.SHUTDOWN;
         }
         // Resets and broken pipes are the client's business: DEBUG.
-        Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", c.info.id(), e.toString());
+        Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         return CloseReason.ERROR;
     }
 
@@ -142,7 +142,7 @@ final class BlockingConnection implements Runnable {
                     try {
                         request = codec.decode(in, out);
                     } catch (ProtocolException e) {
-                        Server.LOG.log(Level.DEBUG, "conn={0} protocol_error code={1} reason={2}",
+                        Server.LOG.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
                                 c.info.id(), e.code(), e.reason());
                         codec.encodeError(e, out);
                         flush(out);
@@ -182,7 +182,7 @@ final class BlockingConnection implements Runnable {
                 in.compact();
                 if (!in.hasRemaining()) {
                     if (in.capacity() >= MAX_READ_BYTES) {
-                        Server.LOG.log(Level.WARNING, "conn={0} codec_stalled: {1} bytes unconsumed",
+                        Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
                                 c.info.id(), in.capacity());
                         return CloseReason.ERROR;
                     }
@@ -198,7 +198,7 @@ final class BlockingConnection implements Runnable {
     private <Q, R> CloseReason endOfStream(Codec<Q, R> codec, OutboundBuffer out) throws IOException {
         CloseReason terminal = c.terminalReason();
         if (terminal == CloseReason.HEADER_TIMEOUT) {
-            Server.LOG.log(Level.DEBUG, "conn={0} header_timeout", c.info.id());
+            Server.LOG.log(Level.DEBUG, "conn={0,number,#} header_timeout", c.info.id());
             codec.encodeTimeout(out);
             c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
             stats.addBytesOut(out.writeTo(ch, () -> { }));

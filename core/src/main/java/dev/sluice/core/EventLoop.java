@@ -191,7 +191,7 @@ final class EventLoop implements Runnable {
         try {
             n = lc.c.channel.read(buf);
         } catch (IOException e) {
-            Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", lc.c.info.id(), e.toString());
+            Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", lc.c.info.id(), e.toString());
             close(lc, CloseReason.ERROR);
             return;
         }
@@ -217,7 +217,7 @@ final class EventLoop implements Runnable {
         if (lc.pendingIn != null) {
             in = append(lc.pendingIn, buf);
             if (in == null) {
-                Server.LOG.log(Level.WARNING, "conn={0} codec_stalled", lc.c.info.id());
+                Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled", lc.c.info.id());
                 close(lc, CloseReason.ERROR);
                 return;
             }
@@ -245,7 +245,7 @@ final class EventLoop implements Runnable {
             try {
                 request = codec.decode(in, scratch);
             } catch (ProtocolException e) {
-                Server.LOG.log(Level.DEBUG, "conn={0} protocol_error code={1} reason={2}",
+                Server.LOG.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
                         lc.c.info.id(), e.code(), e.reason());
                 codec.encodeError(e, scratch);
                 lc.closeAfterFlush = CloseReason.ERROR;
@@ -349,7 +349,7 @@ final class EventLoop implements Runnable {
                     lc.c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
                 }
             } catch (IOException e) {
-                Server.LOG.log(Level.DEBUG, "conn={0} io_error: {1}", lc.c.info.id(), e.toString());
+                Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", lc.c.info.id(), e.toString());
                 scratch.release();
                 close(lc, CloseReason.ERROR);
                 return;
@@ -429,7 +429,7 @@ final class EventLoop implements Runnable {
                 continue;
             }
             if (reason == CloseReason.HEADER_TIMEOUT) {
-                Server.LOG.log(Level.DEBUG, "conn={0} header_timeout", c.info.id());
+                Server.LOG.log(Level.DEBUG, "conn={0,number,#} header_timeout", c.info.id());
                 lc.codec.encodeTimeout(scratch);
                 try {
                     stats.addBytesOut(scratch.writeTo(c.channel, null));

@@ -3,10 +3,12 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -88,6 +90,8 @@ public final class Server implements AutoCloseable {
      * backlog, start the engine's threads and the timer, then the acceptor.
      *
      * @throws java.net.BindException when the address is in use or cannot be bound
+     * @throws UnknownHostException when the host name does not resolve
+     * @throws IOException when the socket cannot be opened; nothing is left open after a failure
      * @throws IllegalStateException when called twice
      */
     public Server start() throws IOException {
@@ -103,22 +107,25 @@ public final class Server implements AutoCloseable {
                     ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
                 ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
-            } catch (IOException | RuntimeException e) {
-                OutboundBuffer.closeQuietly(ch);
+                listener = ch;
+                address = (InetSocketAddress) ch.getLocalAddress();
+                engine = ConnectionEngine.create(this);
+                engine.start();
+                stats.queueDepthFrom(engine::queueDepth);
+                stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == Conn.IDLE).count());
+                if (config.engine().blocking()) {
+                    timer = new Timer(this);
+                    timer.start();
+                }
+                report = StartupReport.lines(this);
+                acceptor = new Acceptor(this, ch);
+            } catch (UnresolvedAddressException e) {
+                abandonStart(ch);
+                throw new UnknownHostException("cannot resolve host " + config.host());
+            } catch (IOException | RuntimeException | Error e) {
+                abandonStart(ch);
                 throw e;
             }
-            listener = ch;
-            address = (InetSocketAddress) ch.getLocalAddress();
-            engine = ConnectionEngine.create(this);
-            engine.start();
-            stats.queueDepthFrom(engine::queueDepth);
-            stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == Conn.IDLE).count());
-            if (config.engine().blocking()) {
-                timer = new Timer(this);
-                timer.start();
-            }
-            report = StartupReport.lines(this);
-            acceptor = new Acceptor(this, ch);
             state = State.RUNNING;
             acceptor.start();
             LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
@@ -126,6 +133,21 @@ public final class Server implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /** Undoes a start that failed half-way: nothing it opened stays open. */
+    private void abandonStart(ServerSocketChannel ch) {
+        OutboundBuffer.closeQuietly(ch);
+        if (engine != null) {
+            engine.stop();
+        }
+        if (timer != null) {
+            timer.stop();
+        }
+        listener = null;
+        address = null;
+        engine = null;
+        timer = null;
     }
 
     /** The bound port (the ephemeral one when configured with port 0); -1 before start. */
@@ -205,7 +227,7 @@ public final class Server implements AutoCloseable {
             }
             boolean clean = conns.isEmpty();
             if (!clean) {
-                LOG.log(Level.INFO, "shutdown_timeout open={0}", conns.size());
+                LOG.log(Level.INFO, "shutdown_timeout open={0,number,#}", conns.size());
             }
             stopEverything();
             return clean;
@@ -314,7 +336,7 @@ public final class Server implements AutoCloseable {
         if (!c.handedOver()) {
             permits.release();
         }
-        LOG.log(Level.DEBUG, "conn={0} closed reason={1}", c.info.id(), reason.logName());
+        LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
     }
 
     /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
@@ -351,7 +373,7 @@ public final class Server implements AutoCloseable {
      */
     static void logHandlerFailure(Conn c, Throwable failure) {
         if (failure instanceof ProtocolException p) {
-            LOG.log(Level.DEBUG, "conn={0} handler_refused code={1} reason={2}", c.info.id(), p.code(),
+            LOG.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}", c.info.id(), p.code(),
                     p.reason());
         } else {
             LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", failure);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * construction; {@link #defaults()} is fit for a public network: every timeout and limit is on.
  * Build variations with {@link #toBuilder()}.
  *
- * <p>Timeouts are {@link Duration}s; {@link Duration#ZERO} turns one off. Counts are plain
+ * <p>Timeouts are {@link Duration}s of at most {@link #MAX_TIMEOUT}; {@link Duration#ZERO} turns
+ * one off (for {@link #shutdownTimeout()}: no grace, close at once). Counts are plain
  * integers; where zero means "derive from the machine" the component says so.
  *
  * @param host interface to bind: a name or literal, {@code 0.0.0.0} for every IPv4 interface,
@@ -62,6 +63,13 @@ public record ServerConfig(
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_BACKLOG = 1024;
+    public static final boolean DEFAULT_REUSE_PORT = false;
+    /** 0: derive from the engine and the machine, see {@link #effectiveThreads()}. */
+    public static final int DEFAULT_THREADS = 0;
+    /** 0: derive from the threads, see {@link #effectiveQueue()}. */
+    public static final int DEFAULT_QUEUE = 0;
+    /** The longest timeout accepted: a century, well inside what nanosecond clocks count. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(36_500);
     public static final Engine DEFAULT_ENGINE = Engine.VIRTUAL;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final OverloadPolicy DEFAULT_OVERLOAD = OverloadPolicy.WAIT;
@@ -108,12 +116,16 @@ public record ServerConfig(
         if (d.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, got " + d);
         }
+        if (d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_TIMEOUT.toDays()
+                    + " days, got " + d);
+        }
     }
 
     /** The defaults, each documented on its component. */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, false, DEFAULT_ENGINE,
-                0, 0, DEFAULT_MAX_CONNECTIONS, DEFAULT_OVERLOAD,
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_REUSE_PORT,
+                DEFAULT_ENGINE, DEFAULT_THREADS, DEFAULT_QUEUE, DEFAULT_MAX_CONNECTIONS, DEFAULT_OVERLOAD,
                 Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_WRITE_TIMEOUT_SECONDS),

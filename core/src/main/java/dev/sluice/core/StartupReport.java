@@ -24,7 +24,7 @@ final class StartupReport {
             case EVENT_LOOP -> c.effectiveThreads() + " selector threads";
         };
         lines.add("engine: " + c.engine() + " (" + threads + ")");
-        lines.add("listen: " + server.address() + " backlog=" + c.backlog()
+        lines.add("listen: " + hostPort(server.address()) + " backlog=" + c.backlog()
                 + " reuse-port=" + c.reusePort());
         lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload());
         lines.add("timeouts: idle=" + format(c.idleTimeout()) + " header=" + format(c.headerTimeout())
@@ -43,6 +43,12 @@ final class StartupReport {
         return List.copyOf(lines);
     }
 
+    /** {@code 127.0.0.1:8080}, or {@code [::1]:8080} for IPv6. */
+    static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
     /** A duration as the CLI spells it: {@code 0}, {@code 250ms}, {@code 10s}, {@code 2m}. */
     static String format(Duration d) {
         if (d.isZero()) {
@@ -55,10 +61,12 @@ final class StartupReport {
         return ms % 1_000 == 0 ? ms / 1_000 + "s" : ms + "ms";
     }
 
-    private static long somaxconn() {
+    /** The kernel's cap on listen backlogs, or -1 where there is no such file. */
+    static long somaxconn() {
         try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
-        } catch (IOException | NumberFormatException e) {
+            // Not Files.readString: on procfs (files of size 0) it returned "4" for "4096".
+            return Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim());
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return -1;
         }
     }

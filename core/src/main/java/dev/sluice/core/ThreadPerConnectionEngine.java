@@ -40,7 +40,7 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
             });
         } catch (OutOfMemoryError | RuntimeException e) { // the machine refused a thread
             threads.release();
-            Server.LOG.log(System.Logger.Level.WARNING, "conn={0} thread_start_failed: {1}",
+            Server.LOG.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
                     c.info.id(), e.toString());
             server.closeConn(c, CloseReason.ERROR);
         }

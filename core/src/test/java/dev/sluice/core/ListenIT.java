@@ -86,6 +86,45 @@ class ListenIT {
     }
 
     @Test
+    void readsTheKernelsBacklogCapAsCatDoes() throws Exception {
+        Process cat = new ProcessBuilder("cat", "/proc/sys/net/core/somaxconn").start();
+        long want = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+        assertThat(StartupReport.somaxconn()).isEqualTo(want);
+        try (Server server = Server.create(loopback().backlog((int) Math.min(want, 1024)).build(),
+                EchoProtocol.create()).start()) {
+            assertThat(server.report()).noneMatch(l -> l.startsWith("warning: backlog"));
+        }
+    }
+
+    @Test
+    void failedStartLeavesNothingOpen() throws Exception {
+        long fds = Clients.openFds();
+        assertThatThrownBy(() -> Server.create(loopback().host("no-such-host.invalid").build(),
+                EchoProtocol.create()).start()).isInstanceOf(java.net.UnknownHostException.class);
+        try (Server first = Server.create(loopback().engine(Engine.EVENT_LOOP).build(), EchoProtocol.create()).start()) {
+            long during = Clients.openFds();
+            assertThatThrownBy(() -> Server.create(loopback().port(first.port()).engine(Engine.EVENT_LOOP).build(),
+                    EchoProtocol.create()).start()).isInstanceOf(BindException.class);
+            assertThat(Clients.openFds()).as("descriptors after a failed bind").isEqualTo(during);
+        }
+        assertThat(Clients.await(() -> {
+            try {
+                return Clients.openFds() <= fds;
+            } catch (IOException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    void reportNamesTheAddressPlainly() throws Exception {
+        try (Server server = Server.create(loopback().host("::1").build(), EchoProtocol.create()).start()) {
+            assertThat(server.report()).contains("listen: [0:0:0:0:0:0:0:1]:" + server.port()
+                    + " backlog=1024 reuse-port=false");
+        }
+    }
+
+    @Test
     void lifecycleMisuseIsRefusedAndStopsAreIdempotent() throws IOException {
         Server server = Server.create(loopback().build(), EchoProtocol.create());
         assertThat(server.port()).isEqualTo(-1);

@@ -58,6 +58,8 @@ class ServerConfigTest {
                 Arguments.of("max-connections", (UnaryOperator<ServerConfig.Builder>) b -> b.maxConnections(0)),
                 Arguments.of("idle-timeout",
                         (UnaryOperator<ServerConfig.Builder>) b -> b.idleTimeout(Duration.ofSeconds(-1))),
+                Arguments.of("write-timeout", (UnaryOperator<ServerConfig.Builder>)
+                        b -> b.writeTimeout(Duration.ofSeconds(Long.MAX_VALUE))),
                 Arguments.of("host", (UnaryOperator<ServerConfig.Builder>) b -> b.host(" ")));
     }
 

@@ -1,0 +1,98 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.Engine;
+import dev.sluice.core.ServerConfig;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The defaults of a server command's flags, in this order:
+ * <ol>
+ *   <li>the environment variable {@code SLUICE_<FLAG>} ({@code --idle-timeout}:
+ *       {@code SLUICE_IDLE_TIMEOUT}), when it is set and not empty;</li>
+ *   <li>for a flag named after a {@link ServerConfig} component ({@code idleTimeout}:
+ *       {@code --idle-timeout}), that component's value in {@link ServerConfig#defaults()}, which
+ *       comes from the {@code DEFAULT_*} constants: nothing here repeats them;</li>
+ *   <li>otherwise the option's own {@code defaultValue}.</li>
+ * </ol>
+ * That is picocli's {@code ${env:SLUICE_<FLAG>:-default}}, done in code because an annotation can
+ * only hold a compile-time constant, and the engine and overload defaults are enum values.
+ * {@code --help} shows the result, so it says what a run with no flags would use.
+ */
+final class FlagDefaults implements IDefaultValueProvider {
+    static final String ENV_PREFIX = "SLUICE_";
+    /** Flag name to default, for every ServerConfig component, in declaration order. */
+    static final Map<String, String> CONFIG_DEFAULTS = configDefaults();
+
+    private final UnaryOperator<String> env;
+
+    FlagDefaults() {
+        this(System::getenv);
+    }
+
+    /** Reads the environment from {@code env} (a fake one in tests). */
+    FlagDefaults(UnaryOperator<String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!hasEnvFallback(arg)) {
+            return null;
+        }
+        OptionSpec option = (OptionSpec) arg;
+        String fromEnv = env.apply(envName(option));
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return fromEnv;
+        }
+        return CONFIG_DEFAULTS.get(option.longestName());
+    }
+
+    /** Every option but {@code --help} and {@code --version} has an environment fallback. */
+    static boolean hasEnvFallback(ArgSpec arg) {
+        return arg instanceof OptionSpec option && !option.usageHelp() && !option.versionHelp();
+    }
+
+    /** {@code --idle-timeout}: {@code SLUICE_IDLE_TIMEOUT}. */
+    static String envName(OptionSpec option) {
+        String flag = option.longestName().replaceFirst("^-+", "");
+        return ENV_PREFIX + flag.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code idleTimeout}: {@code --idle-timeout}. */
+    static String flagName(String component) {
+        return "--" + component.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    }
+
+    /** A default as the flag spells it: {@code 1m}, {@code event-loop}, {@code wait}. */
+    static String spell(Object value) {
+        if (value instanceof Duration d) {
+            return DurationConverter.format(d);
+        }
+        if (value instanceof Engine e) {
+            return e.cliName();
+        }
+        return String.valueOf(value);
+    }
+
+    private static Map<String, String> configDefaults() {
+        ServerConfig defaults = ServerConfig.defaults();
+        Map<String, String> map = new LinkedHashMap<>();
+        for (RecordComponent c : ServerConfig.class.getRecordComponents()) {
+            try {
+                map.put(flagName(c.getName()), spell(c.getAccessor().invoke(defaults)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read ServerConfig." + c.getName(), e);
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}

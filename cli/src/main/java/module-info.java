@@ -1,0 +1,12 @@
+/**
+ * The {@code sluice} command line. Exports nothing: its interface is the command. The runnable jar
+ * runs it on the class path; this descriptor still checks its dependencies at compile time.
+ */
+module dev.sluice.cli {
+    requires dev.sluice.core;
+    requires info.picocli;
+    requires java.logging;
+    requires jdk.unsupported;
+
+    opens dev.sluice.cli to info.picocli;
+}
