@@ -4,6 +4,7 @@
  */
 module dev.sluice.cli {
     requires dev.sluice.core;
+    requires dev.sluice.http;
     requires info.picocli;
     requires java.logging;
     requires jdk.unsupported;

@@ -43,8 +43,9 @@ class CommandLineIT {
             assertThat(p.awaitExit()).as(p::transcript).isZero();
             assertThat(p.stdout()).as(p::transcript)
                     .contains("Usage: sluice [-hV] COMMAND")
-                    .anyMatch(l -> l.startsWith("  echo  A TCP echo server"))
-                    .anyMatch(l -> l.startsWith("  help  "));
+                    .anyMatch(l -> l.matches("  echo +A TCP echo server.*"))
+                    .anyMatch(l -> l.matches("  respond +An HTTP/1.1 server that answers every request.*"))
+                    .anyMatch(l -> l.matches("  help +.*"));
             assertThat(p.stderr()).as(p::transcript).isEmpty();
         }
     }

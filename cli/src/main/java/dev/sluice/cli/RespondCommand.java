@@ -1,0 +1,52 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.Server;
+import dev.sluice.http.HttpHandler;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpResponse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice respond [TEXT]}: an HTTP/1.1 server that answers every request with 200 and
+ * {@code TEXT} as {@code text/plain}. Benchmarks and smoke tests use it. The handler never blocks,
+ * so {@code event-loop} runs it on the loop threads; the response is built once and reused.
+ */
+@Command(name = "respond", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "An HTTP/1.1 server that answers every request with 200 and TEXT as text/plain.",
+            "Prints the startup report and 'listening on http://HOST:PORT' on stdout, logs on "
+                    + "stderr, and runs until SIGTERM or SIGINT, then shuts down gracefully and "
+                    + "exits 0. Exits 2 on a bad flag or an address it cannot listen on."
+        })
+final class RespondCommand implements Callable<Integer> {
+    static final String DEFAULT_TEXT = "Hello, World!";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT", defaultValue = DEFAULT_TEXT,
+            description = "The body of every response.")
+    String text;
+
+    @Mixin
+    ServerOptions server;
+
+    @Mixin
+    LogOptions logging;
+
+    @Override
+    public Integer call() {
+        logging.apply();
+        HttpResponse response = HttpResponse.ok(text);
+        HttpHandler handler = HttpHandler.nonBlocking(request -> response);
+        return new ServerRunner(spec.commandLine(), "http")
+                .run(() -> Server.create(server.toConfig(), HttpProtocol.create(handler)));
+    }
+}
