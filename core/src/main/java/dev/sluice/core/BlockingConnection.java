@@ -161,13 +161,7 @@ final class BlockingConnection implements Runnable {
                         failure = e;
                     }
                     boolean closing = server.draining(); // read after the handler: it may have begun meanwhile
-                    boolean keep;
-                    if (failure == null) {
-                        keep = codec.encode(response, out, closing);
-                    } else {
-                        Server.logHandlerFailure(c, failure);
-                        keep = codec.encodeFailure(failure, out, closing);
-                    }
+                    boolean keep = ConnectionEngine.encodeAnswer(codec, c, response, failure, out, closing);
                     if (!keep || closing) {
                         flush(out);
                         return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;

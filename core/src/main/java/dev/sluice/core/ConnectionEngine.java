@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A concurrency strategy: how accepted connections get a thread. {@link #dispatch} runs on the
@@ -61,6 +62,47 @@ abstract class ConnectionEngine {
     /** Accepted connections waiting for a thread. */
     int queueDepth() {
         return 0;
+    }
+
+    /** A wait that gives up after a while, such as {@code Semaphore::tryAcquire}. */
+    @FunctionalInterface
+    interface TimedWait {
+        boolean tryFor(long time, TimeUnit unit) throws InterruptedException;
+    }
+
+    /**
+     * Acceptor: waits for capacity ({@code wait} succeeding) a poll at a time, so that shutdown
+     * is noticed without interrupting the acceptor. When the server closes first, {@code c} is
+     * closed and false returned.
+     */
+    final boolean awaitCapacity(Conn c, TimedWait wait) {
+        try {
+            while (!wait.tryFor(Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (server.isClosing()) {
+                    server.closeConn(c, CloseReason.SHUTDOWN);
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.closeConn(c, CloseReason.SHUTDOWN);
+            return false;
+        }
+    }
+
+    /**
+     * Encodes a handler's answer, or its failure (logged), into {@code out}.
+     *
+     * @return whether the connection stays open
+     */
+    static <Q, R> boolean encodeAnswer(Codec<Q, R> codec, Conn c, R response, Throwable failure,
+                                       Output out, boolean closing) {
+        if (failure == null) {
+            return codec.encode(response, out, closing);
+        }
+        Server.logHandlerFailure(c, failure);
+        return codec.encodeFailure(failure, out, closing);
     }
 
     /** Serves {@code c} on the calling thread until it closes. */

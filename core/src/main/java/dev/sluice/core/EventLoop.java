@@ -286,13 +286,7 @@ final class EventLoop implements Runnable {
 
     private <Q, R> void encode(LoopConn<Q, R> lc, R response, Throwable failure) {
         boolean closing = server.draining();
-        boolean keep;
-        if (failure == null) {
-            keep = lc.codec.encode(response, scratch, closing);
-        } else {
-            Server.logHandlerFailure(lc.c, failure);
-            keep = lc.codec.encodeFailure(failure, scratch, closing);
-        }
+        boolean keep = ConnectionEngine.encodeAnswer(lc.codec, lc.c, response, failure, scratch, closing);
         if (!keep || closing) {
             lc.closeAfterFlush = closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
         }

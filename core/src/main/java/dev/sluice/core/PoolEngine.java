@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link ServerConfig#effectiveThreads()} platform threads ({@code sluice-worker-N}) and a queue of
@@ -56,17 +55,7 @@ final class PoolEngine extends ConnectionEngine {
             }
             return;
         }
-        try {
-            while (!queue.offer(c, Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
-                if (server.isClosing()) {
-                    server.closeConn(c, CloseReason.SHUTDOWN);
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.closeConn(c, CloseReason.SHUTDOWN);
-        }
+        awaitCapacity(c, (time, unit) -> queue.offer(c, time, unit));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sluice.core;
 
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A new platform thread ({@code sluice-conn-ID}) per connection, at most
@@ -18,16 +17,7 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
 
     @Override
     void dispatch(Conn c) {
-        try {
-            while (!threads.tryAcquire(Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
-                if (server.isClosing()) {
-                    server.closeConn(c, CloseReason.SHUTDOWN);
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.closeConn(c, CloseReason.SHUTDOWN);
+        if (!awaitCapacity(c, threads::tryAcquire)) {
             return;
         }
         try {
