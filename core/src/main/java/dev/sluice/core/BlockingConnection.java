@@ -157,7 +157,7 @@ final class BlockingConnection implements Runnable {
                     Throwable failure = null;
                     try {
                         response = handler.handle(request);
-                    } catch (Exception | LinkageError e) {
+                    } catch (Throwable e) { // even an Error: the client gets an answer
                         failure = e;
                     }
                     boolean closing = server.draining(); // read after the handler: it may have begun meanwhile

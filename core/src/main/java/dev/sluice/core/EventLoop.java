@@ -158,7 +158,14 @@ final class EventLoop implements Runnable {
     }
 
     private void register(Conn c) {
-        LoopConn<?, ?> lc = new LoopConn<>(c, this, server.protocol());
+        LoopConn<?, ?> lc;
+        try {
+            lc = new LoopConn<>(c, this, server.protocol());
+        } catch (RuntimeException e) { // the protocol's codec factory failed
+            Server.LOG.log(System.Logger.Level.WARNING, "conn=" + c.info.id() + " codec_failed", e);
+            server.closeConn(c, CloseReason.ERROR);
+            return;
+        }
         c.attachment = lc;
         try {
             lc.key = c.channel.register(selector, SelectionKey.OP_READ, lc);
@@ -176,13 +183,24 @@ final class EventLoop implements Runnable {
         if (!key.isValid()) {
             return;
         }
-        int ready = key.readyOps();
-        if ((ready & SelectionKey.OP_WRITE) != 0) {
-            flush(lc);
+        try {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                flush(lc);
+            }
+            if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
+                onReadable(lc);
+            }
+        } catch (RuntimeException | Error e) {
+            failed(lc, e);
         }
-        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
-            onReadable(lc);
-        }
+    }
+
+    /** A codec or protocol bug surfaced while serving {@code lc}: close it, keep the loop. */
+    private void failed(LoopConn<?, ?> lc, Throwable e) {
+        Server.LOG.log(System.Logger.Level.WARNING, "conn=" + lc.c.info.id() + " connection_failed", e);
+        scratch.release();
+        close(lc, CloseReason.ERROR);
     }
 
     private void onReadable(LoopConn<?, ?> lc) {
@@ -263,7 +281,7 @@ final class EventLoop implements Runnable {
                 Throwable failure = null;
                 try {
                     response = lc.handler.handle(request);
-                } catch (Exception | LinkageError e) {
+                } catch (Throwable e) { // even an Error: the client gets an answer, the loop lives on
                     failure = e;
                 }
                 encode(lc, response, failure);
@@ -300,7 +318,7 @@ final class EventLoop implements Runnable {
             Throwable failure = null;
             try {
                 response = lc.handler.handle(request);
-            } catch (Exception | LinkageError e) {
+            } catch (Throwable e) { // even an Error: the client gets an answer, the loop lives on
                 failure = e;
             }
             R r = response;
@@ -316,11 +334,15 @@ final class EventLoop implements Runnable {
         if (lc.c.isClosed()) {
             return;
         }
-        encode(lc, response, failure);
-        if (lc.pendingIn != null && lc.closeAfterFlush == null) {
-            process(lc, lc.pendingIn, System.nanoTime());
-        } else {
-            flush(lc);
+        try {
+            encode(lc, response, failure);
+            if (lc.pendingIn != null && lc.closeAfterFlush == null) {
+                process(lc, lc.pendingIn, System.nanoTime());
+            } else {
+                flush(lc);
+            }
+        } catch (RuntimeException | Error e) {
+            failed(lc, e);
         }
     }
 

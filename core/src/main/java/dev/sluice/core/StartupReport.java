@@ -49,7 +49,7 @@ final class StartupReport {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** A duration as the CLI spells it: {@code 0}, {@code 250ms}, {@code 10s}, {@code 2m}. */
+    /** A duration as the CLI spells it: {@code 250ms}, {@code 10s}, {@code 2m}; zero is {@code off}. */
     static String format(Duration d) {
         if (d.isZero()) {
             return "off";

@@ -378,6 +378,33 @@ class EngineIT {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void anErrorFromAHandlerOrACodecCostsOnlyThatConnection(Engine engine) throws Exception {
+        Handler<String, Object> h = line -> switch (line) {
+            case "error" -> throw new AssertionError("an Error, not an Exception");
+            case "explode" -> "EXPLODE";
+            default -> line;
+        };
+        // One loop or worker, so a dead thread would show on the next connection.
+        ServerConfig cfg = config(engine).threads(1).build();
+        for (Handler<String, Object> handler : List.of(h, Handler.nonBlocking(h))) {
+            try (Server server = Server.create(cfg, LineProtocol.create(handler)).start()) {
+                try (Socket s = connect(server)) {
+                    assertThat(exchange(s, "error")).isEqualTo("FAILED");
+                    assertThat(exchange(s, "after error")).isEqualTo("after error");
+                    send(s, "explode\n");
+                    assertThat(closedByServer(s)).as("a codec that throws closes its connection").isTrue();
+                }
+                try (Socket next = connect(server)) {
+                    assertThat(exchange(next, "still serving")).isEqualTo("still serving");
+                }
+                assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5))).isTrue();
+                assertThat(server.stats().busyThreads()).isZero();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void pipelinedRequestsAreAnsweredInOrder(Engine engine) throws Exception {
         try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start();
              Socket s = connect(server)) {

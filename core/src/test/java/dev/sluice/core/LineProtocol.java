@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A test protocol: a request is one line ending in LF, its "head" is the line itself. The handler
  * answers with a String (sent with a trailing LF) or a ByteBuffer (sent as is); the answer
- * {@code "CLOSE"} closes the connection. Timeouts answer {@code TIMEOUT}, rejections {@code BUSY}.
+ * {@code "CLOSE"} closes the connection; the answer {@code "EXPLODE"} makes {@code encode} throw. Timeouts answer {@code TIMEOUT}, rejections {@code BUSY}.
  */
 final class LineProtocol {
     static final int MAX_LINE = 64 * 1024;
@@ -47,6 +47,9 @@ final class LineProtocol {
 
         @Override
         public boolean encode(Object response, Output out, boolean closing) {
+            if ("EXPLODE".equals(response)) {
+                throw new IllegalStateException("a codec bug, on purpose");
+            }
             if (response instanceof ByteBuffer b) {
                 out.write(b);
                 return true;
