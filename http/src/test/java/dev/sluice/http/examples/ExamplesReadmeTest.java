@@ -1,0 +1,186 @@
+package dev.sluice.http.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.core.Codec;
+import dev.sluice.core.ConnectionInfo;
+import dev.sluice.core.Output;
+import dev.sluice.core.Protocol;
+import dev.sluice.http.HttpHandler;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpRequest;
+import dev.sluice.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP examples of README.md are these files, less their package line: each README block that
+ * imports {@code dev.sluice.http} must equal the file of its class here, which the build compiles,
+ * and the handlers are driven through the codec as a client would drive them (no socket).
+ */
+class ExamplesReadmeTest {
+    private static final String PACKAGE_LINE = "package dev.sluice.http.examples;\n\n";
+    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain");
+    private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
+
+    @Test
+    void readmeShowsEachHttpExampleExactlyAsCompiled() throws IOException {
+        Path root = repositoryRoot();
+        Path dir = root.resolve("http/src/test/java/dev/sluice/http/examples");
+        List<String> shown = new ArrayList<>();
+        for (String block : javaBlocks(Files.readString(root.resolve("README.md")))) {
+            if (!block.contains("import dev.sluice.http.")) {
+                continue;
+            }
+            Matcher m = CLASS.matcher(block);
+            assertThat(m.find()).as("README.md block without 'public class':%n%s", block).isTrue();
+            String name = m.group(1);
+            Path file = dir.resolve(name + ".java");
+            assertThat(file).as("README.md shows class %s; want a file %s", name, file).exists();
+            String want = Files.readString(file).replace("\r\n", "\n");
+            assertThat(want).as("%s starts with its package line", file).startsWith(PACKAGE_LINE);
+            want = want.substring(PACKAGE_LINE.length());
+            assertThat(block).as("README.md's %s differs from %s; want:%n%s", name, file, want)
+                    .isEqualTo(want);
+            shown.add(name);
+        }
+        assertThat(shown).as("examples shown in README.md: got %s; want %s", shown, EXAMPLES)
+                .containsExactlyInAnyOrderElementsOf(EXAMPLES);
+    }
+
+    @Test
+    void notesMainStoresNotesAndSendsTheFile(@TempDir Path tmp) throws Exception {
+        Path logo = Files.write(tmp.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        Map<String, String> notes = new ConcurrentHashMap<>();
+        HttpHandler router = NotesMain.routes(notes, logo);
+
+        String created = exchange(router, "POST /notes HTTP/1.1\r\nHost: h\r\n"
+                + "Content-Length: 8\r\n\r\nbuy milk");
+        assertThat(created).as("POST").startsWith("HTTP/1.1 201 Created\r\n")
+                .contains("\r\nLocation: /notes/1\r\n").endsWith("\r\n\r\ncreated\n");
+        assertThat(notes).as("stored").containsEntry("1", "buy milk");
+
+        assertThat(exchange(router, "GET /notes/%31 HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("GET a note").startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nbuy milk");
+        assertThat(exchange(router, "GET /notes/2 HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("GET a missing note").startsWith("HTTP/1.1 404 Not Found\r\n");
+        assertThat(exchange(router, "DELETE /notes/1 HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("DELETE").startsWith("HTTP/1.1 405 Method Not Allowed\r\n")
+                .contains("\r\nAllow: GET, HEAD\r\n");
+
+        String file = exchange(router, "GET /logo.png HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(file).as("GET the file").startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("\r\nContent-Type: image/png\r\n", "\r\nContent-Length: 4\r\n")
+                .endsWith("\r\n\r\n\u0089PNG");
+        assertThat(exchange(router, "HEAD /logo.png HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("HEAD the file").contains("\r\nContent-Length: 4\r\n").endsWith("\r\n\r\n");
+
+        Files.delete(logo);
+        assertThat(exchange(router, "GET /logo.png HTTP/1.1\r\nHost: h\r\n\r\n"))
+                .as("GET a file gone missing").startsWith("HTTP/1.1 404 Not Found\r\n");
+    }
+
+    @Test
+    void counterMainIsNonBlockingAndCounts() throws Exception {
+        HttpHandler counter = CounterMain.counter(new AtomicLong());
+
+        assertThat(HttpProtocol.create(counter).handler().mayBlock()).as("mayBlock").isFalse();
+        assertThat(exchange(counter, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")).endsWith("\r\n\r\nhit 1\n");
+        assertThat(exchange(counter, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n")).endsWith("\r\n\r\nhit 2\n");
+    }
+
+    /** What the server writes back to {@code raw}, sent on a new connection, as ISO-8859-1. */
+    private static String exchange(HttpHandler handler, String raw) throws Exception {
+        Protocol<HttpRequest, HttpResponse> protocol = HttpProtocol.create(handler);
+        Codec<HttpRequest, HttpResponse> codec = protocol.newCodec(new ConnectionInfo(1,
+                new InetSocketAddress("127.0.0.1", 50000), new InetSocketAddress("127.0.0.1", 8080)));
+        Capture out = new Capture();
+        ByteBuffer in = ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1));
+        for (HttpRequest request; (request = codec.decode(in, out)) != null; ) {
+            HttpResponse response;
+            try {
+                response = protocol.handler().handle(request);
+            } catch (Exception e) {
+                codec.encodeFailure(e, out, false);
+                continue;
+            }
+            codec.encode(response, out, false);
+        }
+        return out.bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The contents of each fenced {@code java} block, with its final newline. */
+    private static List<String> javaBlocks(String markdown) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        for (String line : markdown.replace("\r\n", "\n").split("\n", -1)) {
+            if (block == null) {
+                if (line.equals("```java")) {
+                    block = new StringBuilder();
+                }
+            } else if (line.equals("```")) {
+                blocks.add(block.toString());
+                block = null;
+            } else {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    /** The directory holding README.md and http/, found from the working directory upwards. */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("http/src"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no README.md beside http/ above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Keeps every byte written, reading file transfers at once. */
+    private static final class Capture implements Output {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        @Override
+        public void write(ByteBuffer buffer) {
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.get(copy);
+            bytes.writeBytes(copy);
+        }
+
+        @Override
+        public void transfer(FileChannel file, long position, long count) {
+            try (file) {
+                ByteBuffer buf = ByteBuffer.allocate((int) count);
+                while (buf.hasRemaining() && file.read(buf, position + buf.position()) > 0) {
+                    // until count bytes
+                }
+                bytes.write(buf.array(), 0, buf.position());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
