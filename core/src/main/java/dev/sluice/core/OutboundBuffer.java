@@ -102,8 +102,14 @@ final class OutboundBuffer implements Output {
                 if (f.position[0] >= f.end) {
                     queue.poll();
                     closeQuietly(f.file);
-                } else if (n == 0 && !blocking) {
-                    return total;
+                } else if (n == 0) {
+                    if (f.file.size() <= f.position[0]) {
+                        // The file shrank while it was being sent: the promised length cannot be kept.
+                        throw new IOException("file shrank to " + f.file.size() + " bytes while being sent");
+                    }
+                    if (!blocking) {
+                        return total;
+                    }
                 }
             } else {
                 int k = 0;

@@ -408,6 +408,26 @@ class EngineIT {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void fileShorterThanPromisedClosesTheConnectionInsteadOfHanging(Engine engine,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("f"), new byte[1000]);
+        Handler<String, Object> h = line -> line.equals("file") ? new LineProtocol.FileSlice(file, 5000) : line;
+        try (Server server = Server.create(config(engine).build(), LineProtocol.create(h)).start()) {
+            try (Socket s = connect(server)) {
+                send(s, "file\n");
+                assertThat(s.getInputStream().readNBytes(1000)).hasSize(1000);
+                assertThat(closedByServer(s)).as("closed after the 1000 bytes the file holds").isTrue();
+            }
+            try (Socket next = connect(server)) {
+                assertThat(exchange(next, "next")).isEqualTo("next");
+            }
+            assertThat(await(() -> server.stats().closes(CloseReason.ERROR) == 1, Duration.ofSeconds(5)))
+                    .as("error closes: got %d; want 1", server.stats().closes(CloseReason.ERROR)).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void pipelinedRequestsAreAnsweredInOrder(Engine engine) throws Exception {
         try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start();
              Socket s = connect(server)) {

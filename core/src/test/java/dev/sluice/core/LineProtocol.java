@@ -15,6 +15,10 @@ final class LineProtocol {
     private LineProtocol() {
     }
 
+    /** An answer that sends {@code count} bytes of {@code file}, which may promise more than it holds. */
+    record FileSlice(java.nio.file.Path file, long count) {
+    }
+
     static Protocol<String, Object> create(Handler<String, Object> handler) {
         return Protocol.of(info -> new LineCodec(), handler)
                 .withRejection("BUSY\n".getBytes(StandardCharsets.US_ASCII));
@@ -52,6 +56,14 @@ final class LineProtocol {
             }
             if (response instanceof ByteBuffer b) {
                 out.write(b);
+                return true;
+            }
+            if (response instanceof FileSlice f) {
+                try {
+                    out.transfer(java.nio.channels.FileChannel.open(f.file()), 0, f.count());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
                 return true;
             }
             out.write((response + "\n").getBytes(StandardCharsets.UTF_8));
