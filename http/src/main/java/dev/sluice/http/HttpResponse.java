@@ -4,13 +4,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A response: a status, header fields, and a body of bytes, a stream or a file. Immutable: each
- * {@code with} method returns a new response, so a bytes response can be built once and returned
- * many times. A stream response is single-use.
+ * A response: a status, header fields, and a body of bytes, a stream, a file or a region of one.
+ * Immutable: each {@code with} method returns a new response, so a bytes response can be built
+ * once and returned many times. A stream response is single-use.
  *
  * <p>The codec frames the body itself: {@code Content-Length} for bytes and files,
  * {@code Transfer-Encoding: chunked} for a stream to an HTTP/1.1 client (an HTTP/1.0 client gets
@@ -36,13 +37,17 @@ public final class HttpResponse {
     private final byte[] body;
     private final InputStream stream;
     private final Path file;
+    /** A body of file regions and bytes, sent in order; null unless set. */
+    private final BodySegment[] segments;
 
-    private HttpResponse(int status, String[] headers, byte[] body, InputStream stream, Path file) {
+    private HttpResponse(int status, String[] headers, byte[] body, InputStream stream, Path file,
+                         BodySegment[] segments) {
         this.status = status;
         this.headers = headers;
         this.body = body;
         this.stream = stream;
         this.file = file;
+        this.segments = segments;
     }
 
     /**
@@ -55,7 +60,7 @@ public final class HttpResponse {
         if (status < 200 || status > 999) {
             throw new IllegalArgumentException("status must be in 200..999, got " + status);
         }
-        return new HttpResponse(status, NO_HEADERS, NO_BODY, null, null);
+        return new HttpResponse(status, NO_HEADERS, NO_BODY, null, null, null);
     }
 
     /** 200 with {@code text} as a UTF-8 {@code text/plain} body. */
@@ -70,7 +75,7 @@ public final class HttpResponse {
 
     /** This response with another status; same rules as {@link #status(int)}. */
     public HttpResponse withStatus(int status) {
-        return new HttpResponse(status(status).status, headers, body, stream, file);
+        return new HttpResponse(status(status).status, headers, body, stream, file, segments);
     }
 
     /**
@@ -93,7 +98,7 @@ public final class HttpResponse {
         }
         kept[n++] = name;
         kept[n++] = value;
-        return new HttpResponse(status, Arrays.copyOf(kept, n), body, stream, file);
+        return new HttpResponse(status, Arrays.copyOf(kept, n), body, stream, file, segments);
     }
 
     /** This response with one more {@code name: value} field (for {@code Set-Cookie}, say). */
@@ -102,12 +107,12 @@ public final class HttpResponse {
         String[] more = Arrays.copyOf(headers, headers.length + 2);
         more[headers.length] = name;
         more[headers.length + 1] = value;
-        return new HttpResponse(status, more, body, stream, file);
+        return new HttpResponse(status, more, body, stream, file, segments);
     }
 
     /** This response with {@code body}, which is not copied: do not change it afterwards. */
     public HttpResponse withBody(byte[] body) {
-        return new HttpResponse(status, headers, Objects.requireNonNull(body, "body"), null, null);
+        return new HttpResponse(status, headers, Objects.requireNonNull(body, "body"), null, null, null);
     }
 
     /** This response with {@code text}, UTF-8 encoded, as its body. The content type is unchanged. */
@@ -123,7 +128,7 @@ public final class HttpResponse {
      * buffers the whole encoded body before writing it, so this bounds nothing in memory.
      */
     public HttpResponse withBody(InputStream stream) {
-        return new HttpResponse(status, headers, null, Objects.requireNonNull(stream, "stream"), null);
+        return new HttpResponse(status, headers, null, Objects.requireNonNull(stream, "stream"), null, null);
     }
 
     /**
@@ -133,7 +138,31 @@ public final class HttpResponse {
      * 500.
      */
     public HttpResponse withFile(Path file) {
-        return new HttpResponse(status, headers, null, null, Objects.requireNonNull(file, "file"));
+        return new HttpResponse(status, headers, null, null, Objects.requireNonNull(file, "file"), null);
+    }
+
+    /**
+     * This response with {@code length} bytes of {@code file} from {@code offset} as its body, sent
+     * like {@link #withFile(Path)}: zero-copy, the file opened when the response is encoded (and
+     * closed once sent). The status and fields are the caller's: a partial response is 206 with a
+     * {@code Content-Range}. If the file is missing then, the client gets 404; if it cannot be read,
+     * or has become shorter than {@code offset + length} since, 500, and none of it is sent.
+     *
+     * @throws IllegalArgumentException if {@code offset} or {@code length} is negative or their sum
+     *     overflows
+     */
+    public HttpResponse withFile(Path file, long offset, long length) {
+        BodySegment region = new BodySegment.FileRegion(Objects.requireNonNull(file, "file"), offset, length);
+        return new HttpResponse(status, headers, null, null, null, new BodySegment[] {region});
+    }
+
+    /**
+     * This response with a body made of {@code segments} (bytes and file regions) sent in order,
+     * with a {@code Content-Length} of their sum: how {@code multipart/byteranges} goes out.
+     */
+    HttpResponse withSegments(List<BodySegment> segments) {
+        BodySegment[] copy = segments.toArray(BodySegment[]::new);
+        return new HttpResponse(status, headers, null, null, null, copy);
     }
 
     public int status() {
@@ -154,7 +183,7 @@ public final class HttpResponse {
         return headers;
     }
 
-    /** The body bytes, or null for a stream or file body. */
+    /** The body bytes, or null for a stream, file or segmented body. */
     byte[] body() {
         return body;
     }
@@ -165,6 +194,11 @@ public final class HttpResponse {
 
     Path file() {
         return file;
+    }
+
+    /** The segments of a region or multipart body, or null. The array is shared: do not change it. */
+    BodySegment[] segments() {
+        return segments;
     }
 
     /** Whether a {@code Connection} field set here holds the {@code close} option. */

@@ -54,9 +54,16 @@ final class ResponseWriter {
         byte[] bytes = r.body();
         InputStream stream = bodyless || head ? null : r.stream();
         FileChannel file = null;
+        BodySegment[] segments = bodyless ? null : r.segments();
+        FileChannel[] regions = null;
         long length = bytes == null ? -1 : bytes.length;
         try {
-            if (r.file() != null && !bodyless) {
+            if (segments != null) {
+                length = BodySegment.totalLength(segments);
+                if (!head) {
+                    regions = BodySegment.open(segments);
+                }
+            } else if (r.file() != null && !bodyless) {
                 if (head) {
                     length = Files.size(r.file());
                 } else {
@@ -112,7 +119,9 @@ final class ResponseWriter {
         if (head || bodyless) {
             return keep;
         }
-        if (file != null) {
+        if (regions != null) {
+            writeSegments(segments, regions, out);
+        } else if (file != null) {
             if (length > 0) {
                 out.transfer(file, 0, length);
             } else {
@@ -148,6 +157,21 @@ final class ResponseWriter {
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length() + "\r\n"
                 + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes each segment in order: bytes as they are, file regions by transfer. */
+    private static void writeSegments(BodySegment[] segments, FileChannel[] regions, Output out) {
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i] instanceof BodySegment.Bytes b) {
+                out.write(b.bytes());
+            } else if (segments[i] instanceof BodySegment.FileRegion f) {
+                if (f.length() > 0) {
+                    out.transfer(regions[i], f.offset(), f.length());
+                } else {
+                    closeQuietly(regions[i]);
+                }
+            }
+        }
     }
 
     private boolean writeChunks(InputStream stream, Output out) {

@@ -1,0 +1,156 @@
+package dev.sluice.http;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The answer to a GET or HEAD of one regular file that {@link StaticFiles} has found: picks the
+ * representation (the file, or a precompressed sibling), computes its validators, evaluates the
+ * conditional fields ({@link Conditionals}), then {@code Range} ({@link RangeParser}), and answers
+ * 200, 206 (one range, or {@code multipart/byteranges} for several), 304, 412 or 416. Bodies are
+ * file regions, sent zero-copy and opened only when the response is encoded. Thread-safe.
+ *
+ * <p>The {@code ETag} is strong, {@code "<mtime in ns, hex>-<size, hex>"} of the file actually
+ * sent, so a sibling has its own. {@code Last-Modified} is the modification time, but never later
+ * than now (RFC 9110 8.8.2.1).
+ */
+final class FileResponder {
+    private static final HttpResponse PRECONDITION_FAILED = HttpResponse.text(412, "Precondition Failed\n");
+    private static final SecureRandom BOUNDARIES = new SecureRandom();
+
+    private final StaticFilesConfig config;
+    private final SafePaths paths;
+    private final InstantSource clock;
+
+    FileResponder(StaticFilesConfig config, SafePaths paths, InstantSource clock) {
+        this.config = config;
+        this.paths = paths;
+        this.clock = clock;
+    }
+
+    /**
+     * Answers {@code request} with {@code file}, found at {@code path}; {@code name} (the last
+     * segment asked for, before any symbolic link) gives the content type.
+     */
+    HttpResponse respond(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path, String name) {
+        SafePaths.Found chosen = file;
+        String encoding = null;
+        boolean hasSibling = false;
+        if (config.precompressed()) {
+            SafePaths.Found br = sibling(path, ".br");
+            SafePaths.Found gzip = sibling(path, ".gz");
+            hasSibling = br != null || gzip != null;
+            encoding = AcceptEncoding.choose(request.headers().all("Accept-Encoding"), br != null, gzip != null);
+            if (AcceptEncoding.BR.equals(encoding)) {
+                chosen = br;
+            } else if (AcceptEncoding.GZIP.equals(encoding)) {
+                chosen = gzip;
+            }
+        }
+        BasicFileAttributes attrs = chosen.attributes();
+        long size = attrs.size();
+        long now = clock.instant().getEpochSecond();
+        long lastModified = Math.min(Math.floorDiv(attrs.lastModifiedTime().toMillis(), 1000), now);
+        String etag = "\"" + Long.toHexString(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                + "-" + Long.toHexString(size) + "\"";
+
+        HttpResponse common = HttpResponse.status(200).withHeader("ETag", etag);
+        if (config.cacheControl() != null) {
+            common = common.withHeader("Cache-Control", config.cacheControl());
+        }
+        common = varied(common, hasSibling);
+        switch (Conditionals.evaluate(request.headers(), etag, lastModified, now)) {
+            case PRECONDITION_FAILED -> {
+                return varied(PRECONDITION_FAILED, hasSibling);
+            }
+            case NOT_MODIFIED -> {
+                // RFC 9110 15.4.5: a 304 carries the ETag, Cache-Control and Vary a 200 would.
+                return common.withStatus(304);
+            }
+            case PROCEED -> {
+                // go on
+            }
+        }
+        String type = ContentTypes.of(name);
+        HttpResponse ok = common.withHeader("Last-Modified", HttpDates.format(lastModified))
+                .withHeader("Content-Type", type)
+                .withHeader("Accept-Ranges", config.maxRanges() > 0 ? "bytes" : "none")
+                .withHeader("X-Content-Type-Options", "nosniff");
+        if (encoding != null) {
+            ok = ok.withHeader("Content-Encoding", encoding);
+        }
+        List<String> range = request.headers().all("Range");
+        // RFC 9110 14.2: range handling is defined for GET only; a repeated Range is invalid.
+        if (request.method().equals("GET") && config.maxRanges() > 0 && range.size() == 1
+                && ifRange(request, etag, lastModified, now)) {
+            List<RangeParser.ByteRange> ranges = RangeParser.parse(range.get(0), size, config.maxRanges());
+            if (ranges != null && ranges.isEmpty()) {
+                HttpResponse unsatisfiable = HttpResponse.text(416, "Range Not Satisfiable\n")
+                        .withHeader("Content-Range", "bytes */" + size);
+                return varied(unsatisfiable, hasSibling);
+            }
+            if (ranges != null && ranges.size() == 1) {
+                RangeParser.ByteRange r = ranges.get(0);
+                return ok.withStatus(206).withHeader("Content-Range", r.contentRange(size))
+                        .withFile(chosen.real(), r.first(), r.length());
+            }
+            if (ranges != null) {
+                return multipart(ok.withStatus(206), chosen.real(), ranges, size, type);
+            }
+        }
+        return ok.withFile(chosen.real());
+    }
+
+    /** {@code r}, with {@code Vary: Accept-Encoding} when the file has a precompressed sibling. */
+    private static HttpResponse varied(HttpResponse r, boolean hasSibling) {
+        // RFC 9110 12.5.5: the answer depends on Accept-Encoding, whichever file was picked.
+        return hasSibling ? r.withHeader("Vary", "Accept-Encoding") : r;
+    }
+
+    /** Whether {@code If-Range}, when present, lets the {@code Range} apply. */
+    private static boolean ifRange(HttpRequest request, String etag, long lastModified, long now) {
+        List<String> values = request.headers().all("If-Range");
+        return values.isEmpty()
+                || (values.size() == 1 && Conditionals.ifRange(values.get(0), etag, lastModified, now));
+    }
+
+    /** The readable regular file {@code path} + {@code extension}, or null. */
+    private SafePaths.Found sibling(SafePaths.RequestPath path, String extension) {
+        List<String> segments = new ArrayList<>(path.segments());
+        int last = segments.size() - 1;
+        segments.set(last, segments.get(last) + extension);
+        SafePaths.Found f = paths.find(new SafePaths.RequestPath(segments, false));
+        return f != null && f.attributes().isRegularFile() && Files.isReadable(f.real()) ? f : null;
+    }
+
+    /**
+     * RFC 9110 14.6: each range as a part with its own {@code Content-Type} and
+     * {@code Content-Range}, between lines of a random boundary that cannot be guessed in advance.
+     */
+    private static HttpResponse multipart(HttpResponse partial, Path file, List<RangeParser.ByteRange> ranges,
+                                          long size, String type) {
+        byte[] random = new byte[16];
+        BOUNDARIES.nextBytes(random);
+        String boundary = "sluice-" + HexFormat.of().formatHex(random);
+        List<BodySegment> segments = new ArrayList<>(2 * ranges.size() + 1);
+        for (int i = 0; i < ranges.size(); i++) {
+            RangeParser.ByteRange r = ranges.get(i);
+            String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\n"
+                    + "Content-Type: " + type + "\r\n"
+                    + "Content-Range: " + r.contentRange(size) + "\r\n\r\n";
+            segments.add(new BodySegment.Bytes(head.getBytes(StandardCharsets.US_ASCII)));
+            segments.add(new BodySegment.FileRegion(file, r.first(), r.length()));
+        }
+        segments.add(new BodySegment.Bytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII)));
+        return partial.withHeader("Content-Type", "multipart/byteranges; boundary=" + boundary)
+                .withSegments(segments);
+    }
+}

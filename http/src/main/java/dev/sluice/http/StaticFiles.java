@@ -1,0 +1,163 @@
+package dev.sluice.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * Serves the files below a root directory, as nginx's {@code root} and Caddy's
+ * {@code file_server} do, per RFC 9110. Create it with {@link #create(StaticFilesConfig)} and hand
+ * it to {@link HttpProtocol#create(HttpHandler)}, alone or as the handler of {@link Router}
+ * routes: it maps the whole request path below the root, so a route's path is the file's.
+ *
+ * <table>
+ *   <caption>Answers</caption>
+ *   <tr><th>request</th><th>answer</th></tr>
+ *   <tr><td>a method other than GET and HEAD</td><td>405, {@code Allow: GET, HEAD}</td></tr>
+ *   <tr><td>a path that tries to leave the root or is malformed ({@code ..}, {@code %2f},
+ *       {@code %5c}, {@code %00}, {@code //}, bad UTF-8...; see {@link SafePaths})</td><td>400</td></tr>
+ *   <tr><td>a file that is missing, hidden, behind a symbolic link that leads out of the root,
+ *       unreadable, or neither a regular file nor a directory</td><td>404, always the same</td></tr>
+ *   <tr><td>a regular file</td><td>200 with the file, {@code ETag}, {@code Last-Modified},
+ *       {@code Accept-Ranges}; or 206, 304, 412, 416 (see {@link FileResponder})</td></tr>
+ *   <tr><td>a directory without the final "/"</td><td>301 to the path with it, query kept</td></tr>
+ *   <tr><td>a directory holding the index file</td><td>that file</td></tr>
+ *   <tr><td>another directory</td><td>an HTML listing if enabled ({@link DirectoryListing}), else
+ *       404</td></tr>
+ * </table>
+ *
+ * <p>Error bodies are fixed texts: nothing from the request, nor from the file system, is echoed.
+ * An unreadable file answers 404, like a missing one, so a client cannot map what exists. Every
+ * file response carries {@code X-Content-Type-Options: nosniff}; listings also carry a
+ * {@code Content-Security-Policy} that allows no script.
+ *
+ * <p>{@link #handle} reads the file system, so it {@link #mayBlock() may block}: the
+ * {@code event-loop} engine runs it on a virtual thread. The file bytes themselves are sent by
+ * the engine with {@code FileChannel.transferTo}, never read into memory. Immutable and
+ * thread-safe: one instance serves every connection.
+ */
+public final class StaticFiles implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("dev.sluice.http");
+    private static final HttpResponse BAD_REQUEST = HttpResponse.text(400, "Bad Request\n");
+    private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+    private static final HttpResponse METHOD_NOT_ALLOWED =
+            HttpResponse.text(405, "Method Not Allowed\n").withHeader("Allow", "GET, HEAD");
+    private static final String LISTING_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+                    + "frame-ancestors 'none'";
+
+    private final StaticFilesConfig config;
+    private final SafePaths paths;
+    private final FileResponder files;
+
+    private StaticFiles(StaticFilesConfig config, Path realRoot, InstantSource clock) {
+        this.config = config;
+        this.paths = new SafePaths(realRoot, config.showHidden(), config.followSymlinks());
+        this.files = new FileResponder(config, paths, clock);
+    }
+
+    /**
+     * A handler serving {@code config.root()}, resolved to its real path now.
+     *
+     * @throws IllegalArgumentException if the root does not exist or is not a directory
+     */
+    public static StaticFiles create(StaticFilesConfig config) {
+        return create(config, InstantSource.system());
+    }
+
+    static StaticFiles create(StaticFilesConfig config, InstantSource clock) {
+        Objects.requireNonNull(config, "config");
+        Path realRoot;
+        try {
+            realRoot = config.root().toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("root does not exist or cannot be read: " + config.root(), e);
+        }
+        if (!Files.isDirectory(realRoot)) {
+            throw new IllegalArgumentException("root is not a directory: " + config.root());
+        }
+        return new StaticFiles(config, realRoot, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The configuration this handler serves. */
+    public StaticFilesConfig config() {
+        return config;
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) {
+        String method = request.method();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return METHOD_NOT_ALLOWED;
+        }
+        SafePaths.RequestPath path = SafePaths.parse(request.rawPath());
+        if (path == null) {
+            return BAD_REQUEST;
+        }
+        try {
+            SafePaths.Found found = paths.find(path);
+            if (found == null) {
+                return NOT_FOUND;
+            }
+            if (found.attributes().isDirectory()) {
+                return directory(request, path, found);
+            }
+            if (found.attributes().isRegularFile() && !path.directory() && !path.segments().isEmpty()
+                    && Files.isReadable(found.real())) {
+                return files.respond(request, found, path, path.segments().getLast());
+            }
+            return NOT_FOUND;
+        } catch (IOException | UncheckedIOException | DirectoryIteratorException | InvalidPathException
+                 | SecurityException e) {
+            // A file that vanished or changed while being looked at: as good as missing.
+            LOG.log(Level.DEBUG, "static_file_failed: {0}", e.toString());
+            return NOT_FOUND;
+        }
+    }
+
+    private HttpResponse directory(HttpRequest request, SafePaths.RequestPath path, SafePaths.Found dir)
+            throws IOException {
+        if (!path.directory()) {
+            return redirectToDirectory(request, path);
+        }
+        if (config.indexFile() != null) {
+            SafePaths.RequestPath indexPath = path.child(config.indexFile(), false);
+            SafePaths.Found index = paths.find(indexPath);
+            if (index != null && index.attributes().isRegularFile() && Files.isReadable(index.real())) {
+                return files.respond(request, index, indexPath, config.indexFile());
+            }
+        }
+        if (!config.listing() || !Files.isReadable(dir.real())) {
+            return NOT_FOUND;
+        }
+        byte[] page = DirectoryListing.html(path, DirectoryListing.entries(dir.real(), paths, config.showHidden()));
+        return HttpResponse.status(200)
+                .withHeader("Content-Type", "text/html; charset=utf-8")
+                .withHeader("X-Content-Type-Options", "nosniff")
+                .withHeader("Content-Security-Policy", LISTING_POLICY)
+                .withBody(page);
+    }
+
+    /**
+     * 301 to the directory's path with "/" added, rebuilt from the decoded segments (so it always
+     * starts with a single "/" and can never name another host), the query kept if printable.
+     */
+    private static HttpResponse redirectToDirectory(HttpRequest request, SafePaths.RequestPath path) {
+        StringBuilder location = new StringBuilder();
+        for (String s : path.segments()) {
+            location.append('/').append(DirectoryListing.encode(s));
+        }
+        location.append('/');
+        String query = request.query();
+        if (!query.isEmpty() && query.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            location.append('?').append(query);
+        }
+        return HttpResponse.status(301).withHeader("Location", location.toString());
+    }
+}

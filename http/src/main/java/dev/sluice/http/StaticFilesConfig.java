@@ -1,0 +1,132 @@
+package dev.sluice.http;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How {@link StaticFiles} serves a directory tree. Immutable and validated on construction; start
+ * from {@link #of(Path)} (every other component at its default) and change components with the
+ * {@code with} methods:
+ *
+ * <pre>{@code
+ * StaticFiles.create(StaticFilesConfig.of(Path.of("public"))
+ *         .withListing(false)
+ *         .withCacheControl("max-age=3600"));
+ * }</pre>
+ *
+ * <p>There is no {@code defaults()}: the root has no safe default, so it is always the caller's
+ * choice.
+ *
+ * @param root the directory served; request paths are resolved below it, never above it. It must
+ *     exist and be a directory when {@link StaticFiles#create} is called, which resolves it to
+ *     its real path once (later changes of a symbolic link to the root are not seen). Required.
+ * @param listing whether a directory without an {@link #indexFile} answers with an HTML listing
+ *     of its entries; when false it answers 404. Default {@value #DEFAULT_LISTING}.
+ * @param showHidden whether hidden entries (a path segment starting with {@code .}, such as
+ *     {@code .env} or {@code .git/config}, either in the request or in the real path a symbolic
+ *     link leads to) are listed and served; when false they answer 404, as if missing. Default
+ *     {@value #DEFAULT_SHOW_HIDDEN}.
+ * @param followSymlinks whether a symbolic link may lead outside the root. When false (the
+ *     default, {@value #DEFAULT_FOLLOW_SYMLINKS}), a path whose real path is outside the real root
+ *     answers 404 and is left out of listings; links that stay inside the root always work.
+ * @param cacheControl the {@code Cache-Control} value sent with files (200, 206 and 304
+ *     responses), for example {@code "max-age=3600"} or {@code "no-cache"}; {@code null}, the
+ *     default, sends none. Listings and errors never carry it. Must be printable ASCII and not
+ *     blank.
+ * @param maxRanges the most ranges one {@code Range} request may ask for. A request for more, or
+ *     for ranges that overlap, gets the whole file (200), as nginx does; 1 allows single ranges
+ *     only; 0 turns range requests off ({@code Range} is ignored and {@code Accept-Ranges: none}
+ *     is sent). Default {@value #DEFAULT_MAX_RANGES}; must not be negative.
+ * @param indexFile the file served for a directory request (a path ending in {@code /}) when the
+ *     directory holds it, before any listing; {@code null} for none. A plain file name: no
+ *     {@code /}, {@code \}, NUL, and not {@code .} or {@code ..}. Default
+ *     {@value #DEFAULT_INDEX_FILE}.
+ * @param precompressed whether a file's precompressed siblings ({@code name.br}, {@code name.gz})
+ *     are served in its place to clients whose {@code Accept-Encoding} allows them, with
+ *     {@code Content-Encoding}; a file with a sibling always gets {@code Vary: Accept-Encoding}.
+ *     Ranges then apply to the compressed bytes (the sibling has its own {@code ETag}, so
+ *     {@code If-Range} keeps them apart). Default {@value #DEFAULT_PRECOMPRESSED}.
+ */
+public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
+                                boolean followSymlinks, String cacheControl, int maxRanges,
+                                String indexFile, boolean precompressed) {
+    public static final boolean DEFAULT_LISTING = true;
+    public static final boolean DEFAULT_SHOW_HIDDEN = false;
+    public static final boolean DEFAULT_FOLLOW_SYMLINKS = false;
+    public static final int DEFAULT_MAX_RANGES = 16;
+    public static final String DEFAULT_INDEX_FILE = "index.html";
+    public static final boolean DEFAULT_PRECOMPRESSED = true;
+
+    /**
+     * @throws NullPointerException if {@code root} is null
+     * @throws IllegalArgumentException if another component is out of range (see its description)
+     */
+    public StaticFilesConfig {
+        Objects.requireNonNull(root, "root");
+        if (cacheControl != null) {
+            if (cacheControl.isBlank()) {
+                throw new IllegalArgumentException("cacheControl is blank; use null for none");
+            }
+            for (int i = 0; i < cacheControl.length(); i++) {
+                char c = cacheControl.charAt(i);
+                if (c < 0x20 || c > 0x7E) {
+                    throw new IllegalArgumentException("cacheControl must be printable ASCII");
+                }
+            }
+        }
+        if (maxRanges < 0) {
+            throw new IllegalArgumentException("maxRanges must be >= 0, got " + maxRanges);
+        }
+        if (indexFile != null && (indexFile.isEmpty() || indexFile.equals(".") || indexFile.equals("..")
+                || indexFile.indexOf('/') >= 0 || indexFile.indexOf('\\') >= 0
+                || indexFile.indexOf('\0') >= 0)) {
+            throw new IllegalArgumentException("indexFile must be a plain file name: " + indexFile);
+        }
+    }
+
+    /** Serves {@code root} with every other component at its default. */
+    public static StaticFilesConfig of(Path root) {
+        return new StaticFilesConfig(root, DEFAULT_LISTING, DEFAULT_SHOW_HIDDEN, DEFAULT_FOLLOW_SYMLINKS,
+                null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED);
+    }
+
+    public StaticFilesConfig withRoot(Path root) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withListing(boolean listing) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withShowHidden(boolean showHidden) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withFollowSymlinks(boolean followSymlinks) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withCacheControl(String cacheControl) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withMaxRanges(int maxRanges) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withIndexFile(String indexFile) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+
+    public StaticFilesConfig withPrecompressed(boolean precompressed) {
+        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
+                indexFile, precompressed);
+    }
+}
