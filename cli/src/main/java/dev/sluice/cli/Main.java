@@ -21,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "A TCP and HTTP/1.1 server for Java 21+.",
-        subcommands = {EchoCommand.class, RespondCommand.class, HelpCommand.class},
+        subcommands = {ServeCommand.class, RespondCommand.class, EchoCommand.class, HelpCommand.class},
         footer = {"", "Every flag of a server command can also be set by an environment variable, "
                 + "SLUICE_<FLAG>: SLUICE_PORT=7007 for --port 7007. A flag on the command line wins.",
                 "See 'sluice COMMAND --help'."})

@@ -1,0 +1,100 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.Server;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.StaticFiles;
+import dev.sluice.http.StaticFilesConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice serve [DIR]}: a file server for a folder, safe to put on a network: no way out of
+ * the folder, no hidden files, every limit and timeout of the core on. The file handler may block
+ * (disk I/O), so it runs on the connection's thread, or on a virtual thread on {@code event-loop}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "Serves the files under DIR over HTTP/1.1: GET and HEAD, conditional and range "
+                    + "requests, directory listings, precompressed .br/.gz siblings.",
+            "Refuses paths that lead outside DIR, hidden files and symbolic links out of DIR. "
+                    + "Prints 'listening on http://HOST:PORT' on stdout, logs on stderr, and runs "
+                    + "until SIGTERM or SIGINT. Exits 2 on a bad flag, a DIR that is not a folder, "
+                    + "or an address it cannot listen on."
+        })
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".",
+            description = "The folder to serve.")
+    Path dir;
+
+    @Option(names = "--no-listing", defaultValue = "false", description = "Answer 404 for a folder "
+            + "without an index file instead of listing it.")
+    boolean noListing;
+
+    @Option(names = "--show-hidden", defaultValue = "false",
+            description = "Serve and list names that start with '.' (.env, .git).")
+    boolean showHidden;
+
+    @Option(names = "--follow-symlinks", defaultValue = "false",
+            description = "Let symbolic links lead outside DIR.")
+    boolean followSymlinks;
+
+    @Option(names = "--cache-control", paramLabel = "VALUE",
+            description = "The Cache-Control header of file responses, e.g. max-age=3600. "
+                    + "Default: none.")
+    String cacheControl;
+
+    @Option(names = "--max-ranges", paramLabel = "N",
+            defaultValue = "" + StaticFilesConfig.DEFAULT_MAX_RANGES,
+            description = "Most ranges per request; 1: single ranges only; 0: no range requests.")
+    int maxRanges;
+
+    @Option(names = "--index", paramLabel = "NAME", defaultValue = StaticFilesConfig.DEFAULT_INDEX_FILE,
+            description = "The file served for a folder; '' for none.")
+    String index;
+
+    @Option(names = "--no-precompressed", defaultValue = "false",
+            description = "Never serve .br or .gz siblings.")
+    boolean noPrecompressed;
+
+    @Mixin
+    ServerOptions server;
+
+    @Mixin
+    LogOptions logging;
+
+    @Override
+    public Integer call() {
+        logging.apply();
+        if (!Files.isDirectory(dir)) {
+            return Main.badValue(spec.commandLine(), "DIR '" + dir + "' is not a folder");
+        }
+        StaticFilesConfig files;
+        try {
+            files = StaticFilesConfig.of(dir.toAbsolutePath().normalize())
+                    .withListing(!noListing)
+                    .withShowHidden(showHidden)
+                    .withFollowSymlinks(followSymlinks)
+                    .withCacheControl(cacheControl)
+                    .withMaxRanges(maxRanges)
+                    .withIndexFile(index.isEmpty() ? null : index)
+                    .withPrecompressed(!noPrecompressed);
+        } catch (IllegalArgumentException e) {
+            return Main.badValue(spec.commandLine(), e.getMessage());
+        }
+        StaticFiles handler = StaticFiles.create(files);
+        return new ServerRunner(spec.commandLine(), "http")
+                .run(() -> Server.create(server.toConfig(), HttpProtocol.create(handler)));
+    }
+}

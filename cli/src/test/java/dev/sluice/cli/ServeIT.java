@@ -1,0 +1,85 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice serve} end to end, with curl as the client. */
+@Timeout(90)
+class ServeIT {
+    private static final Pattern LISTENING =
+            Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Duration START_WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void servesFilesListsFoldersAndNeverLeavesTheRoot(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(tmp.resolve("secret.txt"), "SENTINEL-OUTSIDE-ROOT");
+        Files.writeString(root.resolve("hello.txt"), "hello, file");
+        Files.writeString(root.resolve(".env"), "SECRET=1");
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("docs").resolve("a b.html"), "<p>a</p>");
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", base + "/hello.txt")).as(p::transcript).isEqualTo("hello, file");
+            assertThat(curl("-sS", "-i", base + "/hello.txt"))
+                    .containsIgnoringCase("content-type: text/plain; charset=utf-8")
+                    .containsIgnoringCase("etag: \"")
+                    .containsIgnoringCase("last-modified: ");
+            assertThat(curl("-sS", "-r", "0-4", base + "/hello.txt")).isEqualTo("hello");
+            assertThat(curl("-sS", base + "/docs/")).contains("a%20b.html").contains("a b.html");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", base + "/docs"))
+                    .isEqualTo("301 " + base + "/docs/");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", base + "/.env")).isEqualTo("404");
+            for (String attack : List.of("/../secret.txt", "/%2e%2e/secret.txt", "/docs/..%2f..%2fsecret.txt",
+                    "/..%5csecret.txt", "//secret.txt")) {
+                String got = curl("-sS", "--path-as-is", "-w", " %{http_code}", base + attack);
+                assertThat(got).as("GET %s", attack).doesNotContain("SENTINEL")
+                        .matches("(?s).* (400|404)");
+            }
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", base + "/hello.txt"))
+                    .isEqualTo("405");
+            p.sigterm();
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
+        }
+    }
+
+    @Test
+    void noListingAnswers404ForAFolder(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("d"));
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--no-listing", root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", base + "/d/")).isEqualTo("404");
+        }
+    }
+
+    @Test
+    void aFolderThatDoesNotExistIsABadValue(@TempDir Path tmp) {
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--port", "0", tmp.resolve("nope").toString())) {
+            assertThat(p.awaitExit()).as(p::transcript).isEqualTo(2);
+            assertThat(p.stderr()).as(p::transcript).hasSize(1)
+                    .allMatch(l -> l.startsWith("sluice: DIR '") && l.contains("is not a folder"));
+        }
+    }
+
+    private static String curl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "20"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("curl %s: %s", cmd, out).isZero();
+        return out;
+    }
+}
