@@ -7,12 +7,14 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
 /**
- * The bytes encoded for one connection and not yet written, in order. Small writes are copied
- * into one reusable chunk; large buffers and file regions are queued as they are, so a batch of
- * pipelined responses goes out in one gathering write. Used by one thread at a time.
+ * The bytes encoded for one connection and not yet written, in order. Writes are copied into one
+ * reusable chunk (grown when a response needs it) and file regions are queued as they are, so a
+ * batch of pipelined responses goes out in one write. Used by one thread at a time.
  */
 final class OutboundBuffer implements Output {
     private static final int CHUNK_BYTES = 16 * 1024;
+    /** A chunk grown past this for one large response is dropped once written, not kept. */
+    private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
 
     /** Segments in write order: ByteBuffer (read mode) or FileRegion. */
@@ -28,25 +30,15 @@ final class OutboundBuffer implements Output {
 
     @Override
     public void write(byte[] bytes, int off, int len) {
-        if (len > COPY_LIMIT) {
-            write(ByteBuffer.wrap(bytes, off, len));
-            return;
-        }
         ensureChunk(len).put(bytes, off, len);
     }
 
     @Override
     public void write(ByteBuffer buffer) {
         int len = buffer.remaining();
-        if (len == 0) {
-            return;
+        if (len > 0) {
+            ensureChunk(len).put(buffer);
         }
-        if (len > COPY_LIMIT) {
-            seal();
-            queue.add(buffer);
-            return;
-        }
-        ensureChunk(len).put(buffer);
     }
 
     @Override
@@ -57,7 +49,9 @@ final class OutboundBuffer implements Output {
 
     private ByteBuffer ensureChunk(int len) {
         if (chunk == null) {
-            chunk = sealed != null && queue.isEmpty() ? sealed.clear() : ByteBuffer.allocateDirect(CHUNK_BYTES);
+            // Reuse the last chunk once it is written, unless a large response grew it.
+            boolean reuse = sealed != null && queue.isEmpty() && sealed.capacity() <= MAX_KEPT_BYTES;
+            chunk = reuse ? sealed.clear() : ByteBuffer.allocateDirect(Math.max(CHUNK_BYTES, len));
             sealed = null;
         }
         if (chunk.remaining() < len) {

@@ -10,14 +10,7 @@ import java.nio.channels.FileChannel;
  */
 public interface Output {
 
-    /** Writes of up to this many bytes are copied; larger ones are queued by reference. */
-    int COPY_LIMIT = 8 * 1024;
-
-    /**
-     * Appends {@code len} bytes of {@code bytes} from {@code off}. Up to
-     * {@value #COPY_LIMIT} bytes are copied; more are queued by reference, so the
-     * caller hands the array over and must not change it afterwards.
-     */
+    /** Appends {@code len} bytes of {@code bytes} from {@code off}; they are copied. */
     void write(byte[] bytes, int off, int len);
 
     /** Appends all of {@code bytes}, as {@link #write(byte[], int, int)} does. */
@@ -25,11 +18,7 @@ public interface Output {
         write(bytes, 0, bytes.length);
     }
 
-    /**
-     * Appends the remaining bytes of {@code buffer}. Up to {@value #COPY_LIMIT}
-     * bytes are copied; a larger buffer is queued as it is: the caller hands it over and must not
-     * change it afterwards.
-     */
+    /** Appends the remaining bytes of {@code buffer}; they are copied. */
     void write(ByteBuffer buffer);
 
     /**

@@ -45,23 +45,28 @@ class EngineIT {
         int bytes = 1 << 20;
         try (Server server = Server.create(config(engine).build(), EchoProtocol.create()).start();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> results = new ArrayList<>();
+            List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 int seed = i;
                 results.add(pool.submit(() -> echoes(server, seed, bytes)));
             }
-            for (Future<Boolean> r : results) {
-                assertThat(r.get(50, TimeUnit.SECONDS)).as("echo byte-exact").isTrue();
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> r : results) {
+                outcomes.add(r.get(50, TimeUnit.SECONDS));
             }
             assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5)))
                     .as("open connections after clients left: got %d; want 0", server.stats().open())
                     .isTrue();
-            assertThat(server.stats().bytesIn()).isEqualTo((long) clients * bytes);
-            assertThat(server.stats().bytesOut()).isEqualTo((long) clients * bytes);
+            assertThat(server.stats().bytesIn()).as("bytes read; outcomes %s", outcomes)
+                    .isEqualTo((long) clients * bytes);
+            assertThat(server.stats().bytesOut()).as("bytes written; outcomes %s", outcomes)
+                    .isEqualTo((long) clients * bytes);
+            assertThat(outcomes).as("echo byte-exact").containsOnly("exact");
         }
     }
 
-    private static boolean echoes(Server server, int seed, int bytes) throws Exception {
+    /** "exact", or where the echo went wrong. */
+    private static String echoes(Server server, int seed, int bytes) throws Exception {
         byte[] sent = new byte[bytes];
         new Random(seed).nextBytes(sent);
         try (Socket s = connect(server)) {
@@ -75,7 +80,12 @@ class EngineIT {
             });
             byte[] got = s.getInputStream().readAllBytes();
             writer.join();
-            return Arrays.equals(sent, got);
+            if (Arrays.equals(sent, got)) {
+                return "exact";
+            }
+            int at = Arrays.mismatch(sent, got);
+            return "got " + got.length + " bytes; want " + sent.length + "; first difference at byte "
+                    + at + ", where the echo holds the bytes sent at offset " + find(sent, got, at);
         }
     }
 
@@ -463,6 +473,21 @@ class EngineIT {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("HELLO");
             assertThat(await(() -> server.stats().closes(CloseReason.NORMAL) == 1, Duration.ofSeconds(5))).isTrue();
         }
+    }
+
+    /** Where in {@code sent} the 32 bytes of {@code got} from {@code at} were sent, or -1. */
+    private static int find(byte[] sent, byte[] got, int at) {
+        int n = Math.min(32, got.length - at);
+        outer:
+        for (int off = 0; off + n <= sent.length; off++) {
+            for (int k = 0; k < n; k++) {
+                if (sent[off + k] != got[at + k]) {
+                    continue outer;
+                }
+            }
+            return off;
+        }
+        return -1;
     }
 
     private static void resetMidRequest(Server server, int clients) throws Exception {
