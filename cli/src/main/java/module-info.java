@@ -6,6 +6,8 @@ module dev.sluice.cli {
     requires dev.sluice.core;
     requires dev.sluice.http;
     requires info.picocli;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
     requires java.logging;
     requires jdk.unsupported;
 

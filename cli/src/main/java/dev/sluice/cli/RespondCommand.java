@@ -1,8 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.Server;
+import dev.sluice.http.HttpConfig;
 import dev.sluice.http.HttpHandler;
-import dev.sluice.http.HttpProtocol;
 import dev.sluice.http.HttpResponse;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +38,12 @@ final class RespondCommand implements Callable<Integer> {
     ServerOptions server;
 
     @Mixin
+    AdminOptions admin;
+
+    @Mixin
+    AccessLogOptions accessLog;
+
+    @Mixin
     LogOptions logging;
 
     @Override
@@ -46,7 +51,7 @@ final class RespondCommand implements Callable<Integer> {
         logging.apply();
         HttpResponse response = HttpResponse.ok(text);
         HttpHandler handler = HttpHandler.nonBlocking(request -> response);
-        return new ServerRunner(spec.commandLine(), "http")
-                .run(() -> Server.create(server.toConfig(), HttpProtocol.create(handler)));
+        return ServeSupport.run(spec.commandLine(), server::toConfig, HttpConfig.defaults(), handler,
+                admin, accessLog);
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.cli;
 
-import dev.sluice.core.Server;
-import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpConfig;
 import dev.sluice.http.StaticFiles;
 import dev.sluice.http.StaticFilesConfig;
 import java.nio.file.Files;
@@ -72,6 +71,12 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions server;
 
     @Mixin
+    AdminOptions admin;
+
+    @Mixin
+    AccessLogOptions accessLog;
+
+    @Mixin
     LogOptions logging;
 
     @Override
@@ -94,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
             return Main.badValue(spec.commandLine(), e.getMessage());
         }
         StaticFiles handler = StaticFiles.create(files);
-        return new ServerRunner(spec.commandLine(), "http")
-                .run(() -> Server.create(server.toConfig(), HttpProtocol.create(handler)));
+        return ServeSupport.run(spec.commandLine(), server::toConfig, HttpConfig.defaults(), handler,
+                admin, accessLog);
     }
 }

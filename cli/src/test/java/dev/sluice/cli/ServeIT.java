@@ -55,6 +55,25 @@ class ServeIT {
     }
 
     @Test
+    void hasTheAdminPortAndTheAccessLog(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("x.txt"), "x");
+        Path log = root.resolveSibling(root.getFileName() + "-access.log");
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--admin-port", "0", "--access-log", log.toString(), root.toString())) {
+            String admin = p.awaitStdout(Pattern.compile("admin on (http://127\\.0\\.0\\.1:\\d+)"), START_WAIT).group(1);
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", base + "/x.txt")).isEqualTo("x");
+            assertThat(curl("-sS", admin + "/health")).as(p::transcript).contains("ok");
+            assertThat(curl("-sS", admin + "/metrics")).contains("sluice_requests");
+            p.sigterm();
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
+            assertThat(Files.readString(log)).as("access log").contains("\"GET /x.txt HTTP/1.1\" 200 1");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
     void noListingAnswers404ForAFolder(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("d"));
         try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",

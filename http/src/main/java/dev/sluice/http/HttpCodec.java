@@ -6,6 +6,7 @@ import dev.sluice.core.Output;
 import dev.sluice.core.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 /**
  * HTTP/1.1 for one connection, sans I/O (RFC 9112). Driven by the engine from one thread at a time.
@@ -27,11 +28,16 @@ import java.nio.charset.StandardCharsets;
  * request decoded last and says whether the connection persists: not after
  * {@code Connection: close} (either side), HTTP/1.0 without keep-alive, the last request allowed
  * by {@link HttpConfig#maxRequestsPerConnection()}, or shutdown.
+ *
+ * <p>With an {@link HttpObserver}, an {@link ExchangeMeter} counts what {@link #decode} consumes
+ * and wraps the {@link Output} of each response, and the observer is told of every response
+ * encoded here, errors included, right after it is encoded.
  */
 final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private static final byte[] CONTINUE =
             "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
+    private static final byte[] NO_BODY = {};
 
     private enum State { HEAD, FIXED, CHUNKED, DRAIN }
 
@@ -42,7 +48,11 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private final ChunkedParser chunked;
     private final BodyBuffer body = new BodyBuffer();
     private final ResponseWriter writer;
+    /** Null without an observer. */
+    private final ExchangeMeter meter;
     private State state = State.HEAD;
+    /** The current request's head was read whole (and {@link #head} still holds it). */
+    private boolean headRead;
     private long remaining;
     private int requests;
     /** The header fields of the request whose body is being read. */
@@ -53,6 +63,13 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private boolean lastPersistent;
 
     HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates) {
+        this(config, info, dates, null, System::nanoTime);
+    }
+
+    /** @param observer told of each exchange, or {@code null}; {@code nanos} times them */
+    HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates, HttpObserver observer,
+              LongSupplier nanos) {
+        this.meter = observer == null ? null : new ExchangeMeter(observer, info, nanos);
         this.config = config;
         this.info = info;
         this.head = new HeadParser(config);
@@ -62,13 +79,36 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public HttpRequest decode(ByteBuffer in, Output out) throws HttpException {
+        if (meter == null) {
+            return decodeNext(in, out);
+        }
+        meter.enter(in);
+        try {
+            HttpRequest request = decodeNext(in, out);
+            if (request != null) {
+                meter.decoded(request, in);
+            } else {
+                meter.count(in);
+            }
+            return request;
+        } catch (HttpException e) {
+            meter.count(in);
+            throw e;
+        }
+    }
+
+    private HttpRequest decodeNext(ByteBuffer in, Output out) throws HttpException {
         while (in.hasRemaining()) {
             switch (state) {
                 case HEAD -> {
+                    if (meter != null) {
+                        meter.starting();
+                    }
                     if (!head.read(in)) {
                         return null;
                     }
-                    HttpRequest request = onHead(out);
+                    headRead = true;
+                    HttpRequest request = onHead(in, out);
                     if (request != null) {
                         return request;
                     }
@@ -91,6 +131,9 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                 case DRAIN -> {
                     int n = (int) Math.min(remaining, in.remaining());
                     in.position(in.position() + n);
+                    if (meter != null) {
+                        meter.skip(in);
+                    }
                     remaining -= n;
                     if (remaining == 0) {
                         state = State.HEAD;
@@ -102,7 +145,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     }
 
     /** The head is complete: refuse it, or get ready for its body; the request when it has none. */
-    private HttpRequest onHead(Output out) throws HttpException {
+    private HttpRequest onHead(ByteBuffer in, Output out) throws HttpException {
         Headers fields = head.fields().snapshot();
         framing.analyze(fields, head.minor());
         int refusal = 0;
@@ -115,7 +158,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             reason = "Expectation not supported";
         }
         if (refusal != 0) {
-            refuse(refusal, reason, out);
+            refuse(refusal, reason, in, out);
             return null;
         }
         if (framing.chunked || framing.contentLength > 0) {
@@ -142,15 +185,24 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
      * Answers a request refused before its body was read. Keeps the connection and discards the
      * body when that is safe and cheap (see {@link HttpConfig#maxDrainBytes()}), else closes.
      */
-    private void refuse(int status, String reason, Output out) throws HttpException {
+    private void refuse(int status, String reason, ByteBuffer in, Output out) throws HttpException {
         long length = framing.chunked ? -1 : Math.max(framing.contentLength, 0);
         boolean persistent = framing.persistent && !lastAllowed(requests + 1);
         if (!persistent || framing.expectContinue || length < 0 || length > config.maxDrainBytes()) {
             throw new HttpException(status, reason);
         }
         requests++;
-        writer.write(HttpResponse.text(status, reason + "\n"), false, head.minor() == 0, true, out);
+        HttpResponse answer = HttpResponse.text(status, reason + "\n");
+        if (meter == null) {
+            writer.write(answer, false, head.minor() == 0, true, out);
+        } else {
+            HttpRequest refused = headOnly();
+            writer.write(answer, false, head.minor() == 0, true, meter.wrap(out));
+            meter.count(in);
+            meter.answeredEarly(refused);
+        }
         head.reset();
+        headRead = false;
         remaining = length;
         state = length > 0 ? State.DRAIN : State.HEAD;
     }
@@ -164,8 +216,16 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         lastPersistent = framing.persistent && !lastAllowed(requests);
         pendingFields = null;
         head.reset();
+        headRead = false;
         state = State.HEAD;
         return request;
+    }
+
+    /** The request whose head was read, with no body: for an exchange answered before its end. */
+    private HttpRequest headOnly() {
+        Headers fields = pendingFields != null ? pendingFields : head.fields().snapshot();
+        return new HttpRequest(head.method(), head.minor(), head.lineSnapshot(), head.target(),
+                fields, Headers.EMPTY, NO_BODY, info.remote());
     }
 
     /** Whether request number {@code n} is the last this connection may carry. */
@@ -185,13 +245,23 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     @Override
     public boolean encode(HttpResponse response, Output out, boolean closing) {
         boolean keep = lastPersistent && !closing && !response.requestsClose();
-        return writer.write(response, lastHead, lastHttp10, keep, out);
+        if (meter == null) {
+            return writer.write(response, lastHead, lastHttp10, keep, out);
+        }
+        boolean kept = writer.write(response, lastHead, lastHttp10, keep, meter.wrap(out));
+        meter.answered();
+        return kept;
     }
 
     @Override
     public void encodeError(ProtocolException error, Output out) {
         int status = error.code() >= 400 && error.code() <= 599 ? error.code() : 400;
-        writer.writeError(status, error.reason(), out);
+        if (meter == null) {
+            writer.writeError(status, error.reason(), out);
+        } else {
+            writer.writeError(status, error.reason(), meter.wrap(out));
+            meter.answeredEarly(headRead ? headOnly() : null);
+        }
     }
 
     @Override
@@ -204,6 +274,11 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public void encodeTimeout(Output out) {
-        writer.writeError(408, "Request timeout", out);
+        if (meter == null) {
+            writer.writeError(408, "Request timeout", out);
+        } else {
+            writer.writeError(408, "Request timeout", meter.wrap(out));
+            meter.answeredEarly(headRead ? headOnly() : null);
+        }
     }
 }

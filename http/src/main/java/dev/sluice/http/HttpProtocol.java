@@ -3,6 +3,7 @@ package dev.sluice.http;
 import dev.sluice.core.Handler;
 import dev.sluice.core.Protocol;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * HTTP/1.1 as a core {@link Protocol}: the one entry point of this module.
@@ -30,11 +31,28 @@ public final class HttpProtocol {
 
     /** HTTP with {@code config}; see {@link HttpHandler#nonBlocking} to declare a handler non-blocking. */
     public static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler) {
-        return create(config, handler, DateCache.SYSTEM);
+        return create(config, handler, null, DateCache.SYSTEM, System::nanoTime);
+    }
+
+    /**
+     * HTTP with {@code config}, telling {@code observer} of every exchange once its response is
+     * encoded, errors included; see {@link HttpObserver} for what it sees and on which thread.
+     */
+    public static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler,
+                                                             HttpObserver observer) {
+        return create(config, handler, Objects.requireNonNull(observer, "observer"),
+                DateCache.SYSTEM, System::nanoTime);
     }
 
     static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler,
                                                       DateCache dates) {
+        return create(config, handler, null, dates, System::nanoTime);
+    }
+
+    /** @param observer {@code null} for none; {@code nanos} is its clock */
+    static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler,
+                                                      HttpObserver observer, DateCache dates,
+                                                      LongSupplier nanos) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         Handler<HttpRequest, HttpResponse> adapter =
@@ -42,7 +60,8 @@ public final class HttpProtocol {
         if (!handler.mayBlock()) {
             adapter = Handler.nonBlocking(adapter);
         }
-        return Protocol.<HttpRequest, HttpResponse>of(info -> new HttpCodec(config, info, dates), adapter)
+        return Protocol.<HttpRequest, HttpResponse>of(
+                        info -> new HttpCodec(config, info, dates, observer, nanos), adapter)
                 .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds()));
     }
 }

@@ -1,0 +1,114 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.Engine;
+import dev.sluice.core.Server;
+import dev.sluice.core.ServerConfig;
+import dev.sluice.http.HttpConfig;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpResponse;
+import dev.sluice.http.Router;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+
+/**
+ * The admin port: a second, small HTTP server beside the main one, for operators and probes.
+ *
+ * <ul>
+ *   <li>{@code /health}: 200 {@code ok} while the process serves at all (liveness);</li>
+ *   <li>{@code /ready}: 200 {@code ready} while the main server accepts connections, 503 before it
+ *       has started and from the moment it begins shutting down (readiness: a load balancer
+ *       stops sending traffic while in-flight exchanges drain);</li>
+ *   <li>{@code /metrics}: {@link Metrics} in the Prometheus text format;</li>
+ *   <li>{@code /status}: a page for a browser ({@link StatusPage}), and {@code /status.json}.</li>
+ * </ul>
+ *
+ * <p>A server of its own, on its own port (loopback by default), so nothing of it is reachable
+ * through the main port, and a main server at its connection limit still answers probes here.
+ * Its limits are small ({@link #config}): a handful of operators and scrapers, not the public.
+ * Threads: the core's {@code virtual} engine, one virtual thread per admin connection.
+ */
+final class AdminServer implements AutoCloseable {
+    static final int MAX_CONNECTIONS = 32;
+
+    private final Server server;
+    private final String url;
+
+    private AdminServer(Server server, String url) {
+        this.server = server;
+        this.url = url;
+    }
+
+    /** The admin server's core configuration: {@code virtual}, small limits, short timeouts. */
+    static ServerConfig config(String host, int port) {
+        return ServerConfig.builder()
+                .host(host)
+                .port(port)
+                .backlog(MAX_CONNECTIONS)
+                .engine(Engine.VIRTUAL)
+                .maxConnections(MAX_CONNECTIONS)
+                .idleTimeout(Duration.ofSeconds(30))
+                .headerTimeout(Duration.ofSeconds(5))
+                .writeTimeout(Duration.ofSeconds(10))
+                .shutdownTimeout(Duration.ofSeconds(1))
+                .build();
+    }
+
+    /**
+     * Starts the admin server for {@code main} on {@code options}' host and port.
+     *
+     * @param log the access log, or null, for its dropped count
+     * @throws IOException when it cannot listen
+     */
+    static AdminServer start(AdminOptions options, Server main, Metrics metrics, AccessLog log,
+                             InstantSource clock) throws IOException {
+        Instant started = clock.instant();
+        Router router = new Router()
+                .get("/", r -> HttpResponse.status(302).withHeader("Location", "/status"))
+                .get("/health", r -> text(200, "ok\n"))
+                .get("/ready", r -> main.isClosing() ? text(503, "draining\n")
+                        : main.port() == -1 ? text(503, "starting\n") : text(200, "ready\n"))
+                .get("/metrics", r -> HttpResponse.status(200)
+                        .withHeader("Content-Type", Metrics.CONTENT_TYPE)
+                        .withHeader("Cache-Control", "no-store")
+                        .withBody(metrics.scrape()))
+                .get("/status", r -> page("text/html; charset=utf-8", StatusPage.html(
+                        StatusPage.snapshot(main, metrics, log, since(started, clock)))))
+                .get("/status.json", r -> page("application/json", StatusPage.json(
+                        StatusPage.snapshot(main, metrics, log, since(started, clock)))));
+        HttpConfig http = HttpConfig.defaults().withMaxBodyBytes(0).withMaxDrainBytes(0)
+                .withMaxHeaderBytes(16 * 1024);
+        Server server = Server.create(config(options.host, options.port), HttpProtocol.create(http, router));
+        server.start();
+        return new AdminServer(server, "http://" + ServerRunner.hostPort(options.host, server.port()));
+    }
+
+    private static Duration since(Instant started, InstantSource clock) {
+        return Duration.between(started, clock.instant());
+    }
+
+    private static HttpResponse text(int status, String body) {
+        return HttpResponse.text(status, body).withHeader("Cache-Control", "no-store");
+    }
+
+    private static HttpResponse page(String type, String body) {
+        return HttpResponse.status(200).withHeader("Content-Type", type)
+                .withHeader("Cache-Control", "no-store").withBody(body);
+    }
+
+    /** {@code http://HOST:PORT}, the port the one bound. */
+    String url() {
+        return url;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** Closes at once: probes and scrapes in flight are cut. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

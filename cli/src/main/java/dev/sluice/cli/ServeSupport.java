@@ -1,0 +1,184 @@
+package dev.sluice.cli;
+
+import dev.sluice.core.Protocol;
+import dev.sluice.core.Server;
+import dev.sluice.core.ServerConfig;
+import dev.sluice.http.HttpConfig;
+import dev.sluice.http.HttpHandler;
+import dev.sluice.http.HttpObserver;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpRequest;
+import dev.sluice.http.HttpResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.InstantSource;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+
+/**
+ * What an HTTP command runs beside its server: the {@link Metrics} and {@link AdminServer} of
+ * {@code --admin-port}, the {@link AccessLog} of {@code --access-log}, and the one
+ * {@link HttpObserver} that feeds both (none when neither is on, so the codec pays nothing).
+ *
+ * <p>For a command, {@link #run} does it all through {@link ServerRunner}:
+ * <pre>{@code
+ * return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler, admin, accessLog);
+ * }</pre>
+ * Step by step: open the access log; make the main server with the observer; start the admin
+ * server for it and print {@code admin on http://HOST:PORT} (its {@code /ready} says 503 until the
+ * main server listens); then {@link ServerRunner} starts the main server, waits for a signal and
+ * shuts it down gracefully ({@code /ready} says 503 while it drains); last, the admin server is
+ * closed and the access log written out.
+ *
+ * <p>For code that wants the pieces started without signals, {@link #start} returns the bundle
+ * with everything listening; {@link #shutdown()} or {@link #close()} stops it all.
+ */
+final class ServeSupport implements AutoCloseable {
+    private final AdminOptions adminOptions;
+    private final PrintWriter out;
+    private final Metrics metrics;
+    private final AccessLog accessLog;
+    private final HttpObserver observer;
+    private Server server;
+    private AdminServer admin;
+
+    private ServeSupport(AdminOptions adminOptions, AccessLog accessLog, PrintWriter out) {
+        this.adminOptions = adminOptions;
+        this.out = out;
+        this.metrics = adminOptions.enabled() ? new Metrics() : null;
+        this.accessLog = accessLog;
+        if (metrics != null && accessLog != null) {
+            metrics.bind(accessLog);
+            observer = e -> {
+                metrics.onExchange(e);
+                accessLog.onExchange(e);
+            };
+        } else {
+            observer = metrics != null ? metrics : accessLog;
+        }
+    }
+
+    /**
+     * Checks the options and opens the access log; nothing listens yet.
+     *
+     * @param out where the {@code admin on} line goes
+     * @throws IllegalArgumentException for a bad option or an access log that cannot be opened
+     */
+    static ServeSupport open(AdminOptions admin, AccessLogOptions accessLog, PrintWriter out) {
+        admin.validate();
+        return new ServeSupport(admin, accessLog.enabled() ? accessLog.open() : null, out);
+    }
+
+    /** The HTTP protocol for the main server: {@code handler}, observed when anything observes. */
+    Protocol<HttpRequest, HttpResponse> protocol(HttpConfig config, HttpHandler handler) {
+        return observer == null ? HttpProtocol.create(config, handler)
+                : HttpProtocol.create(config, handler, observer);
+    }
+
+    /**
+     * Adopts {@code main} (made with {@link #protocol}, not started) and starts the admin server
+     * for it, if asked for, printing {@code admin on URL}.
+     *
+     * @return {@code main}
+     * @throws IllegalArgumentException when the admin server cannot listen, saying where and why
+     */
+    Server attach(Server main) {
+        server = main;
+        if (metrics == null) {
+            return main;
+        }
+        metrics.bind(main.stats());
+        try {
+            admin = AdminServer.start(adminOptions, main, metrics, accessLog, InstantSource.system());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot listen on admin http://" + ServerRunner.hostPort(
+                    adminOptions.host, adminOptions.port) + ": " + e.getMessage(), e);
+        }
+        metrics.startSampling();
+        out.println("admin on " + admin.url());
+        out.flush();
+        return main;
+    }
+
+    /**
+     * Runs an HTTP command: {@link #open}, then {@link ServerRunner#run} with a main server made
+     * from {@code config} and {@code handler} and {@link #attach attached}, then {@link #close}.
+     *
+     * @return the exit code: 0 after a shutdown, 2 for a bad option or an address in use
+     */
+    static int run(CommandLine command, Supplier<ServerConfig> config, HttpConfig http,
+                   HttpHandler handler, AdminOptions admin, AccessLogOptions accessLog) {
+        ServeSupport support;
+        try {
+            support = open(admin, accessLog, command.getOut());
+        } catch (IllegalArgumentException e) {
+            return Main.badValue(command, e.getMessage());
+        }
+        try (support) {
+            return new ServerRunner(command, "http").run(() -> support.attach(
+                    Server.create(config.get(), support.protocol(http, handler))));
+        }
+    }
+
+    /**
+     * Everything started: the access log open, the main server listening on {@code config}, the
+     * admin server beside it.
+     *
+     * @throws IOException when the main server cannot listen; nothing is left running
+     * @throws IllegalArgumentException for a bad option, an access log or an admin port that
+     *     cannot be opened
+     */
+    static ServeSupport start(ServerConfig config, HttpConfig http, HttpHandler handler,
+                              AdminOptions admin, AccessLogOptions accessLog, PrintWriter out)
+            throws IOException {
+        ServeSupport support = open(admin, accessLog, out);
+        try {
+            support.attach(Server.create(config, support.protocol(http, handler))).start();
+            return support;
+        } catch (IOException | RuntimeException e) {
+            support.close();
+            throw e;
+        }
+    }
+
+    /** The main server; null before {@link #attach}. */
+    Server server() {
+        return server;
+    }
+
+    /** The admin server's {@code http://HOST:PORT}, or null when it is off. */
+    String adminUrl() {
+        return admin == null ? null : admin.url();
+    }
+
+    /**
+     * Graceful: shuts the main server down ({@link Server#shutdown()}, while {@code /ready} says
+     * 503), then {@link #close()}s the rest.
+     *
+     * @return whether every exchange finished in time
+     */
+    boolean shutdown() {
+        try {
+            return server == null || server.shutdown();
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the main server (a no-op after its shutdown), the admin server, then the access log. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sluice.core.Server;
+import dev.sluice.core.ServerConfig;
+import dev.sluice.http.Exchange;
+import dev.sluice.http.HttpProtocol;
+import dev.sluice.http.HttpResponse;
+import java.io.OutputStream;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The metrics' Prometheus names and what they count, fed real exchanges through the codec. */
+@Timeout(10)
+class MetricsTest {
+    private static final Pattern TYPE = Pattern.compile("# TYPE (\\S+) (\\S+)");
+
+    private long now = 0;
+
+    @Test
+    void exposesEveryDocumentedMetricWithItsType() {
+        Server server = Server.create(ServerConfig.defaults(), HttpProtocol.create(r -> HttpResponse.ok("")));
+        try (Metrics metrics = new Metrics();
+             AccessLog log = new AccessLog(OutputStream.nullOutputStream(), false,
+                     AccessLogFormat.COMMON, ZoneOffset.UTC, InstantSource.system(), 1)) {
+            metrics.bind(server.stats());
+            metrics.bind(log);
+            Map<String, String> types = new TreeMap<>();
+            for (Matcher m = TYPE.matcher(metrics.scrape()); m.find(); ) {
+                types.put(m.group(1), m.group(2));
+            }
+            assertThat(types).as(metrics.scrape()).isEqualTo(new TreeMap<>(Map.ofEntries(
+                    Map.entry("sluice_requests_total", "counter"),
+                    Map.entry("sluice_request_duration_seconds", "histogram"),
+                    Map.entry("sluice_request_duration_seconds_max", "gauge"),
+                    Map.entry("sluice_connections_open", "gauge"),
+                    Map.entry("sluice_connections_idle", "gauge"),
+                    Map.entry("sluice_connections_accepted_total", "counter"),
+                    Map.entry("sluice_connections_rejected_total", "counter"),
+                    Map.entry("sluice_connections_closed_total", "counter"),
+                    Map.entry("sluice_received_bytes_total", "counter"),
+                    Map.entry("sluice_sent_bytes_total", "counter"),
+                    Map.entry("sluice_threads_busy", "gauge"),
+                    Map.entry("sluice_queue_depth", "gauge"),
+                    Map.entry("sluice_access_log_dropped_total", "counter"))));
+            assertThat(metrics.scrape()).contains("sluice_connections_closed_total{reason=\"header_timeout\"} 0.0")
+                    .contains("sluice_connections_closed_total{reason=\"shutdown\"} 0.0")
+                    .contains("sluice_request_duration_seconds_bucket{le=\"0.001\"} 0")
+                    .contains("sluice_request_duration_seconds_bucket{le=\"+Inf\"} 0");
+        }
+    }
+
+    @Test
+    void countsResponsesByStatusClassAndTimesThem() {
+        List<Exchange> exchanges = Exchanges.of(Exchanges.CLIENT, r -> switch (r.rawPath()) {
+            case "/missing" -> HttpResponse.text(404, "no\n");
+            case "/moved" -> HttpResponse.status(301).withHeader("Location", "/");
+            case "/bug" -> throw new IllegalStateException("bug");
+            default -> HttpResponse.ok("ok");
+        }, get("/") + get("/a") + get("/missing") + get("/moved") + get("/bug") + "GET / HTTP/9.9\r\n\r\n");
+        try (Metrics metrics = new Metrics()) {
+            exchanges.forEach(metrics::onExchange);
+            String scrape = metrics.scrape();
+
+            assertThat(scrape).contains("sluice_requests_total{class=\"2xx\"} 2.0",
+                    "sluice_requests_total{class=\"3xx\"} 1.0", "sluice_requests_total{class=\"4xx\"} 1.0",
+                    "sluice_requests_total{class=\"5xx\"} 2.0", "sluice_request_duration_seconds_count 6");
+            assertThat(metrics.requests(5)).as("5xx: the handler's 500 and the 505").isEqualTo(2);
+            assertThat(metrics.requests(7)).isZero();
+        }
+    }
+
+    @Test
+    void addsAStatusClassOnlyWhenOneIsSent() {
+        try (Metrics metrics = new Metrics()) {
+            Exchanges.of(Exchanges.CLIENT, r -> HttpResponse.status(799), get("/")).forEach(metrics::onExchange);
+            assertThat(metrics.scrape()).contains("sluice_requests_total{class=\"7xx\"} 1.0")
+                    .doesNotContain("class=\"6xx\"");
+        }
+    }
+
+    @Test
+    void reportsRequestsPerSecondAndPercentilesOverTheRecentWindow() {
+        try (Metrics metrics = new Metrics(() -> now)) {
+            metrics.sample();
+            now = 2_000_000_000L;
+            Exchanges.of(get("/") + get("/") + get("/") + get("/")).forEach(metrics::onExchange);
+            RecentWindow.Summary s = metrics.recent();
+
+            assertThat(s.requests()).isEqualTo(4);
+            assertThat(s.seconds()).isEqualTo(2.0);
+            assertThat(s.perSecond()).isCloseTo(2.0, within(1e-9));
+            assertThat(s.p50()).as("p50 in ms").isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(s.p99());
+        }
+    }
+
+    @Test
+    void answersWithAnEmptyWindowBeforeAnySample() {
+        try (Metrics metrics = new Metrics(() -> now)) {
+            RecentWindow.Summary s = metrics.recent();
+            assertThat(s.requests()).isZero();
+            assertThat(s.p99()).isNaN();
+        }
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n";
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The admin and access log flags of {@code respond}, parsed in process against a fake environment. */
+@Timeout(10)
+class ServeOptionsTest {
+    private final Map<String, String> env = new HashMap<>();
+
+    private RespondCommand parse(String... args) {
+        RespondCommand respond = new RespondCommand();
+        CommandLine cli = new CommandLine(respond);
+        cli.setDefaultValueProvider(new FlagDefaults(env::get));
+        cli.parseArgs(args);
+        return respond;
+    }
+
+    @Test
+    void bothAreOffByDefaultAndTheAdminPortIsOnLoopback() {
+        RespondCommand r = parse();
+        assertThat(r.admin.enabled()).isFalse();
+        assertThat(r.admin.host).isEqualTo("127.0.0.1");
+        assertThat(r.accessLog.enabled()).isFalse();
+        assertThat(r.accessLog.format).isEqualTo(AccessLogFormat.COMBINED);
+    }
+
+    @Test
+    void flagsTurnThemOn() {
+        RespondCommand r = parse("--admin-port", "0", "--admin-host", "::1", "--access-log", "-",
+                "--access-log-format", "JSON");
+        assertThat(r.admin.enabled()).isTrue();
+        assertThat(r.admin.port).isZero();
+        assertThat(r.admin.host).isEqualTo("::1");
+        assertThat(r.accessLog.target).isEqualTo(AccessLogOptions.STDOUT);
+        assertThat(r.accessLog.format).isEqualTo(AccessLogFormat.JSON);
+    }
+
+    @Test
+    void theEnvironmentFillsInAndFlagsWin() {
+        env.put("SLUICE_ADMIN_PORT", "9901");
+        env.put("SLUICE_ADMIN_HOST", "0.0.0.0");
+        env.put("SLUICE_ACCESS_LOG", "/var/log/sluice.log");
+        env.put("SLUICE_ACCESS_LOG_FORMAT", "common");
+        RespondCommand fromEnv = parse();
+        assertThat(fromEnv.admin.port).isEqualTo(9901);
+        assertThat(fromEnv.admin.host).isEqualTo("0.0.0.0");
+        assertThat(fromEnv.accessLog.target).isEqualTo("/var/log/sluice.log");
+        assertThat(fromEnv.accessLog.format).isEqualTo(AccessLogFormat.COMMON);
+        assertThat(parse("--admin-port", "7").admin.port).isEqualTo(7);
+    }
+
+    @Test
+    void refusesBadValuesNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--access-log-format", "xml"))
+                .hasMessageContaining("unknown access log format 'xml'; expected one of common, combined, json");
+        assertThatThrownBy(() -> parse("--admin-port", "70000").admin.validate())
+                .hasMessage("--admin-port must be 0..65535, got 70000");
+    }
+}
