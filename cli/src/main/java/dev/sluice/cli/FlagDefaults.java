@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * <ol>
  *   <li>the environment variable {@code SLUICE_<FLAG>} ({@code --idle-timeout}:
  *       {@code SLUICE_IDLE_TIMEOUT}), when it is set and not empty;</li>
+ *   <li>the command's own default, where {@link #COMMAND_DEFAULTS} has one;</li>
  *   <li>for a flag named after a {@link ServerConfig} component ({@code idleTimeout}:
  *       {@code --idle-timeout}), that component's value in {@link ServerConfig#defaults()}, which
  *       comes from the {@code DEFAULT_*} constants: nothing here repeats them;</li>
@@ -31,6 +32,14 @@ final class FlagDefaults implements IDefaultValueProvider {
     static final String ENV_PREFIX = "SLUICE_";
     /** Flag name to default, for every ServerConfig component, in declaration order. */
     static final Map<String, String> CONFIG_DEFAULTS = configDefaults();
+    /**
+     * Where a command's measured best differs from the library's default. {@code serve}: the
+     * file handler may block, and {@code event-loop} (handing it to virtual threads) served a
+     * blocking handler fastest and held an idle connection in the least memory of the five
+     * engines (bench/results/engines-2026-11-25.md).
+     */
+    static final Map<String, Map<String, String>> COMMAND_DEFAULTS =
+            Map.of("serve", Map.of("--engine", Engine.EVENT_LOOP.cliName()));
 
     private final UnaryOperator<String> env;
 
@@ -53,7 +62,9 @@ final class FlagDefaults implements IDefaultValueProvider {
         if (fromEnv != null && !fromEnv.isEmpty()) {
             return fromEnv;
         }
-        return CONFIG_DEFAULTS.get(option.longestName());
+        String command = option.command() == null ? "" : option.command().name();
+        String own = COMMAND_DEFAULTS.getOrDefault(command, Map.of()).get(option.longestName());
+        return own != null ? own : CONFIG_DEFAULTS.get(option.longestName());
     }
 
     /** Every option but {@code --help} and {@code --version} has an environment fallback. */

@@ -31,6 +31,7 @@ class ServeIT {
         try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
                 root.toString())) {
             String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(p.stdout()).as("serve's default engine").anyMatch(l -> l.startsWith("engine: event-loop "));
             assertThat(curl("-sS", base + "/hello.txt")).as(p::transcript).isEqualTo("hello, file");
             assertThat(curl("-sS", "-i", base + "/hello.txt"))
                     .containsIgnoringCase("content-type: text/plain; charset=utf-8")
