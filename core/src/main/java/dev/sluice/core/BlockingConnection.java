@@ -96,7 +96,7 @@ final class BlockingConnection implements Runnable {
     private <Q, R> CloseReason serve(Protocol<Q, R> protocol) throws IOException {
         Codec<Q, R> codec = protocol.newCodec(c.info);
         Handler<Q, R> handler = protocol.handler();
-        OutboundBuffer out = new OutboundBuffer();
+        OutboundBuffer out = new OutboundBuffer(server.chunks());
         ByteBuffer in = ByteBuffer.allocate(INITIAL_READ_BYTES);
         boolean inMessage = false;
         long headStart = 0;

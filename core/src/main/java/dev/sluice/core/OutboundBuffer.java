@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * batch of pipelined responses goes out in one write. Used by one thread at a time.
  */
 final class OutboundBuffer implements Output {
-    private static final int CHUNK_BYTES = 16 * 1024;
+    private static final int CHUNK_BYTES = ChunkPool.CHUNK_BYTES;
     /** A chunk grown past this for one large response is dropped once written, not kept. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
@@ -24,6 +24,18 @@ final class OutboundBuffer implements Output {
     /** The chunk, once sealed into the queue, so it can be reused when written. */
     private ByteBuffer sealed;
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    /** Where chunks come from and go back to once written; null: this buffer keeps its own. */
+    private final ChunkPool pool;
+
+    /** A buffer that keeps its chunk (an event loop's, reused for every connection it serves). */
+    OutboundBuffer() {
+        this(null);
+    }
+
+    /** A connection's buffer: it borrows a chunk from {@code pool} only while it has bytes to send. */
+    OutboundBuffer(ChunkPool pool) {
+        this.pool = pool;
+    }
 
     private record FileRegion(FileChannel file, long end, long[] position) {
     }
@@ -51,7 +63,9 @@ final class OutboundBuffer implements Output {
         if (chunk == null) {
             // Reuse the last chunk once it is written, unless a large response grew it.
             boolean reuse = sealed != null && queue.isEmpty() && sealed.capacity() <= MAX_KEPT_BYTES;
-            chunk = reuse ? sealed.clear() : ByteBuffer.allocateDirect(Math.max(CHUNK_BYTES, len));
+            chunk = reuse ? sealed.clear()
+                    : pool != null && len <= CHUNK_BYTES ? pool.take()
+                    : ByteBuffer.allocateDirect(Math.max(CHUNK_BYTES, len));
             sealed = null;
         }
         if (chunk.remaining() < len) {
@@ -128,7 +142,23 @@ final class OutboundBuffer implements Output {
                 progress.run();
             }
         }
+        giveBack();
         return total;
+    }
+
+    /** Everything is written: a pooled buffer returns its chunk, so an idle connection holds none. */
+    private void giveBack() {
+        if (pool == null) {
+            return;
+        }
+        if (sealed != null) {
+            pool.give(sealed);
+            sealed = null;
+        }
+        if (chunk != null && chunk.position() == 0) {
+            pool.give(chunk);
+            chunk = null;
+        }
     }
 
     /** One blocking write of at most 256 KiB, so a slow reader shows progress slice by slice. */
@@ -150,6 +180,10 @@ final class OutboundBuffer implements Output {
             }
         }
         queue.clear();
+        if (chunk != null) {
+            chunk.clear();
+        }
+        giveBack();
         chunk = null;
         sealed = null;
     }

@@ -50,6 +50,8 @@ public final class Server implements AutoCloseable {
     private final Stats stats = new Stats();
     private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
     private final Semaphore permits;
+    /** Output chunks of the blocking engines' connections, lent while they write. */
+    private final ChunkPool chunks = new ChunkPool(256);
     private final AtomicLong ids = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
@@ -308,6 +310,10 @@ public final class Server implements AutoCloseable {
 
     Semaphore permits() {
         return permits;
+    }
+
+    ChunkPool chunks() {
+        return chunks;
     }
 
     /** Registers an accepted channel that holds a permit. */

@@ -1,0 +1,38 @@
+package dev.sluice.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class ChunkPoolTest {
+    private final ChunkPool pool = new ChunkPool(2);
+
+    @Test
+    void lendsClearedDirectChunksAndReusesWhatComesBack() {
+        ByteBuffer a = pool.take();
+        assertThat(a.isDirect()).isTrue();
+        assertThat(a.capacity()).isEqualTo(ChunkPool.CHUNK_BYTES);
+        a.put((byte) 1);
+        pool.give(a);
+        ByteBuffer again = pool.take();
+        assertThat(again).isSameAs(a);
+        assertThat(again.position()).as("cleared for its next borrower").isZero();
+    }
+
+    @Test
+    void keepsNeitherGrownNorHeapBuffersNorMoreThanItsMaximum() {
+        pool.give(ByteBuffer.allocateDirect(2 * ChunkPool.CHUNK_BYTES));
+        pool.give(ByteBuffer.allocate(ChunkPool.CHUNK_BYTES));
+        ByteBuffer fresh = pool.take();
+        assertThat(fresh.capacity()).isEqualTo(ChunkPool.CHUNK_BYTES);
+        ByteBuffer a = pool.take();
+        ByteBuffer b = pool.take();
+        pool.give(a);
+        pool.give(b);
+        pool.give(fresh); // over the maximum of 2: dropped
+        assertThat(pool.take()).isSameAs(a);
+        assertThat(pool.take()).isSameAs(b);
+        assertThat(pool.take()).isNotSameAs(fresh);
+    }
+}
