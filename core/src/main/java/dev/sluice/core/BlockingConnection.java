@@ -13,7 +13,13 @@ import java.nio.channels.SocketChannel;
  * end a call that takes too long.
  */
 final class BlockingConnection implements Runnable {
-    private static final int INITIAL_READ_BYTES = 8 * 1024;
+    /**
+     * What a connection reads into while it waits for a request: most request heads fit, and an
+     * idle connection holds no more than this.
+     */
+    static final int IDLE_READ_BYTES = 1024;
+    /** The read buffer borrowed from the server while bytes stream in. */
+    static final int READ_BYTES = 8 * 1024;
     /** A codec that leaves this much unconsumed without deciding is broken: close. */
     private static final int MAX_READ_BYTES = 1 << 20;
 
@@ -97,13 +103,20 @@ final class BlockingConnection implements Runnable {
         Codec<Q, R> codec = protocol.newCodec(c.info);
         Handler<Q, R> handler = protocol.handler();
         OutboundBuffer out = new OutboundBuffer(server.chunks());
-        ByteBuffer in = ByteBuffer.allocate(INITIAL_READ_BYTES);
+        ByteBuffer small = ByteBuffer.allocate(IDLE_READ_BYTES);
+        ByteBuffer in = small;
+        int n = 0;
         boolean inMessage = false;
         long headStart = 0;
         try {
             while (true) {
-                int n;
                 Codec.Progress progress = codec.progress();
+                if (in != small && in.position() == 0 && n < in.capacity()
+                        && progress == Codec.Progress.BETWEEN_MESSAGES) {
+                    // The client paused between messages: wait for the next one in the small buffer.
+                    server.readBuffers().give(in);
+                    in = small;
+                }
                 boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
                 if (between && server.draining()) {
                     // Shutting down: serve only a request that has already arrived.
@@ -174,17 +187,27 @@ final class BlockingConnection implements Runnable {
                 }
                 flush(out);
                 in.compact();
-                if (!in.hasRemaining()) {
+                if (!in.hasRemaining() || (in == small && n == small.capacity())) {
+                    // Full, or bytes are streaming in: read into a larger buffer from now on.
                     if (in.capacity() >= MAX_READ_BYTES) {
                         Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
                                 c.info.id(), in.capacity());
                         return CloseReason.ERROR;
                     }
-                    in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+                    ByteBuffer larger = in == small ? server.readBuffers().take()
+                            : ByteBuffer.allocate(in.capacity() * 2);
+                    larger.put(in.flip());
+                    if (in != small) {
+                        server.readBuffers().give(in);
+                    }
+                    in = larger;
                 }
             }
         } finally {
             out.release();
+            if (in != small) {
+                server.readBuffers().give(in.clear());
+            }
         }
     }
 

@@ -4,28 +4,39 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Direct buffers lent to a server's connections while they have bytes to write, so that a
- * connection waiting for its next request holds none. Thread-safe; at most {@code max} idle
- * chunks are kept, the rest are left to the garbage collector.
+ * Buffers of one size lent to a server's connections while bytes flow (output chunks while a
+ * connection writes, read buffers while a message arrives), so that a connection waiting for its
+ * next request holds none. Thread-safe; at most {@code max} idle buffers are kept, the rest are
+ * left to the garbage collector.
  */
 final class ChunkPool {
+    /** The size of the blocking engines' output chunks. */
     static final int CHUNK_BYTES = 16 * 1024;
 
     private final ArrayBlockingQueue<ByteBuffer> free;
+    private final int bytes;
+    private final boolean direct;
 
+    /** A pool of direct {@value #CHUNK_BYTES}-byte output chunks. */
     ChunkPool(int max) {
-        this.free = new ArrayBlockingQueue<>(max);
+        this(max, CHUNK_BYTES, true);
     }
 
-    /** A cleared chunk of {@value #CHUNK_BYTES} bytes. */
+    ChunkPool(int max, int bytes, boolean direct) {
+        this.free = new ArrayBlockingQueue<>(max);
+        this.bytes = bytes;
+        this.direct = direct;
+    }
+
+    /** A cleared buffer of this pool's size. */
     ByteBuffer take() {
         ByteBuffer b = free.poll();
-        return b != null ? b.clear() : ByteBuffer.allocateDirect(CHUNK_BYTES);
+        return b != null ? b.clear() : direct ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes);
     }
 
-    /** Takes back a chunk its borrower no longer uses; one grown past the size is not kept. */
+    /** Takes back a buffer its borrower no longer uses; one of another size or kind is not kept. */
     void give(ByteBuffer b) {
-        if (b.isDirect() && b.capacity() == CHUNK_BYTES) {
+        if (b.isDirect() == direct && b.capacity() == bytes) {
             free.offer(b);
         }
     }

@@ -20,7 +20,8 @@ public interface Codec<Q, R> {
     /**
      * Decodes the next request from {@code in}, which holds the bytes not yet consumed in read
      * order; it may arrive split at any byte. Consumes what it uses (advancing the position) and
-     * leaves the rest, which is offered again with more bytes appended.
+     * leaves the rest, which is offered again with more bytes appended. The engine reuses
+     * {@code in} once this returns, so the codec copies what it keeps and holds no view of it.
      *
      * @param out where the codec may write an interim response (HTTP: {@code 100 Continue})
      * @return a whole request, or {@code null} when more bytes are needed

@@ -52,6 +52,8 @@ public final class Server implements AutoCloseable {
     private final Semaphore permits;
     /** Output chunks of the blocking engines' connections, lent while they write. */
     private final ChunkPool chunks = new ChunkPool(256);
+    /** Read buffers of the blocking engines' connections, lent while a message arrives. */
+    private final ChunkPool readBuffers = new ChunkPool(256, BlockingConnection.READ_BYTES, false);
     private final AtomicLong ids = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
@@ -314,6 +316,10 @@ public final class Server implements AutoCloseable {
 
     ChunkPool chunks() {
         return chunks;
+    }
+
+    ChunkPool readBuffers() {
+        return readBuffers;
     }
 
     /** Registers an accepted channel that holds a permit. */
