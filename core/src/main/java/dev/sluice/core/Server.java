@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -60,6 +61,8 @@ public final class Server implements AutoCloseable {
     private volatile boolean draining;
     /** close() was called while shutdown() drains: stop waiting. */
     private volatile boolean abortDrain;
+    /** The thread waiting in shutdown() for the last connection to close; woken by it. */
+    private volatile Thread drainWaiter;
     private ServerSocketChannel listener;
     private InetSocketAddress address;
     private ConnectionEngine engine;
@@ -226,8 +229,13 @@ public final class Server implements AutoCloseable {
             }
             engine.drain();
             long end = System.nanoTime() + timeout.toNanos();
-            while (!conns.isEmpty() && !abortDrain && System.nanoTime() - end < 0) {
-                sleepQuietly(5);
+            drainWaiter = Thread.currentThread();
+            try {
+                for (long left; !conns.isEmpty() && !abortDrain && (left = end - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(this, left); // closeConn or close() unparks
+                }
+            } finally {
+                drainWaiter = null;
             }
             boolean clean = conns.isEmpty();
             if (!clean) {
@@ -247,6 +255,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         abortDrain = true;
+        wakeDrainWaiter();
         lifecycle.lock();
         try {
             if (state == State.CLOSED) {
@@ -278,6 +287,13 @@ public final class Server implements AutoCloseable {
             closeConn(c, CloseReason.SHUTDOWN);
         }
         LOG.log(Level.DEBUG, "server_stopped {0}", stats);
+    }
+
+    private void wakeDrainWaiter() {
+        Thread waiter = drainWaiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
     }
 
     static void sleepQuietly(long millis) {
@@ -345,6 +361,9 @@ public final class Server implements AutoCloseable {
         OutboundBuffer.closeQuietly(c.channel);
         conns.remove(c);
         stats.onClosed(reason);
+        if (conns.isEmpty()) {
+            wakeDrainWaiter();
+        }
         if (!c.handedOver()) {
             permits.release();
         }
@@ -357,6 +376,9 @@ public final class Server implements AutoCloseable {
             return;
         }
         conns.remove(c);
+        if (conns.isEmpty()) {
+            wakeDrainWaiter();
+        }
         stats.onClosed(CloseReason.LIMIT);
         stats.onRejected();
         permits.release();
