@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /** An {@link Output} that keeps every byte, reading file transfers at once and closing the file. */
-final class CapturingOutput implements Output {
+public final class CapturingOutput implements Output {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int transfers;
 
@@ -38,7 +38,7 @@ final class CapturingOutput implements Output {
         }
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return bytes.toByteArray();
     }
 }

@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Codec;
 import dev.sluice.core.ConnectionInfo;
-import dev.sluice.core.Output;
 import dev.sluice.core.Protocol;
+import dev.sluice.http.CapturingOutput;
 import dev.sluice.http.HttpHandler;
 import dev.sluice.http.HttpProtocol;
 import dev.sluice.http.HttpRequest;
 import dev.sluice.http.HttpResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +107,7 @@ class ExamplesReadmeTest {
         Protocol<HttpRequest, HttpResponse> protocol = HttpProtocol.create(handler);
         Codec<HttpRequest, HttpResponse> codec = protocol.newCodec(new ConnectionInfo(1,
                 new InetSocketAddress("127.0.0.1", 50000), new InetSocketAddress("127.0.0.1", 8080)));
-        Capture out = new Capture();
+        CapturingOutput out = new CapturingOutput();
         ByteBuffer in = ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1));
         for (HttpRequest request; (request = codec.decode(in, out)) != null; ) {
             HttpResponse response;
@@ -122,7 +119,7 @@ class ExamplesReadmeTest {
             }
             codec.encode(response, out, false);
         }
-        return out.bytes.toString(StandardCharsets.ISO_8859_1);
+        return new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
     }
 
     /** The contents of each fenced {@code java} block, with its final newline. */
@@ -152,35 +149,5 @@ class ExamplesReadmeTest {
             }
         }
         throw new AssertionError("no README.md beside http/ above " + Path.of("").toAbsolutePath());
-    }
-
-    /** Keeps every byte written, reading file transfers at once. */
-    private static final class Capture implements Output {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
-
-        @Override
-        public void write(ByteBuffer buffer) {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.get(copy);
-            bytes.writeBytes(copy);
-        }
-
-        @Override
-        public void transfer(FileChannel file, long position, long count) {
-            try (file) {
-                ByteBuffer buf = ByteBuffer.allocate((int) count);
-                while (buf.hasRemaining() && file.read(buf, position + buf.position()) > 0) {
-                    // until count bytes
-                }
-                bytes.write(buf.array(), 0, buf.position());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }
