@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The benchmark suite of issue 5: eight scenarios over loopback, Sluice's engines against peer
+# servers (bench/server.sh), writing docs/benchmarks.md with SVG charts and printing one table.
+# Method: shared/BENCHMARKING.md; what each number means: bench/README.md.
+#
+#   bench/run.sh                 everything, 3 interleaved rounds of scenarios 1-4 (< 20 min)
+#   bench/run.sh --quick         one short round of the headline servers (~5 min): a smoke test
+#   options: --rounds N  --scenarios 1,2,...  --servers a,b,...  --rate R  --out FILE  --work DIR
+#            --no-build (use what bench/build.sh built last)
+#
+# Server on core 1, load generators on core 0 (taskset). Raw per-window results stay in the work
+# directory (printed at the end); `python3 bench/harness/report.py DIR --out FILE` regenerates the
+# doc from them. Every process started is stopped by PID on exit, Ctrl-C or failure.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
+COMMAND="bench/run.sh $*"
+
+BUILD=1 OUT=$ROOT/docs/benchmarks.md ARGS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --no-build) BUILD=0 ;;
+    --out) OUT=$2; shift ;;
+    --rounds|--scenarios|--servers|--rate|--work) ARGS+=("$1" "$2"); shift ;;
+    --quick) ARGS+=(--quick) ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see bench/run.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in wrk taskset python3 nginx; do
+  command -v "$tool" > /dev/null || { echo "bench/run.sh needs $tool on PATH" >&2; exit 1; }
+done
+if [ "$(nproc)" -lt 2 ]; then
+  echo "bench/run.sh pins the server and the load generator to cores 0 and 1: needs 2 cores" >&2; exit 1
+fi
+
+if [ $BUILD = 1 ]; then
+  echo "building (bench/build.sh)" >&2
+  LOG=$(mktemp /tmp/sluice-bench-build.XXXXXX)
+  if ! "$HERE/build.sh" > "$LOG" 2>&1; then
+    grep -v '^WARNING' "$LOG" | tail -30 >&2; echo "build failed (log: $LOG)" >&2; exit 1
+  fi
+  rm -f "$LOG"
+fi
+
+cd "$ROOT"
+# The driver runs in the background so that a signal to this script reaches it: it stops every
+# server and client it started, by PID, and exits.
+WORK_FILE=$(mktemp /tmp/sluice-bench-work.XXXXXX)
+python3 "$HERE/harness/run.py" --command "$COMMAND" "${ARGS[@]}" > "$WORK_FILE" &
+PY=$!
+trap 'kill -TERM $PY 2>/dev/null || true' TERM HUP
+trap 'kill -INT $PY 2>/dev/null || true' INT
+STATUS=0
+wait $PY || STATUS=$?
+while kill -0 $PY 2>/dev/null; do wait $PY || STATUS=$?; done
+trap - TERM HUP INT
+WORK=$(cat "$WORK_FILE"); rm -f "$WORK_FILE"
+if [ $STATUS != 0 ] || [ -z "$WORK" ]; then
+  echo "bench/run.sh: the run ended with status $STATUS" >&2; exit $(( STATUS ? STATUS : 1 ))
+fi
+python3 "$HERE/harness/report.py" "$WORK" --out "$OUT"
+echo "raw results and server logs: $WORK" >&2

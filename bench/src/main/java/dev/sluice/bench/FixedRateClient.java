@@ -1,0 +1,390 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.PriorityQueue;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The fixed-rate schedule of {@link OpenLoop}, run by one thread over non-blocking channels (like
+ * wrk2: no thread hand-offs between a response and the next request, so the client's own delay
+ * stays in microseconds). Each connection owes a request every {@code interval} ns; a request is
+ * timed from its due time. When the next due time is under two milliseconds away the thread polls
+ * instead of sleeping ({@link Selector#select(long)} counts whole milliseconds), so the client's
+ * core is busy for the whole run: it has a core of its own.
+ *
+ * <p>Counts, for requests due in the measured window: {@code ok} (2xx), {@code non2xx},
+ * {@code connect_errors}, {@code rejected} (failed on a connection never answered),
+ * {@code admitted_errors} (failed on a connection already answered), {@code retried} (a reused
+ * connection closed before any byte of the answer: sent again once on a new one), {@code unsent}
+ * (still owed when the run gave up waiting, two seconds after the window).
+ */
+final class FixedRateClient {
+    private static final long GRACE_NANOS = 2_000_000_000L;
+    private static final long BACKOFF_NANOS = 10_000_000L;
+    private static final long SPIN_NANOS = 2_000_000L;
+
+    private final InetSocketAddress address;
+    private final byte[] request;
+    private final long timeoutNanos;
+    private final Histogram histogram = new Histogram(3);
+    long ok, non2xx, connectErrors, rejected, admittedErrors, retried, unsent, reconnects;
+
+    private final PriorityQueue<Conn> waiting = new PriorityQueue<>(Comparator.comparingLong(c -> c.at));
+    private Selector selector;
+    private long interval, measureFrom, end;
+    private int finished;
+
+    FixedRateClient(InetSocketAddress address, byte[] request, long timeoutNanos) {
+        this.address = address;
+        this.request = request;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    Histogram histogram() {
+        return histogram;
+    }
+
+    /** Runs the schedule: warm-up from now, then the measured window; returns when it is over. */
+    void run(int connections, long rate, long warmupNanos, long durationNanos) throws IOException {
+        selector = Selector.open();
+        interval = Math.max(1, Math.round(connections * 1e9 / rate));
+        long start = System.nanoTime() + 100_000_000L;
+        measureFrom = start + warmupNanos;
+        end = measureFrom + durationNanos;
+        Conn[] all = new Conn[connections];
+        for (int i = 0; i < connections; i++) {
+            all[i] = new Conn();
+            all[i].due = all[i].at = start + interval * i / connections;
+            waiting.add(all[i]);
+        }
+        long lastTimeoutScan = 0;
+        while (finished < connections) {
+            long now = System.nanoTime();
+            if (now > end + GRACE_NANOS) {
+                for (Conn c : all) {
+                    giveUp(c);
+                }
+                break;
+            }
+            while (!waiting.isEmpty() && waiting.peek().at <= now) {
+                due(waiting.poll(), now);
+            }
+            long wait = waiting.isEmpty() ? 50_000_000L : waiting.peek().at - System.nanoTime();
+            int ready = wait < SPIN_NANOS ? selector.selectNow() : selector.select((wait - SPIN_NANOS / 2) / 1_000_000);
+            if (ready > 0) {
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    if (k.isValid()) {
+                        event((Conn) k.attachment(), k);
+                    }
+                }
+            }
+            if (now - lastTimeoutScan > 100_000_000L) {
+                lastTimeoutScan = now;
+                for (Conn c : all) {
+                    if (c.inFlight && now - c.sentAt > timeoutNanos) {
+                        fail(c, false, System.nanoTime());
+                    }
+                }
+            }
+        }
+        for (Conn c : all) {
+            c.close();
+        }
+        selector.close();
+    }
+
+    /** The connection's `at` has come: connect if it has no channel, else send. */
+    private void due(Conn c, long now) {
+        if (c.ch == null) {
+            c.pendingSend = true;
+            connect(c, now);
+        } else if (c.connected) {
+            send(c, now);
+        } else {
+            c.pendingSend = true;
+        }
+    }
+
+    private void connect(Conn c, long now) {
+        try {
+            c.ch = SocketChannel.open();
+            c.ch.configureBlocking(false);
+            c.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.connected = c.ch.connect(address);
+            c.answered = 0;
+            reconnects++;
+            c.key = c.ch.register(selector, c.connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+            if (c.connected && c.pendingSend) {
+                send(c, now);
+            }
+        } catch (IOException e) {
+            connectFailed(c, now);
+        }
+    }
+
+    private void connectFailed(Conn c, long now) {
+        c.close();
+        if (c.due >= measureFrom) {
+            connectErrors++;
+        }
+        c.pendingSend = false;
+        if (advance(c)) {
+            c.at = Math.max(c.due, now + BACKOFF_NANOS); // do not spin against a refusing server
+            waiting.add(c);
+        }
+    }
+
+    private void send(Conn c, long now) {
+        c.pendingSend = false;
+        c.inFlight = true;
+        c.sentAt = now;
+        c.resetParser();
+        try {
+            ByteBuffer b = ByteBuffer.wrap(request);
+            while (b.hasRemaining()) {
+                c.ch.write(b); // a request is far smaller than a socket buffer
+            }
+            c.key.interestOps(SelectionKey.OP_READ);
+        } catch (IOException e) {
+            fail(c, true, now);
+        }
+    }
+
+    private void event(Conn c, SelectionKey k) {
+        long now = System.nanoTime();
+        if (k.isConnectable()) {
+            try {
+                c.ch.finishConnect();
+                c.connected = true;
+                k.interestOps(SelectionKey.OP_READ);
+                if (c.pendingSend) {
+                    send(c, now);
+                }
+            } catch (IOException e) {
+                connectFailed(c, now);
+            }
+            return;
+        }
+        if (!k.isReadable()) {
+            return;
+        }
+        try {
+            c.buf.clear();
+            int n = c.ch.read(c.buf);
+            if (n < 0) {
+                if (c.inFlight && c.untilClose) {
+                    complete(c, c.status, now); // the body ran to the close, as announced
+                } else {
+                    fail(c, true, now);
+                }
+                return;
+            }
+            c.buf.flip();
+            if (!c.inFlight) {
+                return; // bytes nobody asked for: ignore
+            }
+            c.responseBytes += n;
+            int status = c.parse();
+            if (status > 0) {
+                complete(c, status, System.nanoTime());
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(c, true, now);
+        }
+    }
+
+    private void complete(Conn c, int status, long now) {
+        if (c.due >= measureFrom) {
+            if (status >= 200 && status < 300) {
+                histogram.recordValue(now - c.due);
+                ok++;
+            } else {
+                non2xx++;
+            }
+        }
+        c.inFlight = false;
+        c.retried = false;
+        c.answered++;
+        if (c.closeAfter) {
+            c.close();
+        }
+        if (advance(c)) {
+            c.at = c.due;
+            waiting.add(c);
+        }
+    }
+
+    /** A failure of the channel; `retryable` unless it was a timeout. */
+    private void fail(Conn c, boolean retryable, long now) {
+        boolean wasInFlight = c.inFlight;
+        boolean answeredBefore = c.answered > 0;
+        boolean nothingBack = c.responseBytes == 0;
+        c.close();
+        if (!wasInFlight) {
+            return; // closed between requests: the next due time reconnects
+        }
+        c.inFlight = false;
+        boolean measured = c.due >= measureFrom;
+        if (retryable && answeredBefore && nothingBack && !c.retried) {
+            // RFC 9112 9.3.1: the server closed a kept-alive connection as we reused it.
+            c.retried = true;
+            if (measured) {
+                retried++;
+            }
+            c.pendingSend = true;
+            connect(c, now);
+            return;
+        }
+        c.retried = false;
+        if (measured) {
+            if (answeredBefore) {
+                admittedErrors++;
+            } else {
+                rejected++;
+            }
+        }
+        if (advance(c)) {
+            c.at = Math.max(c.due, now + BACKOFF_NANOS);
+            waiting.add(c);
+        }
+    }
+
+    /** Moves to the next due time; false (and finished) when it falls after the window. */
+    private boolean advance(Conn c) {
+        c.due += interval;
+        if (c.due >= end) {
+            c.close();
+            c.done = true;
+            finished++;
+            return false;
+        }
+        return true;
+    }
+
+    private void giveUp(Conn c) {
+        if (c.done) {
+            return;
+        }
+        for (long d = c.due; d < end; d += interval) {
+            if (d >= measureFrom) {
+                unsent++;
+            }
+        }
+        c.done = true;
+        finished++;
+    }
+
+    /** One connection: its channel, schedule and the response being parsed. */
+    private static final class Conn {
+        SocketChannel ch;
+        SelectionKey key;
+        boolean connected, inFlight, pendingSend, retried, done, closeAfter;
+        long due, at, sentAt, answered, responseBytes;
+        final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+        final StringBuilder head = new StringBuilder();
+        boolean inBody, chunked, untilClose;
+        long remaining;
+        int status;
+        int chunkTail; // how much of "0\r\n\r\n" the chunked body has ended with so far
+
+        void resetParser() {
+            head.setLength(0);
+            inBody = chunked = untilClose = closeAfter = false;
+            remaining = 0;
+            status = 0;
+            chunkTail = 0;
+            responseBytes = 0;
+        }
+
+        /** Consumes buf; returns the status once the response is complete, else 0. */
+        int parse() {
+            while (buf.hasRemaining()) {
+                if (!inBody) {
+                    char ch = (char) (buf.get() & 0xff);
+                    head.append(ch);
+                    int len = head.length();
+                    if (ch == '\n' && len >= 4 && head.charAt(len - 2) == '\r' && head.charAt(len - 3) == '\n') {
+                        parseHead();
+                        inBody = true;
+                        if (!chunked && !untilClose && remaining == 0) {
+                            return status;
+                        }
+                    }
+                } else if (chunked) {
+                    // Benchmark servers send small chunked bodies: look for the last chunk.
+                    byte b = buf.get();
+                    chunkTail = b == "0\r\n\r\n".charAt(chunkTail) ? chunkTail + 1 : (b == '0' ? 1 : 0);
+                    if (chunkTail == 5) {
+                        return status;
+                    }
+                } else {
+                    int take = (int) Math.min(remaining, buf.remaining());
+                    buf.position(buf.position() + take);
+                    remaining -= take;
+                    if (remaining == 0 && !untilClose) {
+                        return status;
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private void parseHead() {
+            String[] lines = head.toString().split("\r\n");
+            if (!lines[0].startsWith("HTTP/1.") || lines[0].length() < 12) {
+                throw new IllegalStateException("not an HTTP/1.x status line");
+            }
+            status = Integer.parseInt(lines[0].substring(9, 12));
+            boolean keepAlive = lines[0].startsWith("HTTP/1.1");
+            long length = -1;
+            for (int i = 1; i < lines.length; i++) {
+                String l = lines[i].toLowerCase(Locale.ROOT);
+                int colon = l.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = l.substring(0, colon).trim();
+                String value = l.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.contains("chunked");
+                    case "connection" -> keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
+                    default -> { }
+                }
+            }
+            if (!chunked) {
+                if (length >= 0 || status == 204 || status == 304 || status < 200) {
+                    remaining = Math.max(0, length);
+                } else {
+                    untilClose = true; // RFC 9112 6.3: the body runs to the close
+                    remaining = Long.MAX_VALUE;
+                    keepAlive = false;
+                }
+            }
+            closeAfter = !keepAlive;
+        }
+
+        void close() {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // Closing is all that is left.
+                }
+            }
+            ch = null;
+            key = null;
+            connected = false;
+        }
+    }
+}
