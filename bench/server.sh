@@ -140,6 +140,9 @@ check_one() {
     fi
     local raw
     raw=$(raw_checks "$port" 2>&1) || fails+=("$raw")
+    case $name:$raw in
+      helidon:*"did not close"*) notes+=("helidon-io/helidon#12324: 4.5.0 does not close after Connection: close") ;;
+    esac
     kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
