@@ -19,6 +19,9 @@ ROOT = os.path.dirname(HERE)
 SLUICE = ["sluice-sequential", "sluice-thread-per-connection", "sluice-pool", "sluice-virtual", "sluice-event-loop"]
 CLIENT_BOUND = 0.90   # a server core less busy than this was not the bottleneck
 
+SHORT = {"s1-64": "1 keep-alive c64", "s1-256": "1 keep-alive c256", "s2": "2 close", "s3": "3 pipelined x16",
+         "s4": "4 file 1 MiB", "s5": "5 idle", "s6-base": "6 c500, no limit", "s6-over": "6 c2000, limit 500",
+         "s7": "7 sleeping handler", "s8": "8 many connections"}
 TITLES = {
     "s1-64": "1. keep-alive, 64 connections",
     "s1-256": "1. keep-alive, 256 connections",
@@ -199,11 +202,11 @@ def summary(res):
         for server in res.servers(sc):
             g = lambda k, s=sc: res.get(s, server, k)
             if sc == "s5":
-                rows.append([server, sc, "", "", "", "", f"{g('kib_per_conn'):.2f} KiB/conn", n(g("threads"))])
+                rows.append([server, SHORT[sc], "", "", "", "", f"{g('kib_per_conn'):.2f} KiB/conn", n(g("threads"))])
                 continue
             l = lat.get(sc)
             mem = f"{g('rss_kb') / 1024:.0f} MiB RSS" if sc == "s8" and g("rss_kb") == g("rss_kb") else ""
-            rows.append([server, sc, n(g("rps")) + ("*" if cb(res, sc, server) else ""), n(g("cpu_us_per_req"), 2),
+            rows.append([server, SHORT[sc], n(g("rps")) + ("*" if cb(res, sc, server) else ""), n(g("cpu_us_per_req"), 2),
                          us(res.get(l, server, "p50_us")) if l else "", us(res.get(l, server, "p99_us")) if l else "",
                          mem, n(g("threads")) if sc == "s8" else ""])
     return ["server", "scenario", "req/s", "CPU µs/req", "p50", "p99", "memory", "threads"], rows
@@ -248,7 +251,7 @@ def doc(res, meta, out):
              f"{'**Quick mode: one short round, a smoke test; not numbers to quote.**' if meta['quick'] else ''}")
     L.append("")
     L.append(f"- commit: `{meta['commit']}`{' (with uncommitted changes)' if meta.get('dirty') else ''}; date: {meta['date']}")
-    L.append(f"- JDK: {meta['jdk']}; JVM flags of every JVM server: `{meta['jvm_flags'] or 'bench/server.sh default'}`")
+    L.append(f"- JDK: {meta['jdk']}; JVM flags of every JVM server: `{meta['jvm_flags']}`")
     L.append(f"- CPU: {meta['cpu']}, {meta['nproc']} cores; Linux {meta['kernel']}; {meta['wrk']}")
     L.append(f"- command: `{meta['command']}` ({meta['elapsed_s']} s)")
     L.append(f"- servers: {', '.join(meta['servers'])}")

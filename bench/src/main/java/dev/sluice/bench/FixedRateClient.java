@@ -8,7 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.PriorityQueue;
 import org.HdrHistogram.Histogram;
 
@@ -148,7 +147,8 @@ final class FixedRateClient {
         c.pendingSend = false;
         c.inFlight = true;
         c.sentAt = now;
-        c.resetParser();
+        c.parser.reset();
+        c.responseBytes = 0;
         try {
             ByteBuffer b = ByteBuffer.wrap(request);
             while (b.hasRemaining()) {
@@ -182,8 +182,8 @@ final class FixedRateClient {
             c.buf.clear();
             int n = c.ch.read(c.buf);
             if (n < 0) {
-                if (c.inFlight && c.untilClose) {
-                    complete(c, c.status, now); // the body ran to the close, as announced
+                if (c.inFlight && c.parser.endsAtClose()) {
+                    complete(c, c.parser.status(), now); // the body ran to the close, as announced
                 } else {
                     fail(c, true, now);
                 }
@@ -194,7 +194,7 @@ final class FixedRateClient {
                 return; // bytes nobody asked for: ignore
             }
             c.responseBytes += n;
-            int status = c.parse();
+            int status = c.parser.parse(c.buf);
             if (status > 0) {
                 complete(c, status, System.nanoTime());
             }
@@ -215,7 +215,7 @@ final class FixedRateClient {
         c.inFlight = false;
         c.retried = false;
         c.answered++;
-        if (c.closeAfter) {
+        if (c.parser.closeAfter()) {
             c.close();
         }
         if (advance(c)) {
@@ -284,95 +284,14 @@ final class FixedRateClient {
         finished++;
     }
 
-    /** One connection: its channel, schedule and the response being parsed. */
+    /** One connection: its channel, its schedule and the response being parsed. */
     private static final class Conn {
         SocketChannel ch;
         SelectionKey key;
-        boolean connected, inFlight, pendingSend, retried, done, closeAfter;
+        boolean connected, inFlight, pendingSend, retried, done;
         long due, at, sentAt, answered, responseBytes;
         final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
-        final StringBuilder head = new StringBuilder();
-        boolean inBody, chunked, untilClose;
-        long remaining;
-        int status;
-        int chunkTail; // how much of "0\r\n\r\n" the chunked body has ended with so far
-
-        void resetParser() {
-            head.setLength(0);
-            inBody = chunked = untilClose = closeAfter = false;
-            remaining = 0;
-            status = 0;
-            chunkTail = 0;
-            responseBytes = 0;
-        }
-
-        /** Consumes buf; returns the status once the response is complete, else 0. */
-        int parse() {
-            while (buf.hasRemaining()) {
-                if (!inBody) {
-                    char ch = (char) (buf.get() & 0xff);
-                    head.append(ch);
-                    int len = head.length();
-                    if (ch == '\n' && len >= 4 && head.charAt(len - 2) == '\r' && head.charAt(len - 3) == '\n') {
-                        parseHead();
-                        inBody = true;
-                        if (!chunked && !untilClose && remaining == 0) {
-                            return status;
-                        }
-                    }
-                } else if (chunked) {
-                    // Benchmark servers send small chunked bodies: look for the last chunk.
-                    byte b = buf.get();
-                    chunkTail = b == "0\r\n\r\n".charAt(chunkTail) ? chunkTail + 1 : (b == '0' ? 1 : 0);
-                    if (chunkTail == 5) {
-                        return status;
-                    }
-                } else {
-                    int take = (int) Math.min(remaining, buf.remaining());
-                    buf.position(buf.position() + take);
-                    remaining -= take;
-                    if (remaining == 0 && !untilClose) {
-                        return status;
-                    }
-                }
-            }
-            return 0;
-        }
-
-        private void parseHead() {
-            String[] lines = head.toString().split("\r\n");
-            if (!lines[0].startsWith("HTTP/1.") || lines[0].length() < 12) {
-                throw new IllegalStateException("not an HTTP/1.x status line");
-            }
-            status = Integer.parseInt(lines[0].substring(9, 12));
-            boolean keepAlive = lines[0].startsWith("HTTP/1.1");
-            long length = -1;
-            for (int i = 1; i < lines.length; i++) {
-                String l = lines[i].toLowerCase(Locale.ROOT);
-                int colon = l.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = l.substring(0, colon).trim();
-                String value = l.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> length = Long.parseLong(value);
-                    case "transfer-encoding" -> chunked = value.contains("chunked");
-                    case "connection" -> keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
-                    default -> { }
-                }
-            }
-            if (!chunked) {
-                if (length >= 0 || status == 204 || status == 304 || status < 200) {
-                    remaining = Math.max(0, length);
-                } else {
-                    untilClose = true; // RFC 9112 6.3: the body runs to the close
-                    remaining = Long.MAX_VALUE;
-                    keepAlive = false;
-                }
-            }
-            closeAfter = !keepAlive;
-        }
+        final ResponseParser parser = new ResponseParser();
 
         void close() {
             if (ch != null) {

@@ -98,7 +98,7 @@ public final class OpenLoop {
                     HttpConnection c = new HttpConnection(s);
                     held[slot] = c;
                     int status = c.exchange(request);
-                    if (status >= 200 && status < 300 && !c.closeAfter) {
+                    if (status >= 200 && status < 300 && !c.closeAfter()) {
                         answered.increment();
                     }
                 } catch (IOException e) {
