@@ -70,16 +70,15 @@ def jdk_bin(pid):
 
 
 def memory(pid, core):
-    """usage() after two full GCs; for a JVM also 'heap_kb': the old generation's used bytes
-    (jstat OU) after them. A full collection empties the young generation; what lands there
+    """usage() after a full GC; for a JVM also 'heap_kb': the old generation's used bytes
+    (jstat OU) after it. A full collection empties the young generation; what lands there
     afterwards is the attach of jcmd itself, not the server's. Tools run on `core`, from the
     server's own JDK."""
     bin_dir = jdk_bin(pid)
     out = {}
     if bin_dir:
-        for _ in range(2):
-            subprocess.run(["taskset", "-c", core, os.path.join(bin_dir, "jcmd"), str(pid), "GC.run"],
-                           capture_output=True, timeout=60)
+        subprocess.run(["taskset", "-c", core, os.path.join(bin_dir, "jcmd"), str(pid), "GC.run"],
+                       capture_output=True, timeout=60)
         js = subprocess.run(["taskset", "-c", core, os.path.join(bin_dir, "jstat"), "-gc", str(pid)],
                             capture_output=True, text=True, timeout=60).stdout.split("\n")
         if len(js) >= 2:

@@ -4,11 +4,13 @@ next to it (DOC_DIR/<doc name>/*.svg) and the summary table on stdout. Medians o
 
     python3 bench/harness/report.py WORK_DIR [--out docs/benchmarks.md]
 
-Regenerates the doc from a kept work directory without measuring again.
+Regenerates the doc without measuring again, from a run's work directory or from the copy of
+raw.tsv and meta.json that it leaves next to the charts (docs/benchmarks/).
 """
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 
@@ -253,7 +255,8 @@ def doc(res, meta, out):
     L.append(f"- commit: `{meta['commit']}`{' (with uncommitted changes)' if meta.get('dirty') else ''}; date: {meta['date']}")
     L.append(f"- JDK: {meta['jdk']}; JVM flags of every JVM server: `{meta['jvm_flags']}`")
     L.append(f"- CPU: {meta['cpu']}, {meta['nproc']} cores; Linux {meta['kernel']}; {meta['wrk']}")
-    L.append(f"- command: `{meta['command']}` ({meta['elapsed_s']} s)")
+    L.append(f"- command: `{meta['command']}` ({meta['elapsed_s']} s); raw results: [`{stem}/raw.tsv`]({stem}/raw.tsv) "
+             f"(regenerate: `python3 bench/harness/report.py {os.path.relpath(chart_dir, ROOT)} --out {os.path.relpath(os.path.abspath(out), ROOT)}`)")
     L.append(f"- servers: {', '.join(meta['servers'])}")
     if meta.get("failed"):
         L.append("- **did not run**: " + "; ".join(meta["failed"]))
@@ -267,7 +270,8 @@ def doc(res, meta, out):
   generator (wrk `-t1`, the open-loop client, jcmd) runs on core 0. A server is started once per round for scenarios 1-3, then
   warmed up ({wk} s keep-alive, {wp} s pipelined, {wc} s `Connection: close`, all at 64 connections) before its measured windows.
   Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up for 2 s with the same load.
-- Windows of {w} s. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the headline servers ({', '.join(meta['headline'])}), the order
+- wrk windows of {w} s in scenarios 1-4, {meta.get('short_s', w)} s in 6-8 (5,000 connections: {meta.get('short_s', w) + 2} s, as their handshakes take
+  the start of it); open-loop windows of {meta.get('short_s', w)} s after 1 s at the same rate. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the headline servers ({', '.join(meta['headline'])}), the order
   reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenarios 5-8: one
   round (memory and threads do not drift; overload and the blocking handler are about orders of magnitude). Numbers are medians
   over the rounds; each round's value is listed too. A keep-alive window in which neither the server's nor wrk's core reached
@@ -282,7 +286,7 @@ def doc(res, meta, out):
   *intended* send time with HdrHistogram. Scenario 1: a fixed rate common to every server, **{meta['rate']:,} req/s over 64
   connections**, after 1 s of warm-up at that rate. A server slower than that rate shows it as queueing delay.
 - Memory per idle connection (scenario 5): {meta['idle_n']:,} keep-alive connections, each after one answered GET, held idle.
-  Before and after: two full GCs (`jcmd PID GC.run`, the server's own JDK), then heap = old generation used (`jstat -gc`, OU;
+  Before and after: a full GC (`jcmd PID GC.run`, the server's own JDK), then heap = old generation used (`jstat -gc`, OU;
   the full GC empties the young one) and RSS from `/proc/PID/status`. Per connection = (heap growth + RSS growth) / answered
   connections. With `-XX:+AlwaysPreTouch` the whole heap is resident from the start, so RSS growth is the off-heap part (thread
   stacks, native buffers, direct memory); for non-JVM servers (nginx, c-epoll) RSS is all there is. Kernel socket buffers are
@@ -322,19 +326,27 @@ def doc(res, meta, out):
     for sc, lat in (("s1-64", "s1-lat"), ("s1-256", None), ("s2", None), ("s3", None), ("s4", None)):
         if res.servers(sc):
             L += ["", f"### {TITLES[sc]}", ""]
-            extra = [("bytes/response", lambda s, sc=sc: n(res.get(sc, s, "bytes_per_resp")))] if sc == "s4" else []
+            extra = []
+            if sc == "s4":
+                extra = [("bytes/response", lambda s, sc=sc: n(res.get(sc, s, "bytes_per_resp")))]
+            if sc == "s2":
+                # A server that ignores Connection: close was measured on keep-alive.
+                extra = [("answers Connection: close", lambda s: {1.0: "yes", 0.0: "**no: measured keep-alive**"}.get(
+                    res.get("s2", s, "closes"), "n/a"))]
             L += throughput_table(res, sc, lat, extra)
             if lat and res.servers(lat):
                 L += ["", f"Open loop at {meta['rate']:,} req/s over 64 connections:", ""]
                 L += latency_table(res, lat)
     if res.servers("s5"):
         L += ["", f"### {TITLES['s5']}: {meta['idle_n']:,} per server", "",
-              "| server | answered | KiB per connection | heap KiB/conn | RSS KiB/conn | threads before → after | threads per connection | heap MiB before → after | RSS MiB before → after |",
+              "Connections the server did not answer within 10 s are not counted; after 1,000 failed connects the client stops trying (*not tried*): "
+              "an engine with a thread per connection stops accepting when its threads are all taken.", "",
+              "| server | answered (not tried) | KiB per connection | heap KiB/conn | RSS KiB/conn | threads before → after | threads per connection | heap MiB before → after | RSS MiB before → after |",
               "|---|---|---|---|---|---|---|---|---|"]
         for s in sorted(res.servers("s5"), key=lambda s: res.get("s5", s, "kib_per_conn")):
             g = lambda k: res.get("s5", s, k)
             heap = f"{g('heap_base_kb') / 1024:.1f} → {g('heap_kb') / 1024:.1f}" if g("jvm") == 1 else "(not a JVM)"
-            L.append(f"| {s} | {n(g('answered'))} | **{g('kib_per_conn'):.2f}** | {g('heap_kib_per_conn'):.2f} | {g('rss_kib_per_conn'):.2f} | "
+            L.append(f"| {s} | {n(g('answered'))} ({n(g('not_tried'))}) | **{g('kib_per_conn'):.2f}** | {g('heap_kib_per_conn'):.2f} | {g('rss_kib_per_conn'):.2f} | "
                      f"{n(g('threads_base'))} → {n(g('threads'))} | {g('threads_per_conn'):.3f} | {heap} | "
                      f"{g('rss_base_kb') / 1024:.1f} → {g('rss_kb') / 1024:.1f} |")
     if res.servers("s6-base") or res.servers("s6-over"):
@@ -345,7 +357,8 @@ def doc(res, meta, out):
             if not (res.has("s6-base", s) or res.has("s6-over", s)):
                 continue
             g = lambda sc, k: res.get(sc, s, k)
-            base, over = g("s6-base", "rps") - g("s6-base", "non2xx") / meta["window_s"], g("s6-over", "rps") - g("s6-over", "non2xx") / meta["window_s"]
+            short = meta.get("short_s", meta["window_s"])
+            base, over = g("s6-base", "rps") - g("s6-base", "non2xx") / short, g("s6-over", "rps") - g("s6-over", "non2xx") / short
             L.append(f"| {s} | {n(base)} | {n(over)} | {over / base if base else float('nan'):.2f} | {n(g('s6-over', 'errors'))} | {n(g('s6-over', 'non2xx'))} | "
                      f"{us(g('s6-base-lat', 'p99_us'))} | {us(g('s6-over-lat', 'p99_us'))} | "
                      f"{n(g('s6-over-lat', 'connect_errors'))} / {n(g('s6-over-lat', 'rejected'))} / {n(g('s6-over-lat', 'admitted_errors'))} | {n(g('s6-over-lat', 'retried'))} |")
@@ -374,6 +387,11 @@ def doc(res, meta, out):
         if os.path.exists(p):
             L += ["", f"## {title} (`bench/doc/{name}`, verbatim)", "", open(p).read().rstrip()]
     L.append("")
+    # The raw results go with the doc, so that it can be regenerated from what is committed.
+    for name in ("raw.tsv", "meta.json"):
+        src, dst = os.path.join(meta["work"], name), os.path.join(chart_dir, name)
+        if os.path.abspath(src) != os.path.abspath(dst):
+            shutil.copyfile(src, dst)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:
         f.write("\n".join(L))
@@ -386,6 +404,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     a = ap.parse_args()
     runs, meta = load(a.work)
+    meta["work"] = a.work
     res = Results(runs)
     head, rows = doc(res, meta, a.out)
     print(text_table(head, rows))

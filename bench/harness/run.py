@@ -46,10 +46,11 @@ STALL_BUSY = 0.80
 class Settings:
     def __init__(self, a):
         self.quick = a.quick
+        # win: wrk windows of scenarios 1-4; short: open-loop windows and wrk in scenarios 6-8.
         if a.quick:
-            self.win, self.warm, self.rounds, self.idle_n, self.many = 2, (2, 1, 1), 1, 2000, 2000
+            self.win, self.short, self.warm, self.rounds, self.idle_n, self.many = 2, 2, (2, 1, 1), 1, 2000, 2000
         else:
-            self.win, self.warm, self.rounds, self.idle_n, self.many = 4, (3, 1, 1), 3, 10000, 5000
+            self.win, self.short, self.warm, self.rounds, self.idle_n, self.many = 4, 3, (3, 1, 1), 3, 10000, 5000
         if a.rounds:
             self.rounds = a.rounds
         self.rest_rounds = 1
@@ -278,7 +279,7 @@ class Runner:
             if "3" in want:
                 self.record(rnd, server, "s3", self.keepalive(rnd, server, "s3", proc, port, 64, depth=16))
             if "1" in want:
-                self.record(rnd, server, "s1-lat", self.open_loop(port, 64, self.s.rate, self.s.win))
+                self.record(rnd, server, "s1-lat", self.open_loop(port, 64, self.s.rate, self.s.short))
         finally:
             self.stop(proc)
 
@@ -304,12 +305,12 @@ class Runner:
             time.sleep(1)
             before = procfs.memory(proc.pid, CLIENT_CORE)
             args = [JAVA] + CLIENT_JVM + ["-cp", CP, "dev.sluice.bench.OpenLoop", "--port", str(port),
-                                          "--idle", str(n), "--timeout", "20s"]
+                                          "--idle", str(n), "--timeout", "10s"]
             out_path = os.path.join(self.work, f"idle-{server}.out")
             with open(out_path, "w") as out:
                 p = self.spawn(args, CLIENT_CORE, out, subprocess.STDOUT, stdin=subprocess.PIPE)
                 try:
-                    ready = wait_for_line(out_path, "ready", p, 120)
+                    ready = wait_for_line(out_path, "ready", p, 180)
                     time.sleep(1)
                     after = procfs.memory(proc.pid, CLIENT_CORE) if ready else None
                 finally:
@@ -318,7 +319,7 @@ class Runner:
                     except OSError:
                         pass
                     try:
-                        p.wait(30)
+                        p.wait(5)
                     except subprocess.TimeoutExpired:
                         pass
                     self.stop(p)
@@ -329,7 +330,8 @@ class Runner:
             r = parse_kv(open(out_path).read(), "ready")
             held = parse_kv(open(out_path).read(), "closed") or {}
             answered = max(1, r["answered"])
-            v = {"asked": n, "answered": r["answered"], "still_open": held.get("still_open", -1),
+            v = {"asked": n, "answered": r["answered"], "not_tried": r.get("not_tried", 0),
+                 "still_open": held.get("still_open", -1),
                  "rss_base_kb": before["rss_kb"], "rss_kb": after["rss_kb"],
                  "threads_base": before["threads"], "threads": after["threads"],
                  "heap_base_kb": before.get("heap_kb", float("nan")), "heap_kb": after.get("heap_kb", float("nan")),
@@ -352,8 +354,8 @@ class Runner:
             proc, port = started
             try:
                 self.wrk(port, conns, 2)
-                self.record(1, server, label, self.wrk(port, conns, self.s.win, pid=proc.pid))
-                self.record(1, server, label + "-lat", self.open_loop(port, conns, self.s.overload_rate, self.s.win))
+                self.record(1, server, label, self.wrk(port, conns, self.s.short, pid=proc.pid))
+                self.record(1, server, label + "-lat", self.open_loop(port, conns, self.s.overload_rate, self.s.short))
             finally:
                 self.stop(proc)
 
@@ -365,8 +367,8 @@ class Runner:
         try:
             conns = self.s.sleep_conns
             self.wrk(port, conns, 2)
-            self.record(1, server, "s7", self.wrk(port, conns, self.s.win, pid=proc.pid))
-            self.record(1, server, "s7-lat", self.open_loop(port, conns, self.s.sleep_rate, self.s.win))
+            self.record(1, server, "s7", self.wrk(port, conns, self.s.short, pid=proc.pid))
+            self.record(1, server, "s7-lat", self.open_loop(port, conns, self.s.sleep_rate, self.s.short))
         finally:
             self.stop(proc)
 
@@ -379,7 +381,7 @@ class Runner:
         try:
             self.wrk(port, n, 2)
             sample = {}
-            secs = self.s.win + 2   # thousands of handshakes eat the start of the window
+            secs = self.s.short + 2   # thousands of handshakes eat the start of the window
 
             def mid():
                 time.sleep(secs / 2)
@@ -391,7 +393,7 @@ class Runner:
             if r is not None:
                 r.update(rss_kb=sample.get("rss_kb", float("nan")), threads=sample.get("threads", float("nan")))
             self.record(1, server, "s8", r)
-            self.record(1, server, "s8-lat", self.open_loop(port, n, self.s.many_rate, self.s.win, sample_pid=proc.pid))
+            self.record(1, server, "s8-lat", self.open_loop(port, n, self.s.many_rate, self.s.short, sample_pid=proc.pid))
         finally:
             self.stop(proc)
 
@@ -587,7 +589,7 @@ def main():
         runner.raw.close()
     meta = dict(info, **{
         "command": a.command, "quick": s.quick, "rounds": s.rounds, "rest_rounds": s.rest_rounds,
-        "window_s": s.win, "warm_s": list(s.warm), "rate": s.rate, "idle_n": s.idle_n, "many": s.many,
+        "window_s": s.win, "short_s": s.short, "warm_s": list(s.warm), "rate": s.rate, "idle_n": s.idle_n, "many": s.many,
         "sleep_ms": s.sleep_ms, "sleep_conns": s.sleep_conns, "sleep_rate": s.sleep_rate,
         "overload_rate": s.overload_rate, "many_rate": s.many_rate, "retries": s.retries,
         "servers": servers, "headline": [x for x in HEADLINE if x in servers],

@@ -3,32 +3,28 @@ package dev.sluice.bench;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
- * One blocking client-side HTTP/1.1 connection, for {@code OpenLoop --idle}: writes a request and
- * reads one response with a {@link ResponseParser}. Not thread-safe: one thread owns it.
+ * One blocking client-side HTTP/1.1 connection, for {@code OpenLoop --idle}: reads the response
+ * to a request sent on it with a {@link ResponseParser}. Not thread-safe: one thread owns it.
  */
 final class HttpConnection {
     private final Socket socket;
     private final InputStream in;
-    private final OutputStream out;
     private final byte[] buf = new byte[16 * 1024];
     private final ResponseParser parser = new ResponseParser();
 
     HttpConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
     }
 
-    /** Sends {@code request}, reads the whole response, returns its status code. */
-    int exchange(byte[] request) throws IOException {
+    /** Reads one whole response (its request already sent), returns its status code. */
+    int readResponse() throws IOException {
         parser.reset();
-        out.write(request);
         while (true) {
             int n = in.read(buf);
             if (n < 0) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
@@ -29,13 +30,19 @@ import org.HdrHistogram.Histogram;
  * --duration 5s         the measured window: requests whose intended time falls in it
  * --timeout 10s         the longest wait for one response (and for a connect)
  * --idle N              instead: open N connections, one request on each, print "ready ...",
- *                       hold them idle until stdin ends, then close them
+ *                       hold them idle until stdin ends, then close them. Connects time out
+ *                       after 2 s; after 1,000 failed connects the rest is not tried
  * </pre>
  *
  * <p>Prints a summary and a {@code result key=value ...} line for scripts; the failure counters
  * are described in {@link FixedRateClient}.
  */
 public final class OpenLoop {
+    /** {@code --idle}: handshakes in flight at once. */
+    private static final int CONNECTING = 512;
+    /** {@code --idle}: connect failures after which the rest is not tried. */
+    private static final int GIVE_UP_AFTER = 1000;
+
     private OpenLoop() {
     }
 
@@ -77,7 +84,11 @@ public final class OpenLoop {
                 us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3);
     }
 
-    /** {@code --idle N}: N connections, one answered request each, then held silent. */
+    /**
+     * {@code --idle N}: N connections, one request each, then held silent. Answers are awaited
+     * until one deadline ({@code timeout} after the last request went out), so an engine that
+     * leaves connections unserved costs seconds, not a timeout per connection.
+     */
     private static void idle(InetSocketAddress address, byte[] request, int timeoutMillis, int n)
             throws Exception {
         HttpConnection[] held = new HttpConnection[n];
@@ -85,34 +96,56 @@ public final class OpenLoop {
         List<Thread> threads = new ArrayList<>(n);
         // A few hundred handshakes at a time: all at once would overflow the listen backlog and
         // leave the rest to SYN retransmits seconds apart.
-        Semaphore inFlight = new Semaphore(256);
+        Semaphore connecting = new Semaphore(CONNECTING);
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        LongAdder connectFailures = new LongAdder();
+        int connectMillis = Math.min(timeoutMillis, 2000);
+        int tried = 0;
         for (int i = 0; i < n; i++) {
             int slot = i;
-            inFlight.acquire();
+            connecting.acquire();
+            if (connectFailures.sum() >= GIVE_UP_AFTER) {
+                // A server that stopped taking connections (a thread per connection, all busy):
+                // the rest would only wait out their timeouts.
+                connecting.release();
+                break;
+            }
+            tried++;
             threads.add(Thread.ofVirtual().start(() -> {
                 Socket s = new Socket();
                 try {
-                    s.setTcpNoDelay(true);
-                    s.connect(address, timeoutMillis);
-                    s.setSoTimeout(timeoutMillis);
+                    try {
+                        s.setTcpNoDelay(true);
+                        s.connect(address, connectMillis);
+                        s.getOutputStream().write(request);
+                    } catch (IOException e) {
+                        connectFailures.increment();
+                        throw e;
+                    } finally {
+                        connecting.release();
+                    }
                     HttpConnection c = new HttpConnection(s);
                     held[slot] = c;
-                    int status = c.exchange(request);
+                    while (deadline.get() == Long.MAX_VALUE) {
+                        Thread.sleep(10); // until every request is out
+                    }
+                    s.setSoTimeout((int) Math.max(1, (deadline.get() - System.nanoTime()) / 1_000_000));
+                    int status = c.readResponse();
                     if (status >= 200 && status < 300 && !c.closeAfter()) {
                         answered.increment();
                     }
-                } catch (IOException e) {
+                } catch (IOException | InterruptedException e) {
                     Load.closeQuietly(s);
-                } finally {
-                    inFlight.release();
                 }
             }));
         }
+        connecting.acquire(CONNECTING); // every connect has ended
+        deadline.set(System.nanoTime() + timeoutMillis * 1_000_000L);
         for (Thread t : threads) {
             t.join();
         }
         System.out.println("ready asked=" + n + " answered=" + answered.sum() + " failed="
-                + (n - answered.sum()));
+                + (tried - answered.sum()) + " not_tried=" + (n - tried));
         System.out.flush();
         while (System.in.read() >= 0) {
             // Hold the connections until the script closes our stdin.
