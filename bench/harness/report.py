@@ -177,8 +177,8 @@ def throughput_table(res, sc, latency=None, extra=()):
                f"{n(res.get(sc, server, 'cpu_us_per_req'), 2)} | {n(100 * res.get(sc, server, 'server_util'))}% | "
                f"{n(res.get(sc, server, 'errors'))} | {n(res.get(sc, server, 'non2xx'))} |")
         if latency:
-            row += " | ".join(["", us(res.get(latency, server, "p50_us")), us(res.get(latency, server, "p99_us")),
-                               us(res.get(latency, server, "p999_us"))]).lstrip() + " |"
+            row += " " + " | ".join([us(res.get(latency, server, "p50_us")), us(res.get(latency, server, "p99_us")),
+                                     us(res.get(latency, server, "p999_us"))]) + " |"
         for _, fn in extra:
             row += f" {fn(server)} |"
         rows.append(row)
@@ -255,6 +255,9 @@ def doc(res, meta, out):
     L.append(f"- commit: `{meta['commit']}`{' (with uncommitted changes)' if meta.get('dirty') else ''}; date: {meta['date']}")
     L.append(f"- JDK: {meta['jdk']}; JVM flags of every JVM server: `{meta['jvm_flags']}`")
     L.append(f"- CPU: {meta['cpu']}, {meta['nproc']} cores; Linux {meta['kernel']}; {meta['wrk']}")
+    if "loadavg_start" in meta:
+        L.append(f"- load average (1, 5, 15 min) at the start: {meta['loadavg_start']}; at the end: {meta['loadavg_end']} "
+                 "(above ~2, other work shared the cores and every number below is suspect)")
     L.append(f"- command: `{meta['command']}` ({meta['elapsed_s']} s); raw results: [`{stem}/raw.tsv`]({stem}/raw.tsv) "
              f"(regenerate: `python3 bench/harness/report.py {os.path.relpath(chart_dir, ROOT)} --out {os.path.relpath(os.path.abspath(out), ROOT)}`)")
     L.append(f"- servers: {', '.join(meta['servers'])}")
@@ -279,8 +282,8 @@ def doc(res, meta, out):
 - req/s: responses counted by wrk (`bench/wrk/bench.lua`; pipelining sends 16 requests per write and wrk counts each response).
   **Server CPU µs/req**: utime+stime of the server's processes (`/proc/PID/stat`, the process and its children) across the
   window, divided by the responses. *Core busy* is that CPU time over the wall time; below {CLIENT_BOUND:.0%} the run is marked
-  client-bound (⁽ᶜᵇ⁾, `*` on stdout): the server's core was not saturated, so req/s measures the client, and CPU µs/req is
-  the number that compares servers.
+  client-bound (⁽ᶜᵇ⁾, `*` on stdout): the server's core was not saturated, so req/s measures the client (or, on a busy
+  machine, whatever else ran on the cores), and CPU µs/req is the number that compares servers.
 - Latency is never wrk's (closed loop, coordinated omission). `dev.sluice.bench.OpenLoop` sends GETs on a fixed schedule
   (rate R spread evenly over C keep-alive connections, one thread, non-blocking) and times each request from its
   *intended* send time with HdrHistogram. Scenario 1: a fixed rate common to every server, **{meta['rate']:,} req/s over 64

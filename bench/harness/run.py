@@ -519,6 +519,11 @@ def http_ok(port, path):
         return False
 
 
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return ", ".join(f.read().split()[:3])
+
+
 def machine():
     """Where and what was measured: commit, JDK, CPU, kernel, tool versions."""
     def sh(*argv):
@@ -534,7 +539,7 @@ def machine():
         "dirty": bool(sh("git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no")),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "jdk": " ".join(jdk[:2]) if jdk else "?",
-        "cpu": cpu, "nproc": os.cpu_count(), "kernel": os.uname().release,
+        "cpu": cpu, "nproc": os.cpu_count(), "kernel": os.uname().release, "loadavg_start": loadavg(),
         "wrk": (sh("wrk", "-v").splitlines() or ["wrk ?"])[0].split(" [")[0],
     }
 
@@ -595,7 +600,7 @@ def main():
         "servers": servers, "headline": [x for x in HEADLINE if x in servers],
         "scenarios": sorted(scenarios), "elapsed_s": elapsed(),
         "unsupported": [f"{k[0]} ({k[1]}): {v}" for k, v in runner.unsupported.items()],
-        "failed": runner.failed,
+        "failed": runner.failed, "loadavg_end": loadavg(),
         "client_jvm": " ".join(CLIENT_JVM),
     })
     with open(os.path.join(work, "meta.json"), "w") as f:
