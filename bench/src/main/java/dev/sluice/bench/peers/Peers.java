@@ -32,6 +32,13 @@ public final class Peers {
      */
     static final int BLOCKING_THREADS = 200;
 
+    /**
+     * The idle timeout of the peers whose default is shorter (Jetty, the JDK's server: 30 s), so that
+     * idle-connection scenarios see every server keep its connections at least this long: Sluice's
+     * default ({@code ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS}).
+     */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
+
     static final List<String> NAMES = List.of("netty-epoll", "netty-nio", "undertow", "jetty", "helidon", "jdk");
 
     private Peers() {
