@@ -24,7 +24,7 @@ final class JdkPeer {
     private JdkPeer() {
     }
 
-    static void start(Peers.PeerConfig config) throws IOException {
+    static Peers.Running start(Peers.PeerConfig config) throws IOException {
         // The server reads its settings from system properties once, when its classes initialise:
         // set them before creating it. Its defaults close a connection after a response when 200
         // others are already idle, and any after 30 s idle; both would cut the suite's 256
@@ -46,6 +46,7 @@ final class JdkPeer {
             answer(exchange);
         });
         server.start();
+        return new Peers.Running(server.getAddress().getPort(), () -> server.stop(0));
     }
 
     private static void answer(HttpExchange exchange) throws IOException {

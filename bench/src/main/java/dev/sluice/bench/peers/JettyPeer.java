@@ -37,7 +37,7 @@ final class JettyPeer {
     private JettyPeer() {
     }
 
-    static void start(Peers.PeerConfig config) throws Exception {
+    static Peers.Running start(Peers.PeerConfig config) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("jetty");
         if (config.blocking()) {
@@ -71,6 +71,7 @@ final class JettyPeer {
                     }
                 });
         server.start();
+        return new Peers.Running(connector.getLocalPort(), server::stop);
     }
 
     private static boolean answer(Response response, Callback callback) {
