@@ -111,13 +111,13 @@ PY
 
 # check_one NAME: prints one PASS/FAIL line; returns 1 on FAIL.
 check_one() {
-  local name=$1 port pid log dir fails=() notes=() i
+  local name=$1 port pid log dir fails=() notes=()
   port=$(free_port)
   dir=$(mktemp -d /tmp/sluice-check.XXXXXX)
   log=$dir/server.log
   "$0" "$name" "$port" > "$log" 2>&1 &
   pid=$!
-  for i in $(seq 1 300); do   # up to 30 s for a JVM with a pre-touched 1 GiB heap
+  for _ in $(seq 1 300); do   # up to 30 s for a JVM with a pre-touched 1 GiB heap
     curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
@@ -144,7 +144,7 @@ check_one() {
       helidon:*"did not close"*) notes+=("helidon-io/helidon#12324: 4.5.0 does not close after Connection: close") ;;
     esac
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
@@ -234,7 +234,9 @@ case $NAME in
     fi
     # worker_connections is nginx's connection limit (listening socket included); by default as
     # many as the open-file limit allows.
-    WORKER_CONN=${MAX_CONN:-$(( $(ulimit -n) - 100 ))}
+    nofile=$(ulimit -n)
+    [[ $nofile =~ ^[0-9]+$ ]] || nofile=20000
+    WORKER_CONN=${MAX_CONN:-$(( nofile - 100 ))}
     MIME=""
     [ -r /etc/nginx/mime.types ] && MIME="include /etc/nginx/mime.types;"
     cat > "$DIR/nginx.conf" <<CONF

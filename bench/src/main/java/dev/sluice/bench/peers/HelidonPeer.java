@@ -31,7 +31,7 @@ final class HelidonPeer {
     private HelidonPeer() {
     }
 
-    static void start(Peers.PeerConfig config) {
+    static Peers.Running start(Peers.PeerConfig config) {
         Handler handler = (req, res) -> {
             if (config.blocking()) {
                 Peers.sleep(config);
@@ -54,6 +54,7 @@ final class HelidonPeer {
         if (config.maxConnections() > 0) {
             builder.maxTcpConnections(config.maxConnections());
         }
-        builder.build().start();
+        WebServer server = builder.build().start();
+        return new Peers.Running(server.port(), server::stop);
     }
 }

@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * pre-encoded {@code Content-Type} and {@code Content-Length} and writes the body with
  * {@code last = true}; {@code Date} and {@code Server} sent by Jetty. The plaintext handler is
  * declared {@link Handler.Abstract.NonBlocking non-blocking}, so Jetty may run it on the selector
- * thread that read the request. One selector (the server gets one core), default thread pool.
+ * thread that read the request. One acceptor and one selector (the server gets one core), default
+ * thread pool, idle timeout {@link Peers#IDLE_TIMEOUT_SECONDS}.
  *
  * <p>Blocking work ({@code --sleep-ms}): a blocking handler, and the thread pool given a
  * virtual-thread executor ({@link QueuedThreadPool#setVirtualThreadsExecutor}), which Jetty then uses
@@ -36,7 +37,7 @@ final class JettyPeer {
     private JettyPeer() {
     }
 
-    static void start(Peers.PeerConfig config) throws Exception {
+    static Peers.Running start(Peers.PeerConfig config) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("jetty");
         if (config.blocking()) {
@@ -50,6 +51,7 @@ final class JettyPeer {
         connector.setHost("127.0.0.1");
         connector.setPort(config.port());
         connector.setAcceptQueueSize(4096);
+        connector.setIdleTimeout(Peers.IDLE_TIMEOUT_SECONDS * 1000L); // default 30 s; see Peers
         server.addConnector(connector);
         if (config.maxConnections() > 0) {
             server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
@@ -69,6 +71,7 @@ final class JettyPeer {
                     }
                 });
         server.start();
+        return new Peers.Running(connector.getLocalPort(), server::stop);
     }
 
     private static boolean answer(Response response, Callback callback) {

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,6 +34,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,7 +60,7 @@ final class NettyPeer {
     private NettyPeer() {
     }
 
-    static void start(Peers.PeerConfig config, boolean epoll) throws InterruptedException {
+    static Peers.Running start(Peers.PeerConfig config, boolean epoll) throws InterruptedException {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         Peers.noConnectionLimit(epoll ? "netty-epoll" : "netty-nio", config);
         if (epoll) {
@@ -71,7 +73,7 @@ final class NettyPeer {
         HttpDate date = new HttpDate();
         group.scheduleAtFixedRate(date::refresh, 1000, 1000, TimeUnit.MILLISECONDS);
 
-        new ServerBootstrap()
+        Channel server = new ServerBootstrap()
                 .group(group)
                 .channel(channel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -90,7 +92,15 @@ final class NettyPeer {
                     }
                 })
                 .bind("127.0.0.1", config.port())
-                .sync();
+                .sync()
+                .channel();
+        return new Peers.Running(((InetSocketAddress) server.localAddress()).getPort(), () -> {
+            server.close().sync();
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            if (blocking != null) {
+                blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            }
+        });
     }
 
     /** Answers each request; runs on the event loop, or on a blocking thread with a sleep. */

@@ -32,6 +32,13 @@ public final class Peers {
      */
     static final int BLOCKING_THREADS = 200;
 
+    /**
+     * The idle timeout of the peers whose default is shorter (Jetty, the JDK's server: 30 s), so that
+     * idle-connection scenarios see every server keep its connections at least this long: Sluice's
+     * default ({@code ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS}).
+     */
+    static final int IDLE_TIMEOUT_SECONDS = 60;
+
     static final List<String> NAMES = List.of("netty-epoll", "netty-nio", "undertow", "jetty", "helidon", "jdk");
 
     private Peers() {
@@ -50,6 +57,14 @@ public final class Peers {
         }
     }
 
+    /** A started peer: the port it listens on, and how to stop it. */
+    record Running(int port, AutoCloseable stopper) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            stopper.close();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || !NAMES.contains(args[0])) {
             System.err.println("usage: Peers " + String.join("|", NAMES)
@@ -65,18 +80,23 @@ public final class Peers {
             System.exit(2);
             return;
         }
-        switch (args[0]) {
+        Running running = start(args[0], config);
+        System.err.println(args[0] + " listening on http://127.0.0.1:" + running.port()
+                + (config.blocking() ? " (sleep " + config.sleepMs() + " ms per request)" : ""));
+        Thread.currentThread().join(); // serve until killed
+    }
+
+    /** Starts peer {@code name} (one of {@link #NAMES}); port 0 picks a free one. */
+    static Running start(String name, PeerConfig config) throws Exception {
+        return switch (name) {
             case "netty-epoll" -> NettyPeer.start(config, true);
             case "netty-nio" -> NettyPeer.start(config, false);
             case "undertow" -> UndertowPeer.start(config);
             case "jetty" -> JettyPeer.start(config);
             case "helidon" -> HelidonPeer.start(config);
             case "jdk" -> JdkPeer.start(config);
-            default -> throw new AssertionError(args[0]);
-        }
-        System.err.println(args[0] + " listening on http://127.0.0.1:" + config.port()
-                + (config.blocking() ? " (sleep " + config.sleepMs() + " ms per request)" : ""));
-        Thread.currentThread().join(); // serve until killed
+            default -> throw new IllegalArgumentException("unknown peer '" + name + "'; expected one of " + NAMES);
+        };
     }
 
     /** The note for a peer without a connection limit of its own. */

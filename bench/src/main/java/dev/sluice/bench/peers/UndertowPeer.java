@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.xnio.Options;
 
@@ -27,7 +28,7 @@ final class UndertowPeer {
     private UndertowPeer() {
     }
 
-    static void start(Peers.PeerConfig config) {
+    static Peers.Running start(Peers.PeerConfig config) {
         HttpHandler plaintext = UndertowPeer::answer;
         HttpHandler handler = config.blocking()
                 ? new BlockingHandler(exchange -> {
@@ -46,7 +47,10 @@ final class UndertowPeer {
             builder.setSocketOption(Options.CONNECTION_HIGH_WATER, config.maxConnections())
                     .setSocketOption(Options.CONNECTION_LOW_WATER, config.maxConnections());
         }
-        builder.build().start();
+        Undertow server = builder.build();
+        server.start();
+        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return new Peers.Running(port, server::stop);
     }
 
     private static void answer(HttpServerExchange exchange) {
