@@ -3,8 +3,8 @@
 # servers (bench/server.sh), writing docs/benchmarks.md with SVG charts and printing one table.
 # Method: shared/BENCHMARKING.md; what each number means: bench/README.md.
 #
-#   bench/run.sh                 everything, 3 interleaved rounds of scenarios 1-4 (< 20 min)
-#   bench/run.sh --quick         one short round of the headline servers (~5 min): a smoke test
+#   bench/run.sh                 everything, 3 interleaved rounds of scenarios 1-4 (budget ~20 min)
+#   bench/run.sh --quick         one short round of the headline servers: a smoke test
 #   options: --rounds N  --scenarios 1,2,...  --servers a,b,...  --rate R  --out FILE  --work DIR
 #            --no-build (use what bench/build.sh built last)
 #
