@@ -546,7 +546,7 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="one short round of the headline servers (~5 min)")
+    ap.add_argument("--quick", action="store_true", help="one short round of the headline servers: a smoke test")
     ap.add_argument("--rounds", type=int, help="interleaved rounds for scenarios 1-4 (default 3)")
     ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated, e.g. 1,2,5")
     ap.add_argument("--servers", help="comma-separated names from bench/server.sh --list")
