@@ -31,12 +31,16 @@ final class ResponseWriter {
     private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
 
     private final DateCache dates;
+    /** {@code Server: ...\r\n}, or null to send none. */
+    private final byte[] serverLine;
     private final long connection;
     private byte[] buf = new byte[512];
     private int len;
 
-    ResponseWriter(DateCache dates, long connection) {
+    /** @param serverLine the {@code Server} field line, CRLF included, or {@code null} for none */
+    ResponseWriter(DateCache dates, byte[] serverLine, long connection) {
         this.dates = dates;
+        this.serverLine = serverLine;
         this.connection = connection;
     }
 
@@ -89,10 +93,19 @@ final class ResponseWriter {
         }
         len = 0;
         append(StatusLines.of(status));
-        if (r.header("Date") == null) {
+        String[] fields = r.headerArray();
+        boolean ownDate = false;
+        boolean ownServer = false;
+        for (int i = 0; i < fields.length; i += 2) {
+            ownDate |= fields[i].equalsIgnoreCase("Date");
+            ownServer |= fields[i].equalsIgnoreCase("Server");
+        }
+        if (!ownDate) {
             append(dates.line());
         }
-        String[] fields = r.headerArray();
+        if (serverLine != null && !ownServer) {
+            append(serverLine);
+        }
         for (int i = 0; i < fields.length; i += 2) {
             if (!fields[i].equalsIgnoreCase("Connection")) {
                 field(fields[i], fields[i + 1]);
@@ -141,6 +154,9 @@ final class ResponseWriter {
         len = 0;
         append(StatusLines.of(status));
         append(dates.line());
+        if (serverLine != null) {
+            append(serverLine);
+        }
         field("Content-Type", "text/plain; charset=utf-8");
         field("Content-Length", Integer.toString(body.length));
         field("Connection", "close");
@@ -149,10 +165,16 @@ final class ResponseWriter {
         flushHead(out);
     }
 
-    /** The answer to a client turned away at the connection limit: static bytes, so no Date. */
-    static byte[] rejection(long retryAfterSeconds) {
+    /**
+     * The answer to a client turned away at the connection limit: static bytes, so no Date.
+     *
+     * @param serverLine the {@code Server} field line, or {@code null} for none
+     */
+    static byte[] rejection(long retryAfterSeconds, byte[] serverLine) {
         String body = "Server busy, retry later\n";
+        String server = serverLine == null ? "" : new String(serverLine, StandardCharsets.US_ASCII);
         return ("HTTP/1.1 503 Service Unavailable\r\n"
+                + server
                 + "Retry-After: " + retryAfterSeconds + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length() + "\r\n"
