@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EventLoop implements Runnable {
     private static final int READ_BYTES = 64 * 1024;
     private static final int MAX_PENDING_IN = 1 << 20;
+    /** Connections accepted per readiness of the listener, so serving the others is not starved. */
+    private static final int ACCEPT_BATCH = 64;
 
     private final Server server;
     private final Stats stats;
@@ -42,6 +45,12 @@ final class EventLoop implements Runnable {
     private final long tickNanos;
     private long nextSweep;
     private volatile boolean stopped;
+    /** Set on the loop that accepts: the listener's key and who admits its newcomers. */
+    private SelectionKey acceptKey;
+    private Acceptor acceptor;
+    /** Accepting waits (no permit, or accept backs off); retried each tick and after a close. */
+    private boolean acceptPaused;
+    private boolean closedSome;
 
     /** A connection's state as this loop sees it. */
     private static final class LoopConn<Q, R> {
@@ -79,6 +88,14 @@ final class EventLoop implements Runnable {
         this.thread = Thread.ofPlatform().name("sluice-loop-" + index).unstarted(this);
     }
 
+    /** Before {@link #start}: this loop accepts from {@code listener}, admitting through {@code acceptor}. */
+    void listen(ServerSocketChannel listener, Acceptor acceptor) throws IOException {
+        listener.configureBlocking(false);
+        this.acceptor = acceptor;
+        this.acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        acceptor.servedByLoop(selector::wakeup);
+    }
+
     void start() {
         thread.start();
     }
@@ -86,7 +103,11 @@ final class EventLoop implements Runnable {
     // ---- called from other threads ----
 
     void add(Conn c) {
-        post(() -> register(c));
+        if (Thread.currentThread() == thread) {
+            register(c); // accepted by this loop: no task, no wakeup
+        } else {
+            post(() -> register(c));
+        }
     }
 
     /** Another thread terminated {@code c} (evicted, shut down): its loop closes it. */
@@ -137,10 +158,15 @@ final class EventLoop implements Runnable {
                     task.run();
                 }
                 long now = System.nanoTime();
-                if (now - nextSweep >= 0) {
+                boolean tick = now - nextSweep >= 0;
+                if (tick) {
                     sweep(now);
                     nextSweep = now + tickNanos;
                 }
+                if (acceptPaused && (tick || closedSome)) {
+                    accept();
+                }
+                closedSome = false;
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
@@ -152,6 +178,9 @@ final class EventLoop implements Runnable {
             }
             for (int i = conns.size() - 1; i >= 0; i--) {
                 close(conns.get(i), CloseReason.SHUTDOWN);
+            }
+            if (acceptor != null) {
+                acceptor.dropHeld();
             }
             OutboundBuffer.closeQuietly(selector);
         }
@@ -179,6 +208,10 @@ final class EventLoop implements Runnable {
     }
 
     private void onKey(SelectionKey key) {
+        if (key == acceptKey) {
+            accept();
+            return;
+        }
         LoopConn<?, ?> lc = (LoopConn<?, ?>) key.attachment();
         if (!key.isValid()) {
             return;
@@ -194,6 +227,15 @@ final class EventLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             failed(lc, e);
         }
+    }
+
+    /** Accepts what is pending; pauses the listener's interest while the acceptor says to wait. */
+    private void accept() {
+        boolean more = acceptor.acceptPending(ACCEPT_BATCH);
+        if (more == acceptPaused && acceptKey.isValid()) {
+            acceptKey.interestOps(more ? SelectionKey.OP_ACCEPT : 0);
+        }
+        acceptPaused = !more;
     }
 
     /** A codec or protocol bug surfaced while serving {@code lc}: close it, keep the loop. */
@@ -469,6 +511,7 @@ final class EventLoop implements Runnable {
             moved.index = lc.index;
         }
         lc.index = -1;
+        closedSome = true;
         if (lc.pendingOut != null) {
             lc.pendingOut.release();
             lc.pendingOut = null;

@@ -116,6 +116,7 @@ public final class Server implements AutoCloseable {
                 ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
                 listener = ch;
                 address = (InetSocketAddress) ch.getLocalAddress();
+                acceptor = new Acceptor(this, ch);
                 engine = ConnectionEngine.create(this);
                 engine.start();
                 stats.queueDepthFrom(engine::queueDepth);
@@ -125,7 +126,6 @@ public final class Server implements AutoCloseable {
                     timer.start();
                 }
                 report = StartupReport.lines(this);
-                acceptor = new Acceptor(this, ch);
             } catch (UnresolvedAddressException e) {
                 abandonStart(ch);
                 throw new UnknownHostException("cannot resolve host " + config.host());
@@ -134,7 +134,9 @@ public final class Server implements AutoCloseable {
                 throw e;
             }
             state = State.RUNNING;
-            acceptor.start();
+            if (!engine.acceptsOnLoop()) {
+                acceptor.start();
+            }
             LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
             return this;
         } finally {
@@ -312,6 +314,14 @@ public final class Server implements AutoCloseable {
 
     Protocol<?, ?> protocol() {
         return protocol;
+    }
+
+    Acceptor acceptor() {
+        return acceptor;
+    }
+
+    ServerSocketChannel listener() {
+        return listener;
     }
 
     ConnectionHandler rawHandler() {
