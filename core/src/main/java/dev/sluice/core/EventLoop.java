@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +52,13 @@ final class EventLoop implements Runnable {
     /** Accepting waits (no permit, or accept backs off); retried each tick and after a close. */
     private boolean acceptPaused;
     private boolean closedSome;
+    /**
+     * Channels of closed connections whose keys are cancelled but still registered. Closing a
+     * registered channel costs the JDK a getsockopt and a shutdown and defers the close to the next
+     * select anyway; closed after {@link Selector#selectNow} has deregistered them, a close is one
+     * syscall, and a batch of them shares one selectNow.
+     */
+    private final ArrayList<SocketChannel> unregistered = new ArrayList<>();
 
     /** A connection's state as this loop sees it. */
     private static final class LoopConn<Q, R> {
@@ -167,6 +175,7 @@ final class EventLoop implements Runnable {
                     accept();
                 }
                 closedSome = false;
+                closeChannels();
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
@@ -182,7 +191,11 @@ final class EventLoop implements Runnable {
             if (acceptor != null) {
                 acceptor.dropHeld();
             }
-            OutboundBuffer.closeQuietly(selector);
+            OutboundBuffer.closeQuietly(selector); // deregisters every channel
+            for (SocketChannel ch : unregistered) {
+                OutboundBuffer.closeQuietly(ch);
+            }
+            unregistered.clear();
         }
     }
 
@@ -517,6 +530,26 @@ final class EventLoop implements Runnable {
             lc.pendingOut = null;
         }
         lc.pendingIn = null;
-        server.closeConn(lc.c, reason == null ? CloseReason.ERROR : reason);
+        SelectionKey key = lc.key;
+        boolean deferred = key != null && key.isValid() && !stopped;
+        if (deferred) {
+            key.cancel();
+        }
+        if (server.closeConn(lc.c, reason == null ? CloseReason.ERROR : reason, !deferred) && deferred) {
+            unregistered.add(lc.c.channel);
+        }
+    }
+
+    /** Closes the channels of connections closed this round, once the selector lets go of them. */
+    private void closeChannels() throws IOException {
+        while (!unregistered.isEmpty()) {
+            int n = unregistered.size();
+            selector.selectNow(this::onKey); // deregisters the cancelled keys; serves what is ready
+            for (int i = 0; i < n; i++) {
+                OutboundBuffer.closeQuietly(unregistered.get(i));
+            }
+            // What onKey closed meanwhile waits for the next selectNow.
+            unregistered.subList(0, n).clear();
+        }
     }
 }

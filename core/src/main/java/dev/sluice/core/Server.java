@@ -365,10 +365,22 @@ public final class Server implements AutoCloseable {
 
     /** Closes a connection once, counts it, and returns its permit (unless handed over). */
     void closeConn(Conn c, CloseReason reason) {
+        closeConn(c, reason, true);
+    }
+
+    /**
+     * As {@link #closeConn(Conn, CloseReason)}; with {@code closeChannel} false the caller closes
+     * the channel itself, later (an event loop, once the selector has let go of it).
+     *
+     * @return whether this call closed the connection (false: it was already closed)
+     */
+    boolean closeConn(Conn c, CloseReason reason, boolean closeChannel) {
         if (!c.markClosed()) {
-            return;
+            return false;
         }
-        OutboundBuffer.closeQuietly(c.channel);
+        if (closeChannel) {
+            OutboundBuffer.closeQuietly(c.channel);
+        }
         conns.remove(c);
         stats.onClosed(reason);
         if (conns.isEmpty()) {
@@ -378,6 +390,7 @@ public final class Server implements AutoCloseable {
             permits.release();
         }
         LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
+        return true;
     }
 
     /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
