@@ -93,24 +93,14 @@ final class ResponseWriter {
         }
         len = 0;
         append(StatusLines.of(status));
-        String[] fields = r.headerArray();
-        boolean ownDate = false;
-        boolean ownServer = false;
-        for (int i = 0; i < fields.length; i += 2) {
-            ownDate |= fields[i].equalsIgnoreCase("Date");
-            ownServer |= fields[i].equalsIgnoreCase("Server");
-        }
-        if (!ownDate) {
+        HttpResponse.EncodedFields fields = r.encodedFields();
+        if (!fields.hasDate()) {
             append(dates.line());
         }
-        if (serverLine != null && !ownServer) {
+        if (serverLine != null && !fields.hasServer()) {
             append(serverLine);
         }
-        for (int i = 0; i < fields.length; i += 2) {
-            if (!fields[i].equalsIgnoreCase("Connection")) {
-                field(fields[i], fields[i + 1]);
-            }
-        }
+        append(fields.lines());
         if (bodyless) {
             // RFC 9110 8.6: no Content-Length in a 204; a 304's would describe another response.
         } else if (stream != null || (head && r.stream() != null)) {
