@@ -10,14 +10,14 @@ import java.util.Map;
  * value; an unknown flag is an error, so a typo in a script fails loudly instead of silently
  * measuring the default.
  */
-final class Flags {
+public final class Flags {
     private final Map<String, String> values = new HashMap<>();
 
     private Flags() {
     }
 
     /** Parses {@code args}, accepting only the flags named in {@code known}. */
-    static Flags parse(String[] args, String... known) {
+    public static Flags parse(String[] args, String... known) {
         Flags f = new Flags();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -44,15 +44,15 @@ final class Flags {
         return f;
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    String string(String name, String dflt) {
+    public String string(String name, String dflt) {
         return values.getOrDefault(name, dflt);
     }
 
-    int integer(String name, int dflt) {
+    public int integer(String name, int dflt) {
         String v = values.get(name);
         return v == null ? dflt : Integer.parseInt(v.replace("_", ""));
     }

@@ -1,0 +1,151 @@
+package dev.sluice.bench.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty 4.2 on the epoll (native) or NIO transport, after Netty's TechEmpower plaintext entry: one
+ * event loop (the server gets one core) that accepts and serves, the pooled allocator, leak detection
+ * off, {@link HttpServerCodec} then one handler that writes a response built from pre-encoded
+ * header values and a shared body, and flushes once per read batch ({@code channelReadComplete}), so
+ * pipelined requests leave in one write. Unlike that entry it honours {@code Connection: close}
+ * (answers it and closes), which the connection-per-request scenario needs.
+ *
+ * <p>Blocking work ({@code --sleep-ms}): the handler is added with a {@link DefaultEventExecutorGroup}
+ * of {@link Peers#BLOCKING_THREADS} threads, as the {@code ChannelPipeline} Javadoc recommends, so it
+ * sleeps there instead of on the event loop; each connection stays on one of those threads, in order.
+ * Netty has no connection limit of its own.
+ */
+final class NettyPeer {
+    private static final AsciiString SERVER = AsciiString.cached("netty");
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+    private static final AsciiString LENGTH = AsciiString.cached(String.valueOf(Peers.BODY_BYTES.length));
+    private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(Peers.BODY_BYTES.length).writeBytes(Peers.BODY_BYTES)).asReadOnly();
+
+    private NettyPeer() {
+    }
+
+    static Peers.Running start(Peers.PeerConfig config, boolean epoll) throws InterruptedException {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        Peers.noConnectionLimit(epoll ? "netty-epoll" : "netty-nio", config);
+        if (epoll) {
+            Epoll.ensureAvailability(); // fail loudly rather than measure NIO under the epoll name
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventExecutorGroup blocking = config.blocking() ? new DefaultEventExecutorGroup(Peers.BLOCKING_THREADS) : null;
+        HttpDate date = new HttpDate();
+        group.scheduleAtFixedRate(date::refresh, 1000, 1000, TimeUnit.MILLISECONDS);
+
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(channel)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("codec", new HttpServerCodec());
+                        if (blocking == null) {
+                            ch.pipeline().addLast("handler", new Handler(date, 0));
+                        } else {
+                            ch.pipeline().addLast(blocking, "handler", new Handler(date, config.sleepMs()));
+                        }
+                    }
+                })
+                .bind("127.0.0.1", config.port())
+                .sync()
+                .channel();
+        return new Peers.Running(((InetSocketAddress) server.localAddress()).getPort(), () -> {
+            server.close().sync();
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            if (blocking != null) {
+                blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            }
+        });
+    }
+
+    /** Answers each request; runs on the event loop, or on a blocking thread with a sleep. */
+    private static final class Handler extends ChannelInboundHandlerAdapter {
+        private final HttpDate date;
+        private final int sleepMs;
+
+        Handler(HttpDate date, int sleepMs) {
+            this.date = date;
+            this.sleepMs = sleepMs;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws InterruptedException {
+            if (!(msg instanceof HttpRequest request)) {
+                ReferenceCountUtil.release(msg); // LastHttpContent of a GET: nothing to do
+                return;
+            }
+            ReferenceCountUtil.release(msg);
+            if (sleepMs > 0) {
+                Thread.sleep(sleepMs);
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    BODY.duplicate(), false);
+            HttpHeaders headers = response.headers();
+            headers.set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN);
+            headers.set(HttpHeaderNames.SERVER, SERVER);
+            headers.set(HttpHeaderNames.DATE, date.value());
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, LENGTH);
+            if (!HttpUtil.isKeepAlive(request)) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.write(response, ctx.voidPromise());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
