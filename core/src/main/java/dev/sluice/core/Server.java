@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: one acceptor thread ({@code sluice-acceptor}) takes connections off the backlog,
  * admits them against {@link ServerConfig#maxConnections()} and hands them to the engine (on
- * {@code sequential} it also serves them). One timer thread ({@code sluice-timer}) enforces the
+ * {@code sequential} it also serves them; on {@code event-loop} the first loop thread does this
+ * instead, and there is no acceptor thread). One timer thread ({@code sluice-timer}) enforces the
  * timeouts of the blocking engines; {@code event-loop} threads keep their own. The lifecycle
  * methods may be called from any thread.
  */
