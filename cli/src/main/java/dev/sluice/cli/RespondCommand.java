@@ -38,6 +38,9 @@ final class RespondCommand implements Callable<Integer> {
     ServerOptions server;
 
     @Mixin
+    HttpOptions http;
+
+    @Mixin
     AdminOptions admin;
 
     @Mixin
@@ -49,9 +52,15 @@ final class RespondCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
+        HttpConfig httpConfig;
+        try {
+            httpConfig = http.toConfig();
+        } catch (IllegalArgumentException e) {
+            return Main.badValue(spec.commandLine(), e.getMessage());
+        }
         HttpResponse response = HttpResponse.ok(text);
         HttpHandler handler = HttpHandler.nonBlocking(request -> response);
-        return ServeSupport.run(spec.commandLine(), server::toConfig, HttpConfig.defaults(), handler,
+        return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler,
                 admin, accessLog);
     }
 }

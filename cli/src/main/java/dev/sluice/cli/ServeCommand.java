@@ -71,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions server;
 
     @Mixin
+    HttpOptions http;
+
+    @Mixin
     AdminOptions admin;
 
     @Mixin
@@ -86,7 +89,9 @@ final class ServeCommand implements Callable<Integer> {
             return Main.badValue(spec.commandLine(), "DIR '" + dir + "' is not a folder");
         }
         StaticFilesConfig files;
+        HttpConfig httpConfig;
         try {
+            httpConfig = http.toConfig();
             files = StaticFilesConfig.of(dir.toAbsolutePath().normalize())
                     .withListing(!noListing)
                     .withShowHidden(showHidden)
@@ -99,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
             return Main.badValue(spec.commandLine(), e.getMessage());
         }
         StaticFiles handler = StaticFiles.create(files);
-        return ServeSupport.run(spec.commandLine(), server::toConfig, HttpConfig.defaults(), handler,
+        return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler,
                 admin, accessLog);
     }
 }

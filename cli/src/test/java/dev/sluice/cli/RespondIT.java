@@ -32,7 +32,8 @@ class RespondIT {
                     .contains("HTTP/1.1 200 OK")
                     .containsIgnoringCase("content-type: text/plain; charset=utf-8")
                     .containsIgnoringCase("content-length: 13")
-                    .containsIgnoringCase("date: ");
+                    .containsIgnoringCase("date: ")
+                    .contains("Server: Sluice\r\n");
             assertThat(head.split("Hello, World!", -1)).as("two bodies on one connection: %s", head)
                     .hasSize(3);
             assertThat(head).as("curl reused the connection").doesNotContainIgnoringCase("connection: close");
@@ -50,6 +51,24 @@ class RespondIT {
             assertThat(curl("-sS", "http://127.0.0.1:" + port + "/")).as(p::transcript).isEqualTo("pong");
             assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Length: x",
                     "http://127.0.0.1:" + port + "/")).as("a malformed request is refused").isEqualTo("400");
+        }
+    }
+
+    @Test
+    void sendsTheServerHeaderGivenOrNone() throws Exception {
+        try (SluiceProcess named = SluiceProcess.jar("respond", "--host", "127.0.0.1", "--port", "0",
+                "--server-header", "edge/2");
+             SluiceProcess none = SluiceProcess.jar("respond", "--host", "127.0.0.1", "--port", "0",
+                "--server-header", "")) {
+            int namedPort = Integer.parseInt(named.awaitStdout(LISTENING, START_WAIT).group(1));
+            int nonePort = Integer.parseInt(none.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", "-i", "http://127.0.0.1:" + namedPort + "/")).as(named::transcript)
+                    .contains("Server: edge/2\r\n");
+            assertThat(curl("-sS", "-i", "http://127.0.0.1:" + nonePort + "/")).as(none::transcript)
+                    .contains("HTTP/1.1 200 OK").doesNotContainIgnoringCase("server:");
+        }
+        try (SluiceProcess bad = SluiceProcess.jar("respond", "--port", "0", "--server-header", "a\tb")) {
+            assertThat(bad.awaitExit()).as(bad::transcript).isEqualTo(2);
         }
     }
 

@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * free one, an idle keep-alive connection is closed to make room; failing that,
  * {@link OverloadPolicy#WAIT} holds the newcomer (and the backlog holds the rest) until a permit
  * frees, and {@link OverloadPolicy#REJECT} sends the protocol's rejection bytes and closes it.
+ *
+ * <p>On {@code event-loop} this thread is not started: the first loop registers the listener in
+ * its selector and calls {@link #acceptPending} when it is ready, so a new connection costs no
+ * hand-off between threads and no selector wakeup. The same admission applies, without blocking:
+ * a newcomer that must wait is held here and offered again by {@link #acceptPending} when the
+ * loop next ticks or closes a connection.
  */
 final class Acceptor implements Runnable {
     private static final long MAX_BACKOFF_MS = 1_000;
@@ -30,6 +36,15 @@ final class Acceptor implements Runnable {
     private final Thread thread;
     private final Semaphore lingering = new Semaphore(MAX_LINGERING);
     private volatile boolean stopping;
+    /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
+    private volatile Runnable onStop;
+    // Loop mode only, touched by the accepting loop's thread alone.
+    /** A newcomer accepted while no permit was free under WAIT; offered again before accepting more. */
+    private SocketChannel held;
+    private long backoffUntil;
+    private long loopBackoff;
+    /** fd exhaustion was logged; cleared when accept recovers. */
+    private boolean exhaustedLogged;
 
     Acceptor(Server server, ServerSocketChannel listener) {
         this.server = server;
@@ -49,6 +64,87 @@ final class Acceptor implements Runnable {
     void stop() {
         stopping = true;
         OutboundBuffer.closeQuietly(listener);
+        Runnable wake = onStop;
+        if (wake != null) {
+            wake.run();
+        }
+    }
+
+    /** Loop mode: the listener is served by an event loop, which {@code wake} nudges at stop. */
+    void servedByLoop(Runnable wake) {
+        this.onStop = wake;
+    }
+
+    /**
+     * Loop mode, on the accepting loop's thread: accepts up to {@code max} pending connections
+     * without blocking, admits them and hands them to the engine.
+     *
+     * @return false when accepting should pause until {@link #acceptPending} is called again (a
+     *     newcomer waits for a permit, or accept failed and backs off)
+     */
+    boolean acceptPending(int max) {
+        if (stopping) {
+            dropHeld();
+            return false;
+        }
+        if (held != null) {
+            if (!admitNow()) {
+                return false;
+            }
+            SocketChannel ch = held;
+            held = null;
+            serve(ch);
+        }
+        if (loopBackoff != 0 && System.nanoTime() - backoffUntil < 0) {
+            return false;
+        }
+        Stats stats = server.stats();
+        for (int i = 0; i < max; i++) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                if (stopping || server.stopped(e)) {
+                    return false;
+                }
+                loopBackoff = acceptFailed(e, loopBackoff);
+                backoffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loopBackoff);
+                return false;
+            }
+            if (ch == null) {
+                // Recovered only once the backlog is caught up: a loop accepts in batches, and
+                // the first descriptors freed would otherwise be taken again at once.
+                if (loopBackoff != 0) {
+                    Server.LOG.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
+                    loopBackoff = 0;
+                    exhaustedLogged = false;
+                }
+                return true;
+            }
+            stats.onAccepted();
+            if (!admitNow()) {
+                if (server.config().overload() == OverloadPolicy.REJECT) {
+                    reject(ch);
+                    continue;
+                }
+                held = ch;
+                return false;
+            }
+            serve(ch);
+        }
+        return true;
+    }
+
+    /** Loop mode, on the accepting loop's thread: turns away a newcomer still waiting (stopping). */
+    void dropHeld() {
+        if (held != null) {
+            reject(held);
+            held = null;
+        }
+    }
+
+    private boolean admitNow() {
+        return server.permits().tryAcquire() || server.evictIdle();
     }
 
     /** Waits for the acceptor to end (on {@code sequential}, for the connection it serves). */
@@ -66,7 +162,6 @@ final class Acceptor implements Runnable {
     @Override
     public void run() {
         long backoff = 0;
-        boolean exhaustedLogged = false;
         Stats stats = server.stats();
         while (!stopping) {
             SocketChannel ch;
@@ -76,15 +171,7 @@ final class Acceptor implements Runnable {
                 if (stopping || server.stopped(e)) {
                     break;
                 }
-                boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
-                backoff = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
-                if (exhausted && !exhaustedLogged) {
-                    Server.LOG.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
-                            + "descriptors free (logged once)", stats.open());
-                    exhaustedLogged = true;
-                } else if (!exhausted) {
-                    Server.LOG.log(Level.WARNING, "accept_failed: {0}", e.toString());
-                }
+                backoff = acceptFailed(e, backoff);
                 Server.sleepQuietly(backoff);
                 continue;
             }
@@ -98,21 +185,39 @@ final class Acceptor implements Runnable {
                 reject(ch);
                 continue;
             }
-            Conn c;
-            try {
-                c = server.open(ch);
-            } catch (IOException e) {
-                Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
-                OutboundBuffer.closeQuietly(ch);
-                server.permits().release();
-                continue;
-            }
-            try {
-                server.engine().dispatch(c);
-            } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
-                Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
-                server.closeConn(c, CloseReason.ERROR);
-            }
+            serve(ch);
+        }
+    }
+
+    /** Logs a failed accept (fd exhaustion once) and returns the next backoff in ms. */
+    private long acceptFailed(IOException e, long backoff) {
+        boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
+        if (exhausted && !exhaustedLogged) {
+            Server.LOG.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
+                    + "descriptors free (logged once)", server.stats().open());
+            exhaustedLogged = true;
+        } else if (!exhausted) {
+            Server.LOG.log(Level.WARNING, "accept_failed: {0}", e.toString());
+        }
+        return backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+
+    /** Opens an admitted newcomer (it holds a permit) and hands it to the engine. */
+    private void serve(SocketChannel ch) {
+        Conn c;
+        try {
+            c = server.open(ch);
+        } catch (IOException e) {
+            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            OutboundBuffer.closeQuietly(ch);
+            server.permits().release();
+            return;
+        }
+        try {
+            server.engine().dispatch(c);
+        } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
+            Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
+            server.closeConn(c, CloseReason.ERROR);
         }
     }
 

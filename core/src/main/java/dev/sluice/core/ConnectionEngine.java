@@ -33,6 +33,11 @@ abstract class ConnectionEngine {
     /** Hands an admitted connection to a thread. Acceptor thread; may wait for capacity. */
     abstract void dispatch(Conn c);
 
+    /** Whether the engine's own threads accept ({@link Acceptor#acceptPending}); else the acceptor thread runs. */
+    boolean acceptsOnLoop() {
+        return false;
+    }
+
     /**
      * Gets the owner of a connection that another thread terminated while in {@code phase} to
      * notice and close it. Blocking engines: a blocked read is ended by shutting the socket's

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class EventLoop implements Runnable {
     private static final int READ_BYTES = 64 * 1024;
     private static final int MAX_PENDING_IN = 1 << 20;
+    /** Connections accepted per readiness of the listener, so serving the others is not starved. */
+    private static final int ACCEPT_BATCH = 64;
 
     private final Server server;
     private final Stats stats;
@@ -42,6 +46,19 @@ final class EventLoop implements Runnable {
     private final long tickNanos;
     private long nextSweep;
     private volatile boolean stopped;
+    /** Set on the loop that accepts: the listener's key and who admits its newcomers. */
+    private SelectionKey acceptKey;
+    private Acceptor acceptor;
+    /** Accepting waits (no permit, or accept backs off); retried each tick and after a close. */
+    private boolean acceptPaused;
+    private boolean closedSome;
+    /**
+     * Channels of closed connections whose keys are cancelled but still registered. Closing a
+     * registered channel costs the JDK a getsockopt and a shutdown and defers the close to the next
+     * select anyway; closed after {@link Selector#selectNow} has deregistered them, a close is one
+     * syscall, and a batch of them shares one selectNow.
+     */
+    private final ArrayList<SocketChannel> unregistered = new ArrayList<>();
 
     /** A connection's state as this loop sees it. */
     private static final class LoopConn<Q, R> {
@@ -79,6 +96,14 @@ final class EventLoop implements Runnable {
         this.thread = Thread.ofPlatform().name("sluice-loop-" + index).unstarted(this);
     }
 
+    /** Before {@link #start}: this loop accepts from {@code listener}, admitting through {@code acceptor}. */
+    void listen(ServerSocketChannel listener, Acceptor acceptor) throws IOException {
+        listener.configureBlocking(false);
+        this.acceptor = acceptor;
+        this.acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        acceptor.servedByLoop(selector::wakeup);
+    }
+
     void start() {
         thread.start();
     }
@@ -86,7 +111,11 @@ final class EventLoop implements Runnable {
     // ---- called from other threads ----
 
     void add(Conn c) {
-        post(() -> register(c));
+        if (Thread.currentThread() == thread) {
+            register(c); // accepted by this loop: no task, no wakeup
+        } else {
+            post(() -> register(c));
+        }
     }
 
     /** Another thread terminated {@code c} (evicted, shut down): its loop closes it. */
@@ -137,10 +166,16 @@ final class EventLoop implements Runnable {
                     task.run();
                 }
                 long now = System.nanoTime();
-                if (now - nextSweep >= 0) {
+                boolean tick = now - nextSweep >= 0;
+                if (tick) {
                     sweep(now);
                     nextSweep = now + tickNanos;
                 }
+                if (acceptPaused && (tick || closedSome)) {
+                    accept();
+                }
+                closedSome = false;
+                closeChannels();
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
@@ -153,7 +188,14 @@ final class EventLoop implements Runnable {
             for (int i = conns.size() - 1; i >= 0; i--) {
                 close(conns.get(i), CloseReason.SHUTDOWN);
             }
-            OutboundBuffer.closeQuietly(selector);
+            if (acceptor != null) {
+                acceptor.dropHeld();
+            }
+            OutboundBuffer.closeQuietly(selector); // deregisters every channel
+            for (SocketChannel ch : unregistered) {
+                OutboundBuffer.closeQuietly(ch);
+            }
+            unregistered.clear();
         }
     }
 
@@ -179,6 +221,10 @@ final class EventLoop implements Runnable {
     }
 
     private void onKey(SelectionKey key) {
+        if (key == acceptKey) {
+            accept();
+            return;
+        }
         LoopConn<?, ?> lc = (LoopConn<?, ?>) key.attachment();
         if (!key.isValid()) {
             return;
@@ -194,6 +240,15 @@ final class EventLoop implements Runnable {
         } catch (RuntimeException | Error e) {
             failed(lc, e);
         }
+    }
+
+    /** Accepts what is pending; pauses the listener's interest while the acceptor says to wait. */
+    private void accept() {
+        boolean more = acceptor.acceptPending(ACCEPT_BATCH);
+        if (more == acceptPaused && acceptKey.isValid()) {
+            acceptKey.interestOps(more ? SelectionKey.OP_ACCEPT : 0);
+        }
+        acceptPaused = !more;
     }
 
     /** A codec or protocol bug surfaced while serving {@code lc}: close it, keep the loop. */
@@ -432,7 +487,18 @@ final class EventLoop implements Runnable {
         }
     }
 
-    private void sweep(long now) {
+    /**
+     * Benchmarks only, before {@link #start}: tracks {@code c}'s deadline as a registered connection
+     * would be, without a channel or a key, so {@link #sweep} can be measured at any count.
+     */
+    void track(Conn c) {
+        LoopConn<?, ?> lc = new LoopConn<>(c, this, server.protocol());
+        lc.index = conns.size();
+        conns.add(lc);
+    }
+
+    /** Closes what has passed its deadline: one read of a volatile long per connection. */
+    void sweep(long now) {
         for (int i = conns.size() - 1; i >= 0; i--) {
             LoopConn<?, ?> lc = conns.get(i);
             Conn c = lc.c;
@@ -469,11 +535,32 @@ final class EventLoop implements Runnable {
             moved.index = lc.index;
         }
         lc.index = -1;
+        closedSome = true;
         if (lc.pendingOut != null) {
             lc.pendingOut.release();
             lc.pendingOut = null;
         }
         lc.pendingIn = null;
-        server.closeConn(lc.c, reason == null ? CloseReason.ERROR : reason);
+        SelectionKey key = lc.key;
+        boolean deferred = key != null && key.isValid() && !stopped;
+        if (deferred) {
+            key.cancel();
+        }
+        if (server.closeConn(lc.c, reason == null ? CloseReason.ERROR : reason, !deferred) && deferred) {
+            unregistered.add(lc.c.channel);
+        }
+    }
+
+    /** Closes the channels of connections closed this round, once the selector lets go of them. */
+    private void closeChannels() throws IOException {
+        while (!unregistered.isEmpty()) {
+            int n = unregistered.size();
+            selector.selectNow(this::onKey); // deregisters the cancelled keys; serves what is ready
+            for (int i = 0; i < n; i++) {
+                OutboundBuffer.closeQuietly(unregistered.get(i));
+            }
+            // What onKey closed meanwhile waits for the next selectNow.
+            unregistered.subList(0, n).clear();
+        }
     }
 }

@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * Non-blocking NIO: {@link ServerConfig#effectiveThreads()} event loops ({@code sluice-loop-N}),
  * each a selector thread that owns its connections outright (codec, buffers, deadlines). The
- * acceptor deals connections to the loops in turn.
+ * first loop also accepts: the listener sits in its selector, and it deals new connections to the
+ * loops in turn (no acceptor thread, no hand-off for the connections it keeps).
  *
  * <p>Handlers: one declared {@link Handler#nonBlocking non-blocking} runs inline on the loop
  * thread, which is fastest; any other runs on a virtual thread of its own while the loop serves
@@ -28,6 +29,7 @@ final class EventLoopEngine extends ConnectionEngine {
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(server, i);
         }
+        loops[0].listen(server.listener(), server.acceptor());
         for (EventLoop loop : loops) {
             loop.start();
         }
@@ -38,6 +40,11 @@ final class EventLoopEngine extends ConnectionEngine {
         EventLoop loop = loops[next];
         next = next + 1 == loops.length ? 0 : next + 1;
         loop.add(c);
+    }
+
+    @Override
+    boolean acceptsOnLoop() {
+        return true;
     }
 
     @Override

@@ -127,7 +127,9 @@ final class OutboundBuffer implements Output {
                     }
                     gather[k++] = b;
                 }
-                n = blocking ? writeSlice(ch, gather[0]) : ch.write(gather, 0, k);
+                // One buffer (the usual case: a batch encoded into one chunk) is a plain write: the
+                // JDK's gathering write looks up a thread-local iovec array and calls writev.
+                n = blocking ? writeSlice(ch, gather[0]) : k == 1 ? ch.write(gather[0]) : ch.write(gather, 0, k);
                 while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
                     queue.poll();
                 }

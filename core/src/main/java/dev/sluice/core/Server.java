@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: one acceptor thread ({@code sluice-acceptor}) takes connections off the backlog,
  * admits them against {@link ServerConfig#maxConnections()} and hands them to the engine (on
- * {@code sequential} it also serves them). One timer thread ({@code sluice-timer}) enforces the
+ * {@code sequential} it also serves them; on {@code event-loop} the first loop thread does this
+ * instead, and there is no acceptor thread). One timer thread ({@code sluice-timer}) enforces the
  * timeouts of the blocking engines; {@code event-loop} threads keep their own. The lifecycle
  * methods may be called from any thread.
  */
@@ -116,6 +117,7 @@ public final class Server implements AutoCloseable {
                 ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
                 listener = ch;
                 address = (InetSocketAddress) ch.getLocalAddress();
+                acceptor = new Acceptor(this, ch);
                 engine = ConnectionEngine.create(this);
                 engine.start();
                 stats.queueDepthFrom(engine::queueDepth);
@@ -125,7 +127,6 @@ public final class Server implements AutoCloseable {
                     timer.start();
                 }
                 report = StartupReport.lines(this);
-                acceptor = new Acceptor(this, ch);
             } catch (UnresolvedAddressException e) {
                 abandonStart(ch);
                 throw new UnknownHostException("cannot resolve host " + config.host());
@@ -134,7 +135,9 @@ public final class Server implements AutoCloseable {
                 throw e;
             }
             state = State.RUNNING;
-            acceptor.start();
+            if (!engine.acceptsOnLoop()) {
+                acceptor.start();
+            }
             LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
             return this;
         } finally {
@@ -314,6 +317,14 @@ public final class Server implements AutoCloseable {
         return protocol;
     }
 
+    Acceptor acceptor() {
+        return acceptor;
+    }
+
+    ServerSocketChannel listener() {
+        return listener;
+    }
+
     ConnectionHandler rawHandler() {
         return rawHandler;
     }
@@ -355,10 +366,22 @@ public final class Server implements AutoCloseable {
 
     /** Closes a connection once, counts it, and returns its permit (unless handed over). */
     void closeConn(Conn c, CloseReason reason) {
+        closeConn(c, reason, true);
+    }
+
+    /**
+     * As {@link #closeConn(Conn, CloseReason)}; with {@code closeChannel} false the caller closes
+     * the channel itself, later (an event loop, once the selector has let go of it).
+     *
+     * @return whether this call closed the connection (false: it was already closed)
+     */
+    boolean closeConn(Conn c, CloseReason reason, boolean closeChannel) {
         if (!c.markClosed()) {
-            return;
+            return false;
         }
-        OutboundBuffer.closeQuietly(c.channel);
+        if (closeChannel) {
+            OutboundBuffer.closeQuietly(c.channel);
+        }
         conns.remove(c);
         stats.onClosed(reason);
         if (conns.isEmpty()) {
@@ -368,6 +391,7 @@ public final class Server implements AutoCloseable {
             permits.release();
         }
         LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
+        return true;
     }
 
     /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */

@@ -69,12 +69,18 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     /** @param observer told of each exchange, or {@code null}; {@code nanos} times them */
     HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates, HttpObserver observer,
               LongSupplier nanos) {
+        this(config, info, dates, observer, nanos, config.serverLine());
+    }
+
+    /** @param serverLine {@link HttpConfig#serverLine()}, encoded once for every connection */
+    HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates, HttpObserver observer,
+              LongSupplier nanos, byte[] serverLine) {
         this.meter = observer == null ? null : new ExchangeMeter(observer, info, nanos);
         this.config = config;
         this.info = info;
         this.head = new HeadParser(config);
         this.chunked = new ChunkedParser(config);
-        this.writer = new ResponseWriter(dates, info.id());
+        this.writer = new ResponseWriter(dates, serverLine, info.id());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import java.util.Objects;
  *   <tr><td>{@link #maxRequestsPerConnection}</td><td>{@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION} (unlimited)</td><td>close after the last</td></tr>
  *   <tr><td>{@link #maxDrainBytes}</td><td>{@value #DEFAULT_MAX_DRAIN_BYTES}</td><td>close instead of draining</td></tr>
  *   <tr><td>{@link #retryAfter}</td><td>{@value #DEFAULT_RETRY_AFTER_SECONDS}s</td><td>503 to rejected clients</td></tr>
+ *   <tr><td>{@link #serverName}</td><td>{@value #DEFAULT_SERVER_NAME}</td><td>{@code Server} field of every response</td></tr>
  * </table>
  *
  * @param maxRequestLineBytes the longest request line ({@code GET /path?query HTTP/1.1}), in bytes,
@@ -50,6 +52,11 @@ import java.util.Objects;
  *     {@code 503 Service Unavailable} the core writes to a client turned away at its connection
  *     limit ({@code OverloadPolicy.REJECT}). Zero or more; sub-second parts are dropped. Default
  *     {@value #DEFAULT_RETRY_AFTER_SECONDS}s.
+ * @param serverName the value of the {@code Server} field (RFC 9110 10.2.4) sent on every response,
+ *     errors and the 503 to rejected clients included, unless the handler's response carries its
+ *     own. Encoded once, not per response. {@code null} or empty sends no {@code Server} field. At
+ *     most {@value #MAX_SERVER_NAME_CHARS} visible ASCII characters and spaces, not starting or
+ *     ending with a space. Default {@value #DEFAULT_SERVER_NAME}.
  */
 public record HttpConfig(
         int maxRequestLineBytes,
@@ -58,7 +65,8 @@ public record HttpConfig(
         int maxBodyBytes,
         int maxRequestsPerConnection,
         int maxDrainBytes,
-        Duration retryAfter) {
+        Duration retryAfter,
+        String serverName) {
 
     public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8 * 1024;
     public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
@@ -67,6 +75,8 @@ public record HttpConfig(
     public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 0;
     public static final int DEFAULT_MAX_DRAIN_BYTES = 256 * 1024;
     public static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
+    public static final String DEFAULT_SERVER_NAME = "Sluice";
+    static final int MAX_SERVER_NAME_CHARS = 256;
     /** The largest array the JVM reliably allocates: the ceiling of {@link #maxBodyBytes}. */
     static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -85,48 +95,81 @@ public record HttpConfig(
         if (retryAfter.isNegative()) {
             throw new IllegalArgumentException("retryAfter must not be negative, got " + retryAfter);
         }
+        checkServerName(serverName);
     }
 
     /** Every component at its documented default. */
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES,
                 DEFAULT_MAX_HEADER_COUNT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REQUESTS_PER_CONNECTION,
-                DEFAULT_MAX_DRAIN_BYTES, Duration.ofSeconds(DEFAULT_RETRY_AFTER_SECONDS));
+                DEFAULT_MAX_DRAIN_BYTES, Duration.ofSeconds(DEFAULT_RETRY_AFTER_SECONDS),
+                DEFAULT_SERVER_NAME);
     }
 
     public HttpConfig withMaxRequestLineBytes(int v) {
         return new HttpConfig(v, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
     }
 
     public HttpConfig withMaxHeaderBytes(int v) {
         return new HttpConfig(maxRequestLineBytes, v, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
     }
 
     public HttpConfig withMaxHeaderCount(int v) {
         return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, v, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
     }
 
     public HttpConfig withMaxBodyBytes(int v) {
         return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, v,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter);
+                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
     }
 
     public HttpConfig withMaxRequestsPerConnection(int v) {
         return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                v, maxDrainBytes, retryAfter);
+                v, maxDrainBytes, retryAfter, serverName);
     }
 
     public HttpConfig withMaxDrainBytes(int v) {
         return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, v, retryAfter);
+                maxRequestsPerConnection, v, retryAfter, serverName);
     }
 
     public HttpConfig withRetryAfter(Duration v) {
         return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, v);
+                maxRequestsPerConnection, maxDrainBytes, v, serverName);
+    }
+
+    public HttpConfig withServerName(String v) {
+        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                maxRequestsPerConnection, maxDrainBytes, retryAfter, v);
+    }
+
+    /** The {@code Server} field line with its CRLF, or {@code null} for none. */
+    byte[] serverLine() {
+        return serverName == null || serverName.isEmpty() ? null
+                : ("Server: " + serverName + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void checkServerName(String name) {
+        if (name == null || name.isEmpty()) {
+            return;
+        }
+        if (name.length() > MAX_SERVER_NAME_CHARS) {
+            throw new IllegalArgumentException("serverName must be at most " + MAX_SERVER_NAME_CHARS
+                    + " characters, got " + name.length());
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < ' ' || ch > '~') {
+                throw new IllegalArgumentException(
+                        "serverName must be visible ASCII and spaces, got a character " + (int) ch);
+            }
+        }
+        if (name.charAt(0) == ' ' || name.charAt(name.length() - 1) == ' ') {
+            throw new IllegalArgumentException("serverName must not start or end with a space");
+        }
     }
 
     private static void atLeast(String name, int value, int min) {

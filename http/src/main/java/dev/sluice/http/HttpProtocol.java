@@ -60,8 +60,9 @@ public final class HttpProtocol {
         if (!handler.mayBlock()) {
             adapter = Handler.nonBlocking(adapter);
         }
+        byte[] serverLine = config.serverLine();
         return Protocol.<HttpRequest, HttpResponse>of(
-                        info -> new HttpCodec(config, info, dates, observer, nanos), adapter)
-                .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds()));
+                        info -> new HttpCodec(config, info, dates, observer, nanos, serverLine), adapter)
+                .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds(), serverLine));
     }
 }

@@ -39,6 +39,19 @@ public final class HttpResponse {
     private final Path file;
     /** A body of file regions and bytes, sent in order; null unless set. */
     private final BodySegment[] segments;
+    /**
+     * The header fields as the writer sends them, made on first use, so a response built once and
+     * returned for every request (as {@code sluice respond}'s) is encoded once. A racy cache: two
+     * threads may both make it, and its final fields make any thread see it whole.
+     */
+    private EncodedFields encoded;
+
+    /**
+     * The fields less {@code Connection} (the codec decides it), one {@code Name: value\r\n} line
+     * each in order, and whether {@code Date} and {@code Server} were among them.
+     */
+    record EncodedFields(byte[] lines, boolean hasDate, boolean hasServer) {
+    }
 
     private HttpResponse(int status, String[] headers, byte[] body, InputStream stream, Path file,
                          BodySegment[] segments) {
@@ -199,6 +212,31 @@ public final class HttpResponse {
     /** The segments of a region or multipart body, or null. The array is shared: do not change it. */
     BodySegment[] segments() {
         return segments;
+    }
+
+    EncodedFields encodedFields() {
+        EncodedFields e = encoded;
+        if (e == null) {
+            e = encodeFields(headers);
+            encoded = e;
+        }
+        return e;
+    }
+
+    private static EncodedFields encodeFields(String[] headers) {
+        StringBuilder sb = new StringBuilder();
+        boolean date = false;
+        boolean server = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            String name = headers[i];
+            date |= name.equalsIgnoreCase("Date");
+            server |= name.equalsIgnoreCase("Server");
+            if (!name.equalsIgnoreCase("Connection")) {
+                sb.append(name).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+        }
+        // Values were checked to be ISO-8859-1: one byte per char.
+        return new EncodedFields(sb.toString().getBytes(StandardCharsets.ISO_8859_1), date, server);
     }
 
     /** Whether a {@code Connection} field set here holds the {@code close} option. */

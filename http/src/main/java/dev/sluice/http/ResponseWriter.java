@@ -31,12 +31,16 @@ final class ResponseWriter {
     private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
 
     private final DateCache dates;
+    /** {@code Server: ...\r\n}, or null to send none. */
+    private final byte[] serverLine;
     private final long connection;
     private byte[] buf = new byte[512];
     private int len;
 
-    ResponseWriter(DateCache dates, long connection) {
+    /** @param serverLine the {@code Server} field line, CRLF included, or {@code null} for none */
+    ResponseWriter(DateCache dates, byte[] serverLine, long connection) {
         this.dates = dates;
+        this.serverLine = serverLine;
         this.connection = connection;
     }
 
@@ -89,15 +93,14 @@ final class ResponseWriter {
         }
         len = 0;
         append(StatusLines.of(status));
-        if (r.header("Date") == null) {
+        HttpResponse.EncodedFields fields = r.encodedFields();
+        if (!fields.hasDate()) {
             append(dates.line());
         }
-        String[] fields = r.headerArray();
-        for (int i = 0; i < fields.length; i += 2) {
-            if (!fields[i].equalsIgnoreCase("Connection")) {
-                field(fields[i], fields[i + 1]);
-            }
+        if (serverLine != null && !fields.hasServer()) {
+            append(serverLine);
         }
+        append(fields.lines());
         if (bodyless) {
             // RFC 9110 8.6: no Content-Length in a 204; a 304's would describe another response.
         } else if (stream != null || (head && r.stream() != null)) {
@@ -141,6 +144,9 @@ final class ResponseWriter {
         len = 0;
         append(StatusLines.of(status));
         append(dates.line());
+        if (serverLine != null) {
+            append(serverLine);
+        }
         field("Content-Type", "text/plain; charset=utf-8");
         field("Content-Length", Integer.toString(body.length));
         field("Connection", "close");
@@ -149,10 +155,16 @@ final class ResponseWriter {
         flushHead(out);
     }
 
-    /** The answer to a client turned away at the connection limit: static bytes, so no Date. */
-    static byte[] rejection(long retryAfterSeconds) {
+    /**
+     * The answer to a client turned away at the connection limit: static bytes, so no Date.
+     *
+     * @param serverLine the {@code Server} field line, or {@code null} for none
+     */
+    static byte[] rejection(long retryAfterSeconds, byte[] serverLine) {
         String body = "Server busy, retry later\n";
+        String server = serverLine == null ? "" : new String(serverLine, StandardCharsets.US_ASCII);
         return ("HTTP/1.1 503 Service Unavailable\r\n"
+                + server
                 + "Retry-After: " + retryAfterSeconds + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length() + "\r\n"

@@ -178,7 +178,7 @@ class ExchangeTest {
         codec.encodeTimeout(out);
 
         String got = new String(out.toByteArray(), StandardCharsets.US_ASCII);
-        assertThat(got).as("timeout answer").isEqualTo("HTTP/1.1 408 Request Timeout\r\n" + Wire.DATE
+        assertThat(got).as("timeout answer").isEqualTo("HTTP/1.1 408 Request Timeout\r\n" + Wire.DATE + Wire.SERVER
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\n"
                 + "Connection: close\r\n\r\nRequest timeout\n");
     }

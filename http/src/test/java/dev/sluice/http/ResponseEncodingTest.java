@@ -23,7 +23,7 @@ class ResponseEncodingTest {
     void writesExactlyTheExpectedBytes() {
         Wire wire = Wire.run(HttpConfig.defaults(), request -> HttpResponse.ok("hi"), GET.getBytes());
 
-        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE
+        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi");
     }
 
@@ -52,7 +52,7 @@ class ResponseEncodingTest {
         Wire wire = Wire.run(HttpConfig.defaults(), request -> HttpResponse.status(200).withBody(stream),
                 HEAD.getBytes());
 
-        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + "\r\n");
+        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER + "\r\n");
         assertThat(closed).as("stream closed").isTrue();
     }
 
@@ -65,7 +65,7 @@ class ResponseEncodingTest {
                 request -> HttpResponse.status(200).withBody(new ByteArrayInputStream(data)), GET.getBytes());
 
         String out = wire.output();
-        assertThat(out).as("head").startsWith("HTTP/1.1 200 OK\r\n" + Wire.DATE
+        assertThat(out).as("head").startsWith("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER
                 + "Transfer-Encoding: chunked\r\n\r\n4000\r\n");
         assertThat(out).as("chunk sizes").contains("\r\n4000\r\n").contains("\r\n64\r\n")
                 .endsWith("\r\n0\r\n\r\n").doesNotContain("Content-Length");
@@ -87,7 +87,7 @@ class ResponseEncodingTest {
                 request -> HttpResponse.status(200).withBody(new ByteArrayInputStream("abc".getBytes())),
                 "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".getBytes());
 
-        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE
+        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER
                 + "Content-Length: 3\r\nConnection: keep-alive\r\n\r\nabc");
     }
 
@@ -154,10 +154,49 @@ class ResponseEncodingTest {
 
         String out = Wire.run(HttpConfig.defaults(), request -> r, GET.getBytes()).output();
 
-        assertThat(out).as("response").isEqualTo("HTTP/1.1 200 OK\r\nDate: custom\r\ncontent-type: a/b\r\n"
+        assertThat(out).as("response").isEqualTo("HTTP/1.1 200 OK\r\nServer: Sluice\r\nDate: custom\r\ncontent-type: a/b\r\n"
                 + "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 1\r\n\r\nx");
         assertThatThrownBy(() -> r.withHeader("Content-Length", "5")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> r.withHeader("Transfer-Encoding", "chunked")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sendsTheConfiguredServerNameUnlessTheHandlerSetsOne() {
+        HttpConfig named = HttpConfig.defaults().withServerName("edge/1.2 (test)");
+
+        String custom = Wire.run(named, request -> HttpResponse.ok("x"), GET.getBytes()).output();
+        String own = Wire.run(named, request -> HttpResponse.ok("x").withHeader("server", "mine"),
+                GET.getBytes()).output();
+
+        assertThat(custom).as("configured name").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE
+                + "Server: edge/1.2 (test)\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 1\r\n\r\nx");
+        assertThat(own).as("handler's own Server").contains("server: mine\r\n").doesNotContain("Server:");
+    }
+
+    @Test
+    void sendsNoServerFieldWhenTheNameIsEmptyOrNull() {
+        for (String name : new String[] {"", null}) {
+            HttpConfig config = HttpConfig.defaults().withServerName(name);
+
+            String out = Wire.run(config, request -> HttpResponse.ok("x"), (GET + "GET /x HTTP/1.1\r\n\r\n").getBytes())
+                    .output();
+            String error = Wire.run(config, request -> HttpResponse.ok("x"), "BAD\r\n\r\n".getBytes()).output();
+            String rejection = new String(HttpProtocol.create(config, request -> HttpResponse.ok("")).rejection(),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+
+            assertThat(out + error + rejection).as("responses with name %s", name).doesNotContain("Server:");
+        }
+        assertThat(new String(HttpProtocol.create(HttpConfig.defaults(), request -> HttpResponse.ok("")).rejection(),
+                java.nio.charset.StandardCharsets.US_ASCII)).as("default rejection").contains("Server: Sluice\r\n");
+    }
+
+    @Test
+    void refusesServerNamesThatCannotBeAFieldValue() {
+        for (String bad : new String[] {"a\r\nSet-Cookie: x", "tab\there", " lead", "trail ", "\u20ac", "x".repeat(257)}) {
+            assertThatThrownBy(() -> HttpConfig.defaults().withServerName(bad)).as("server name %s", bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

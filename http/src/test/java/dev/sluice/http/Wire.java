@@ -23,6 +23,8 @@ import java.util.List;
 final class Wire {
     static final Instant NOW = Instant.parse("1994-11-06T08:49:37Z");
     static final String DATE = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
+    /** The {@code Server} field line of {@link HttpConfig#defaults()}. */
+    static final String SERVER = "Server: Sluice\r\n";
     static final ConnectionInfo INFO = new ConnectionInfo(7,
             new InetSocketAddress("127.0.0.1", 50000), new InetSocketAddress("127.0.0.1", 8080));
 
