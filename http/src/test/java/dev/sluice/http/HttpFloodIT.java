@@ -26,13 +26,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Floods over every engine: connections beyond {@code maxConnections} while admitted clients keep
  * working, huge header sections, huge bodies, a body of a million 1-byte chunks. The server answers
- * each with its status, reads no more than its limits, holds the heap to the bound stated in
- * {@link #MILLION_CHUNKS_HEAP_BOUND}, and loses no request it accepted.
+ * each with its status, reads no more than its limits, holds the heap to the bounds stated in
+ * {@link #MILLION_CHUNKS_HEAP_BOUND} and {@link #HEAD_HEAP_BOUND_PER_CONNECTION}, and loses no
+ * request it accepted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpFloodIT {
     /** Heap a million-chunk (1 MB) body may keep alive, measured after a GC inside the handler. */
     static final long MILLION_CHUNKS_HEAP_BOUND = 16L << 20;
+    /** Heap a connection may hold while a 30 KiB head (under the 32 KiB limit) trickles in. */
+    static final long HEAD_HEAP_BOUND_PER_CONNECTION = 128L << 10;
     private static final String GET_HELLO = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
 
     private final AtomicLong counted = new AtomicLong();
@@ -230,6 +233,43 @@ class HttpFloodIT {
     }
     long read = server.stats().bytesIn() - bytesIn;
     assertThat(read).as("bytes the server read of an endless head").isLessThan(1 << 20);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
+    void manyHeadsJustUnderTheLimitStayWithinTheHeapBound(Engine engine) throws Exception {
+        int clients = 200;
+        String head = "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(30 * 1024); // never ends
+        ServerConfig.Builder cfg = ServerConfig.builder().headerTimeout(Duration.ofMinutes(1));
+        if (engine == Engine.POOL || engine == Engine.THREAD_PER_CONNECTION) {
+            cfg.threads(clients + 8); // every connection read at once, not queued
+        }
+        try (Server server = start(engine, HttpConfig.defaults(), cfg)) {
+            assertThat(served(server)).isEqualTo("hello");
+            long bytesIn = server.stats().bytesIn();
+            long baseline = heapAfterGc();
+            List<RawHttp> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    open.add(new RawHttp(server.port()).send(head));
+                }
+                long want = bytesIn + (long) clients * head.length();
+                assertThat(Leaks.await(() -> server.stats().bytesIn() >= want, Duration.ofSeconds(30)))
+                        .as("bytes read: got %d; want %d", server.stats().bytesIn(), want).isTrue();
+                long perConnection = (heapAfterGc() - baseline) / clients;
+                assertThat(server.stats().open()).as("connections holding a head").isEqualTo(clients);
+                System.out.printf("half-sent 30 KiB heads %s: %d KiB of heap per connection%n",
+                        engine.cliName(), perConnection >> 10);
+                assertThat(perConnection).as("heap per connection holding a 30 KiB head")
+                        .isLessThan(HEAD_HEAP_BOUND_PER_CONNECTION);
+            } finally {
+                for (RawHttp c : open) {
+                    c.close();
+                }
+            }
+            assertThat(Leaks.await(() -> server.stats().open() == 0, Duration.ofSeconds(10))).isTrue();
+            assertThat(served(server)).isEqualTo("hello");
+        }
     }
 
     @ParameterizedTest
