@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Raw request bytes in, exact statuses and connection fate out: RFC 9112 and RFC 9110 rules, and
  * the smuggling families of the published research (James Kettle's CL.TE / TE.CL / TE.TE, HTTP
- * Garden, Http11Probe, and CVEs in Netty, Jetty, Tomcat, Undertow and Node's llhttp). Every row is
+ * Garden, Http11Probe, and CVEs in Netty, Jetty, Tomcat, Undertow and Node's llhttp; those have
+ * named tests of their own in {@link SmugglingTest}). Every row is
  * fed whole, one byte per read, and split in two at every offset; all must write the same bytes,
  * and since the handler echoes what it decoded, the same bytes mean the same requests.
  *
@@ -125,14 +126,8 @@ class ConformanceTest {
             row("whitespace-only line", "   \r\n" + GET, "400 close"),
             row("too many empty lines", "\r\n".repeat(9) + GET, "400 close"),
 
-            // Line endings (RFC 9112 2.2): CRLF only.
-            row("bare LF ends request line", "GET / HTTP/1.1\n" + H + "\r\n", "400 close"),
+            // Line endings (RFC 9112 2.2): CRLF only; bare CR and LF one at a time are in SmugglingTest.
             row("bare LF everywhere", "GET / HTTP/1.1\nHost: example.com\n\n", "400 close"),
-            row("bare LF ends a field line", "GET / HTTP/1.1\r\nHost: example.com\n\r\n", "400 close"),
-            row("bare LF before request line", "\nGET / HTTP/1.1\r\n" + H + "\r\n", "400 close"),
-            row("bare CR in request line", "GET / HTTP/1.1\rHost: example.com\r\n\r\n", "400 close"),
-            row("bare CR ends a field (CVE-2023-30589)", "GET / HTTP/1.1\r\nHost: example.com\rX: y\r\n\r\n", "400 close"),
-            row("bare CR in a field value", "GET / HTTP/1.1\r\n" + H + "X: a\rb\r\n\r\n", "400 close"),
 
             // Field syntax (RFC 9112 5, RFC 9110 5.5).
             row("whitespace before colon", "GET / HTTP/1.1\r\nHost : example.com\r\n\r\n", "400 close"),
@@ -162,72 +157,10 @@ class ConformanceTest {
             row("Host with a bad port", "GET / HTTP/1.1\r\nHost: example.com:8x\r\n\r\n", "400 close"),
             row("invalid Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a b\r\n\r\n", "400 close"),
 
-            // Content-Length (RFC 9110 8.6, RFC 9112 6.3).
-            row("CL with plus sign", post("Content-Length: +5\r\n", "hello"), "400 close"),
-            row("CL negative", post("Content-Length: -1\r\n", ""), "400 close"),
-            row("CL negative zero", post("Content-Length: -0\r\n", ""), "400 close"),
-            row("CL hex", post("Content-Length: 0x5\r\n", "hello"), "400 close"),
-            row("CL octal", post("Content-Length: 0o5\r\n", "hello"), "400 close"),
-            row("CL with underscore", post("Content-Length: 1_0\r\n", "hello"), "400 close"),
-            row("CL with internal space", post("Content-Length: 1 0\r\n", "hello"), "400 close"),
-            row("CL empty", post("Content-Length:\r\n", ""), "400 close"),
-            row("CL as a list of equal values", post("Content-Length: 5, 5\r\n", "hello"), "400 close"),
-            row("CL as a list of different values", post("Content-Length: 5, 6\r\n", "hello"), "400 close"),
-            row("duplicate CL, equal values", post("Content-Length: 5\r\nContent-Length: 5\r\n", "hello"), "400 close"),
-            row("duplicate CL, different values", post("Content-Length: 5\r\nContent-Length: 6\r\n", "hello!"), "400 close"),
-            row("CL that overflows 64 bits", post("Content-Length: 99999999999999999999999\r\n", ""), "413 close"),
+            // Body limits (the smuggling families are in SmugglingTest).
             row("CL over the body limit", post("Content-Length: 10485761\r\n", ""), "413 close"),
             row("CL over the body limit with 100-continue", post("Expect: 100-continue\r\nContent-Length: 10485761\r\n", ""), "413 close"),
-
-            // Transfer-Encoding (RFC 9112 6.1): TE.TE obfuscations and the rest.
-            row("TE xchunked", post("Transfer-Encoding: xchunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE chunked, identity", post("Transfer-Encoding: chunked, identity\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE identity", post("Transfer-Encoding: identity\r\n", ""), "400 close"),
-            row("TE gzip, chunked is 501", post("Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n"), "501 close"),
-            row("TE gzip and chunked on two lines is 501", post("Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n"), "501 close"),
-            row("TE chunked then gzip on two lines", post("Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE chunked twice", post("Transfer-Encoding: chunked, chunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE chunked on two lines", post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE chunked with parameters", post("Transfer-Encoding: chunked;q=1\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE quoted", post("Transfer-Encoding: \"chunked\"\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE empty", post("Transfer-Encoding:\r\n", ""), "400 close"),
-            row("TE with vertical tab", post("Transfer-Encoding: \u000bchunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE with form feed", post("Transfer-Encoding: \u000cchunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE with NUL", post("Transfer-Encoding: chunked\0\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE whitespace before colon", post("Transfer-Encoding : chunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE hidden in obs-fold", post("X: y\r\n Transfer-Encoding: chunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("TE in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400 close"),
-
-            // CL.TE and TE.CL (RFC 9112 6.3: both present is refused and closed).
-            row("CL.TE", post("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nG"), "400 close"),
-            row("TE.CL", post("Transfer-Encoding: chunked\r\nContent-Length: 4\r\n", "5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n"), "400 close"),
-            row("CL.TE with xchunked", post("Content-Length: 4\r\nTransfer-Encoding: xchunked\r\n", "0\r\n\r\n"), "400 close"),
-            row("CL.TE with TE in mixed case", post("Content-Length: 5\r\nTRANSFER-ENCODING: chunked\r\n", "0\r\n\r\n"), "400 close"),
-
-            // Chunked body syntax (RFC 9112 7.1).
-            row("chunk size with 0x", post("Transfer-Encoding: chunked\r\n", "0x5\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("negative chunk size", post("Transfer-Encoding: chunked\r\n", "-5\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("chunk size with plus", post("Transfer-Encoding: chunked\r\n", "+5\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("chunk size after space", post("Transfer-Encoding: chunked\r\n", " 5\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("chunk size with underscore", post("Transfer-Encoding: chunked\r\n", "1_0\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("chunk size then whitespace", post("Transfer-Encoding: chunked\r\n", "5 \r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare semicolon extension", post("Transfer-Encoding: chunked\r\n", "5;\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("extension with space in name", post("Transfer-Encoding: chunked\r\n", "5;a b\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("unterminated quoted extension", post("Transfer-Encoding: chunked\r\n", "5;a=\"x\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("NUL in extension", post("Transfer-Encoding: chunked\r\n", "5;a\0\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare CR in extension", post("Transfer-Encoding: chunked\r\n", "5;a\rb\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare LF ends size line", post("Transfer-Encoding: chunked\r\n", "5\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare LF in extension (TERM.EXT)", post("Transfer-Encoding: chunked\r\n", "5;\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare LF after chunk data", post("Transfer-Encoding: chunked\r\n", "5\r\nhello\n0\r\n\r\n"), "400 close"),
-            row("bare CR after chunk data", post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r0\r\n\r\n"), "400 close"),
-            row("chunk data without CRLF", post("Transfer-Encoding: chunked\r\n", "5\r\nhello0\r\n\r\n"), "400 close"),
-            row("chunk data longer than its size", post("Transfer-Encoding: chunked\r\n", "3\r\nhello\r\n0\r\n\r\n"), "400 close"),
-            row("bare LF ends a trailer", post("Transfer-Encoding: chunked\r\n", "0\r\nX: y\n\r\n"), "400 close"),
-            row("bare LF ends the trailer section", post("Transfer-Encoding: chunked\r\n", "0\r\n\n"), "400 close"),
-            row("obs-fold in trailers", post("Transfer-Encoding: chunked\r\n", "0\r\nX: y\r\n z\r\n\r\n"), "400 close"),
-            row("chunk size that overflows 64 bits", post("Transfer-Encoding: chunked\r\n", "ffffffffffffffffff\r\n"), "413 close"),
-            row("chunk size over the body limit", post("Transfer-Encoding: chunked\r\n", "a00001\r\n"), "413 close"),
-            row("chunk size line over 4 KiB", post("Transfer-Encoding: chunked\r\n", "5;a=" + "b".repeat(4100) + "\r\nhello\r\n0\r\n\r\n"), "400 close")
+            row("chunk size over the body limit", post("Transfer-Encoding: chunked\r\n", "a00001\r\n"), "413 close")
         );
     }
 
