@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import java.text.MessageFormat;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -65,12 +66,17 @@ final class LineFormatter extends Formatter {
         if (msg == null || params == null || params.length == 0) {
             return String.valueOf(msg);
         }
-        Object[] plain = new Object[params.length];
-        for (int i = 0; i < params.length; i++) {
-            plain[i] = params[i] instanceof Number ? params[i].toString() : params[i];
-        }
         try {
-            return MessageFormat.format(msg, plain);
+            MessageFormat format = new MessageFormat(msg, Locale.ROOT);
+            // A number in a plain {0} is written as text; one in {0,number,#} (the core's
+            // connection ids) must reach its number format as a number.
+            java.text.Format[] byArgument = format.getFormatsByArgumentIndex();
+            Object[] plain = new Object[params.length];
+            for (int i = 0; i < params.length; i++) {
+                boolean formatted = i < byArgument.length && byArgument[i] != null;
+                plain[i] = params[i] instanceof Number && !formatted ? params[i].toString() : params[i];
+            }
+            return format.format(plain);
         } catch (IllegalArgumentException e) {
             return msg;
         }

@@ -46,6 +46,13 @@ class LineFormatterTest {
     }
 
     @Test
+    void fillsNumberPatternsAsTheCoreWritesThem() {
+        String line = formatter.format(record(Level.FINE, "conn={0,number,#} closed reason={1} bytes={2}",
+                1234567L, "idle", 5000));
+        assertThat(line).contains(" DEBUG conn=1234567 closed reason=idle bytes=5000");
+    }
+
+    @Test
     void keepsAnExceptionAndLineBreaksOnTheSameLine() {
         LogRecord r = record(Level.WARNING, "conn=7 handler_failed\nsecond line");
         r.setThrown(new IOException("boom\nagain"));

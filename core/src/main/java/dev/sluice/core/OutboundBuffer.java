@@ -106,6 +106,13 @@ final class OutboundBuffer implements Output {
             if (head instanceof FileRegion f) {
                 long count = f.end - f.position[0];
                 n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
+                if (n == 0 && blocking && f.file.size() > f.position[0]) {
+                    // On a virtual thread a blocking socket is non-blocking underneath, and
+                    // transferTo answers 0 when the socket buffer is full instead of waiting: an
+                    // ordinary blocking write parks until the client reads or the write timeout
+                    // closes the channel, where calling transferTo again would spin.
+                    n = copySlice(f, ch, count);
+                }
                 f.position[0] += n;
                 if (f.position[0] >= f.end) {
                     queue.poll();
@@ -140,7 +147,7 @@ final class OutboundBuffer implements Output {
                 }
             }
             total += n;
-            if (blocking) {
+            if (blocking && n > 0) {
                 progress.run();
             }
         }
@@ -161,6 +168,21 @@ final class OutboundBuffer implements Output {
             pool.give(chunk);
             chunk = null;
         }
+    }
+
+    /** Reads up to 64 KiB of {@code f} at its position and writes them with a blocking write. */
+    private static long copySlice(FileRegion f, SocketChannel ch, long count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(count, 64 << 10));
+        int read = f.file.read(b, f.position[0]);
+        if (read <= 0) {
+            return 0;
+        }
+        b.flip();
+        long n = 0;
+        while (b.hasRemaining()) {
+            n += ch.write(b);
+        }
+        return n;
     }
 
     /** One blocking write of at most 256 KiB, so a slow reader shows progress slice by slice. */

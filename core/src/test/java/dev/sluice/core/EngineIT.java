@@ -185,8 +185,23 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void writeTimeoutClosesClientThatDoesNotRead(Engine engine) throws Exception {
+        assertWriteTimeoutCutsANonReader(engine, line -> ByteBuffer.allocate(32 << 20));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void writeTimeoutClosesClientThatDoesNotReadAFile(Engine engine,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A file goes out with transferTo; on a virtual thread that returns 0 once the socket
+        // buffer is full instead of blocking, which must neither spin nor count as progress.
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("f"), new byte[32 << 20]);
+        assertWriteTimeoutCutsANonReader(engine, line -> new LineProtocol.FileSlice(file, 32 << 20));
+    }
+
+    /** A client that asks for 32 MiB and reads nothing is closed by a 300 ms write timeout. */
+    private static void assertWriteTimeoutCutsANonReader(Engine engine, Handler<String, Object> big)
+            throws Exception {
         ServerConfig cfg = config(engine).writeTimeout(Duration.ofMillis(300)).threads(1).build();
-        Handler<String, Object> big = line -> ByteBuffer.allocate(32 << 20);
         try (Server server = Server.create(cfg, LineProtocol.create(big)).start();
              Socket reader = new Socket()) {
             reader.setReceiveBufferSize(4096);
