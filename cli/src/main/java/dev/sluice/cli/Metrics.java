@@ -111,6 +111,8 @@ final class Metrics implements HttpObserver, AutoCloseable {
                 Stats::accepted, null);
         count("sluice.connections.rejected", "Connections turned away at the connection limit",
                 stats, Stats::rejected, null);
+        count("sluice.connections.rejected.per.ip", "Connections turned away at the per-IP limit",
+                stats, Stats::rejectedPerIp, null);
         count("sluice.received", "Bytes read from clients", stats, Stats::bytesIn, BaseUnits.BYTES);
         count("sluice.sent", "Bytes written to clients", stats, Stats::bytesOut, BaseUnits.BYTES);
         for (CloseReason r : CloseReason.values()) {

@@ -2,6 +2,8 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * free one, an idle keep-alive connection is closed to make room; failing that,
  * {@link OverloadPolicy#WAIT} holds the newcomer (and the backlog holds the rest) until a permit
  * frees, and {@link OverloadPolicy#REJECT} sends the protocol's rejection bytes and closes it.
+ * Before that, a newcomer from an address that already has
+ * {@link ServerConfig#maxConnectionsPerIp()} connections open is turned away the same way.
  */
 final class Acceptor implements Runnable {
     private static final long MAX_BACKOFF_MS = 1_000;
@@ -94,7 +98,21 @@ final class Acceptor implements Runnable {
                 exhaustedLogged = false;
             }
             stats.onAccepted();
+            InetAddress ip = remoteIp(ch);
+            if (ip == null) {
+                stats.onClosedUnopened(CloseReason.ERROR);
+                OutboundBuffer.closeQuietly(ch);
+                continue;
+            }
+            if (!server.admitIp(ip)) {
+                Server.LOG.log(Level.DEBUG, "ip_limit: a connection from {0} turned away", ip.getHostAddress());
+                stats.onRejectedPerIp();
+                stats.onClosedUnopened(CloseReason.LIMIT);
+                linger(ch);
+                continue;
+            }
             if (!admit()) {
+                server.releaseIp(ip);
                 reject(ch);
                 continue;
             }
@@ -104,6 +122,7 @@ final class Acceptor implements Runnable {
             } catch (IOException e) {
                 Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
                 OutboundBuffer.closeQuietly(ch);
+                server.releaseIp(ip);
                 server.permits().release();
                 continue;
             }
@@ -113,6 +132,16 @@ final class Acceptor implements Runnable {
                 Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
                 server.closeConn(c, CloseReason.ERROR);
             }
+        }
+    }
+
+    /** The client's address, or null when it left before it could be asked. */
+    private static InetAddress remoteIp(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        } catch (IOException e) {
+            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            return null;
         }
     }
 
