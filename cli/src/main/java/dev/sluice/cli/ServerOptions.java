@@ -96,8 +96,8 @@ final class ServerOptions {
     MinDataRate minBodyRate;
 
     @Option(names = "--min-response-rate", paramLabel = "<rate>", converter = RateConverter.class,
-            description = "Slowest a client may read responses, as <bytes>/s,<grace>, with 64 KiB "
-                    + "in flight credited; slower is closed. 0 or off turns it off.")
+            description = "Slowest a client may read responses, written as for --min-body-rate, "
+                    + "with 64 KiB in flight credited; slower is closed. 0 or off turns it off.")
     MinDataRate minResponseRate;
 
     @Option(names = "--shutdown-timeout", paramLabel = "<duration>",

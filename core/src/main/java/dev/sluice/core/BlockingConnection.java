@@ -66,12 +66,11 @@ final class BlockingConnection implements Runnable {
     /**
      * Timer thread: the handler overran the request timeout, and the timer has moved the
      * connection out of the owner's hands ({@link Conn#HANDLING} to terminated), so the codec is
-     * free. Interrupts the handler, sends what the codec answers (HTTP: 503) as far as the socket
-     * takes it without waiting, and closes. Whatever the handler returns later is discarded.
+     * free. Sends what the codec answers (HTTP: 503) as far as the socket takes it without
+     * waiting, interrupts the handler, and closes. Whatever the handler returns later is discarded.
      */
     void requestTimedOut() {
         Server.LOG.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
-        c.interruptHandler();
         Codec<?, ?> codec = this.codec;
         OutboundBuffer out = new OutboundBuffer();
         try {
@@ -84,6 +83,8 @@ final class BlockingConnection implements Runnable {
             Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         } finally {
             out.release();
+            // Only now: an interrupted handler returns, and its thread closes the connection too.
+            c.interruptHandler();
             server.closeConn(c, CloseReason.REQUEST_TIMEOUT);
         }
     }

@@ -104,7 +104,7 @@ public record ServerConfig(
     public static final long DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
-    /** 0: off. On by default only for the rare client that opens hundreds at once. */
+    /** 0: off, because behind a reverse proxy or a carrier-grade NAT many clients share one address. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
     /** As nginx's {@code proxy_read_timeout}: long enough for real work, short enough to free a hung one. */
     public static final long DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
