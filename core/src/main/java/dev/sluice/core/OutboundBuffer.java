@@ -220,7 +220,8 @@ final class OutboundBuffer implements Output {
             }
         }
         if (sealed != null) {
-            chunk = sealed.clear();
+            // Keep the chunk for the next response, unless one large response grew it.
+            chunk = sealed.capacity() <= MAX_KEPT_BYTES ? sealed.clear() : null;
             sealed = null;
         }
     }
