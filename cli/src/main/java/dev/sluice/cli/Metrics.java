@@ -28,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  * {@code sluice_request_duration_seconds} (histogram, with {@code _max}),
  * {@code sluice_connections_open}, {@code sluice_connections_idle},
  * {@code sluice_connections_accepted_total}, {@code sluice_connections_rejected_total},
+ * {@code sluice_connections_rejected_per_ip_total},
  * {@code sluice_connections_closed_total{reason}}, {@code sluice_received_bytes_total},
  * {@code sluice_sent_bytes_total}, {@code sluice_threads_busy}, {@code sluice_queue_depth}, and
  * with an access log {@code sluice_access_log_dropped_total}.
@@ -111,6 +112,8 @@ final class Metrics implements HttpObserver, AutoCloseable {
                 Stats::accepted, null);
         count("sluice.connections.rejected", "Connections turned away at the connection limit",
                 stats, Stats::rejected, null);
+        count("sluice.connections.rejected.per.ip", "Connections turned away at the per-IP limit",
+                stats, Stats::rejectedPerIp, null);
         count("sluice.received", "Bytes read from clients", stats, Stats::bytesIn, BaseUnits.BYTES);
         count("sluice.sent", "Bytes written to clients", stats, Stats::bytesOut, BaseUnits.BYTES);
         for (CloseReason r : CloseReason.values()) {

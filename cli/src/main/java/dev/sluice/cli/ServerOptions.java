@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import dev.sluice.core.Engine;
+import dev.sluice.core.MinDataRate;
 import dev.sluice.core.OverloadPolicy;
 import dev.sluice.core.ServerConfig;
 import java.time.Duration;
@@ -62,6 +63,11 @@ final class ServerOptions {
                     + "newcomers) or reject (accept and turn newcomers away at once).")
     OverloadPolicy overload;
 
+    @Option(names = "--max-connections-per-ip", paramLabel = "<n>", description = "The most "
+            + "connections open at once from one client IP; over it a newcomer is turned away "
+            + "(HTTP: 503 with Retry-After). Clients behind one NAT share an IP. 0 turns it off.")
+    int maxConnectionsPerIp;
+
     @Option(names = "--idle-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "How long a connection may wait for its next request, or a read in a "
                     + "message make no progress. 0 turns it off.")
@@ -76,6 +82,23 @@ final class ServerOptions {
             converter = DurationConverter.class, description = "How long a write may make no "
                     + "progress (the client does not read). 0 turns it off.")
     Duration writeTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "<duration>",
+            converter = DurationConverter.class, description = "How long a handler may take to "
+                    + "answer; then the client gets 503, the connection closes and the handler's "
+                    + "thread is interrupted. 0 turns it off.")
+    Duration requestTimeout;
+
+    @Option(names = "--min-body-rate", paramLabel = "<rate>", converter = RateConverter.class,
+            description = "Slowest request body a client may send, as <bytes>/s,<grace> "
+                    + "(240/s,5s: 240 bytes/s on average once 5s have passed); slower gets 408 "
+                    + "and a close. 0 or off turns it off.")
+    MinDataRate minBodyRate;
+
+    @Option(names = "--min-response-rate", paramLabel = "<rate>", converter = RateConverter.class,
+            description = "Slowest a client may read responses, written as for --min-body-rate, "
+                    + "with 64 KiB in flight credited; slower is closed. 0 or off turns it off.")
+    MinDataRate minResponseRate;
 
     @Option(names = "--shutdown-timeout", paramLabel = "<duration>",
             converter = DurationConverter.class, description = "How long a graceful shutdown lets "
@@ -94,9 +117,13 @@ final class ServerOptions {
                 .queue(queue)
                 .maxConnections(maxConnections)
                 .overload(overload)
+                .maxConnectionsPerIp(maxConnectionsPerIp)
                 .idleTimeout(idleTimeout)
                 .headerTimeout(headerTimeout)
                 .writeTimeout(writeTimeout)
+                .requestTimeout(requestTimeout)
+                .minBodyRate(minBodyRate)
+                .minResponseRate(minResponseRate)
                 .shutdownTimeout(shutdownTimeout)
                 .build();
     }
@@ -119,6 +146,32 @@ final class ServerOptions {
         public Iterator<String> iterator() {
             List<String> names = Arrays.stream(Engine.values()).map(Engine::cliName).toList();
             return names.iterator();
+        }
+    }
+
+    /**
+     * {@code --min-body-rate}, {@code --min-response-rate}: {@code <bytes>/s,<grace>} with the
+     * grace a duration ({@code 240/s,5s}), or {@code 0} / {@code off}.
+     */
+    static final class RateConverter implements ITypeConverter<MinDataRate> {
+        private static final java.util.regex.Pattern SYNTAX =
+                java.util.regex.Pattern.compile("([0-9]{1,12})/s,([^,]+)");
+
+        @Override
+        public MinDataRate convert(String value) {
+            if (value.equals("0") || value.equals("off")) {
+                return MinDataRate.OFF;
+            }
+            java.util.regex.Matcher m = SYNTAX.matcher(value);
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a rate; use "
+                        + "<bytes>/s,<grace> such as 240/s,5s, or 0 or off");
+            }
+            long bytes = Long.parseLong(m.group(1));
+            if (bytes == 0) {
+                return MinDataRate.OFF;
+            }
+            return MinDataRate.of(bytes, DurationConverter.parse(m.group(2)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Engine;
+import dev.sluice.core.MinDataRate;
 import dev.sluice.core.OverloadPolicy;
 import dev.sluice.core.ServerConfig;
 import java.io.IOException;
@@ -88,6 +89,8 @@ class CommandLineIT {
             return Integer.parseInt(text);
         } else if (type == boolean.class) {
             return Boolean.parseBoolean(text);
+        } else if (type == MinDataRate.class) {
+            return new ServerOptions.RateConverter().convert(text);
         }
         return text;
     }

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Engine;
+import dev.sluice.core.MinDataRate;
 import dev.sluice.core.OverloadPolicy;
 import dev.sluice.core.ServerConfig;
 import java.lang.reflect.RecordComponent;
@@ -62,15 +63,20 @@ class FlagDefaultsTest {
                 Map.entry("SLUICE_QUEUE", "5"),
                 Map.entry("SLUICE_MAX_CONNECTIONS", "7"),
                 Map.entry("SLUICE_OVERLOAD", "reject"),
+                Map.entry("SLUICE_MAX_CONNECTIONS_PER_IP", "4"),
                 Map.entry("SLUICE_IDLE_TIMEOUT", "2m"),
                 Map.entry("SLUICE_HEADER_TIMEOUT", "500ms"),
                 Map.entry("SLUICE_WRITE_TIMEOUT", "0"),
+                Map.entry("SLUICE_REQUEST_TIMEOUT", "90s"),
+                Map.entry("SLUICE_MIN_BODY_RATE", "1000/s,2s"),
+                Map.entry("SLUICE_MIN_RESPONSE_RATE", "off"),
                 Map.entry("SLUICE_SHUTDOWN_TIMEOUT", "1h"),
                 Map.entry("SLUICE_LOG_LEVEL", "debug")));
         EchoCommand echo = parse();
         assertThat(echo.server.toConfig()).isEqualTo(new ServerConfig("127.0.0.1", 7007, 16, true,
-                Engine.EVENT_LOOP, 3, 5, 7, OverloadPolicy.REJECT, Duration.ofMinutes(2),
-                Duration.ofMillis(500), Duration.ZERO, Duration.ofHours(1)));
+                Engine.EVENT_LOOP, 3, 5, 7, OverloadPolicy.REJECT, 4, Duration.ofMinutes(2),
+                Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(90),
+                MinDataRate.of(1000, Duration.ofSeconds(2)), MinDataRate.OFF, Duration.ofHours(1)));
         assertThat(echo.logging.level).isEqualTo(LogOptions.LogLevel.DEBUG);
     }
 

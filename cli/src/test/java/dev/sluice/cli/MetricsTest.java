@@ -46,6 +46,7 @@ class MetricsTest {
                     Map.entry("sluice_connections_idle", "gauge"),
                     Map.entry("sluice_connections_accepted_total", "counter"),
                     Map.entry("sluice_connections_rejected_total", "counter"),
+                    Map.entry("sluice_connections_rejected_per_ip_total", "counter"),
                     Map.entry("sluice_connections_closed_total", "counter"),
                     Map.entry("sluice_received_bytes_total", "counter"),
                     Map.entry("sluice_sent_bytes_total", "counter"),
@@ -54,6 +55,8 @@ class MetricsTest {
                     Map.entry("sluice_access_log_dropped_total", "counter"))));
             assertThat(metrics.scrape()).contains("sluice_connections_closed_total{reason=\"header_timeout\"} 0.0")
                     .contains("sluice_connections_closed_total{reason=\"shutdown\"} 0.0")
+                    .contains("sluice_connections_closed_total{reason=\"min_body_rate\"} 0.0")
+                    .contains("sluice_connections_closed_total{reason=\"request_timeout\"} 0.0")
                     .contains("sluice_request_duration_seconds_bucket{le=\"0.001\"} 0")
                     .contains("sluice_request_duration_seconds_bucket{le=\"+Inf\"} 0");
         }

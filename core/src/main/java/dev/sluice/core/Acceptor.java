@@ -2,6 +2,8 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * free one, an idle keep-alive connection is closed to make room; failing that,
  * {@link OverloadPolicy#WAIT} holds the newcomer (and the backlog holds the rest) until a permit
  * frees, and {@link OverloadPolicy#REJECT} sends the protocol's rejection bytes and closes it.
+ * Before that, a newcomer from an address that already has
+ * {@link ServerConfig#maxConnectionsPerIp()} connections open is turned away the same way.
  *
  * <p>On {@code event-loop} this thread is not started: the first loop registers the listener in
  * its selector and calls {@link #acceptPending} when it is ready, so a new connection costs no
@@ -41,6 +45,7 @@ final class Acceptor implements Runnable {
     // Loop mode only, touched by the accepting loop's thread alone.
     /** A newcomer accepted while no permit was free under WAIT; offered again before accepting more. */
     private SocketChannel held;
+    private InetAddress heldIp;
     private long backoffUntil;
     private long loopBackoff;
     /** fd exhaustion was logged; cleared when accept recovers. */
@@ -93,7 +98,7 @@ final class Acceptor implements Runnable {
             }
             SocketChannel ch = held;
             held = null;
-            serve(ch);
+            serve(ch, heldIp);
         }
         if (loopBackoff != 0 && System.nanoTime() - backoffUntil < 0) {
             return false;
@@ -122,15 +127,21 @@ final class Acceptor implements Runnable {
                 return true;
             }
             stats.onAccepted();
+            InetAddress ip = admitIp(ch);
+            if (ip == null) {
+                continue;
+            }
             if (!admitNow()) {
                 if (server.config().overload() == OverloadPolicy.REJECT) {
+                    server.releaseIp(ip);
                     reject(ch);
                     continue;
                 }
                 held = ch;
+                heldIp = ip;
                 return false;
             }
-            serve(ch);
+            serve(ch, ip);
         }
         return true;
     }
@@ -138,6 +149,7 @@ final class Acceptor implements Runnable {
     /** Loop mode, on the accepting loop's thread: turns away a newcomer still waiting (stopping). */
     void dropHeld() {
         if (held != null) {
+            server.releaseIp(heldIp);
             reject(held);
             held = null;
         }
@@ -181,11 +193,16 @@ final class Acceptor implements Runnable {
                 exhaustedLogged = false;
             }
             stats.onAccepted();
+            InetAddress ip = admitIp(ch);
+            if (ip == null) {
+                continue;
+            }
             if (!admit()) {
+                server.releaseIp(ip);
                 reject(ch);
                 continue;
             }
-            serve(ch);
+            serve(ch, ip);
         }
     }
 
@@ -202,14 +219,47 @@ final class Acceptor implements Runnable {
         return backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
 
-    /** Opens an admitted newcomer (it holds a permit) and hands it to the engine. */
-    private void serve(SocketChannel ch) {
+    /**
+     * Counts a newcomer against its address's cap and returns the address; null, with the
+     * newcomer turned away or closed, when the cap is reached or the client has already gone.
+     */
+    private InetAddress admitIp(SocketChannel ch) {
+        Stats stats = server.stats();
+        InetAddress ip = remoteIp(ch);
+        if (ip == null) {
+            stats.onClosedUnopened(CloseReason.ERROR);
+            OutboundBuffer.closeQuietly(ch);
+            return null;
+        }
+        if (!server.admitIp(ip)) {
+            Server.LOG.log(Level.DEBUG, "ip_limit: a connection from {0} turned away", ip.getHostAddress());
+            stats.onRejectedPerIp();
+            stats.onClosedUnopened(CloseReason.LIMIT);
+            linger(ch);
+            return null;
+        }
+        return ip;
+    }
+
+    /** The client's address, or null when it left before it could be asked. */
+    private static InetAddress remoteIp(SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        } catch (IOException e) {
+            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            return null;
+        }
+    }
+
+    /** Opens an admitted newcomer (it holds a permit and its address's count) for the engine. */
+    private void serve(SocketChannel ch, InetAddress ip) {
         Conn c;
         try {
             c = server.open(ch);
         } catch (IOException e) {
             Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             OutboundBuffer.closeQuietly(ch);
+            server.releaseIp(ip);
             server.permits().release();
             return;
         }

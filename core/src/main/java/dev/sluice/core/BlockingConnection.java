@@ -22,6 +22,11 @@ final class BlockingConnection implements Runnable {
     static final int READ_BYTES = 8 * 1024;
     /** A codec that leaves this much unconsumed without deciding is broken: close. */
     private static final int MAX_READ_BYTES = 1 << 20;
+    /**
+     * Encoded responses held before they are written while pipelined requests are still being
+     * decoded: past it the batch is written (blocking) before the next request is decoded.
+     */
+    static final int MAX_BUFFERED_OUT = 256 * 1024;
 
     private final Server server;
     private final Conn c;
@@ -30,7 +35,12 @@ final class BlockingConnection implements Runnable {
     private final long idleNanos;
     private final long headerNanos;
     private final long writeNanos;
-    private final Runnable writeProgress;
+    private final long requestNanos;
+    private final MinDataRate minBodyRate;
+    private final MinDataRate minResponseRate;
+    private final java.util.function.LongConsumer writeProgress;
+    /** The codec, for {@link #requestTimedOut} on the timer thread; set once serving begins. */
+    private volatile Codec<?, ?> codec;
 
     BlockingConnection(Server server, Conn c) {
         this.server = server;
@@ -41,11 +51,42 @@ final class BlockingConnection implements Runnable {
         this.idleNanos = Server.nanos(config.idleTimeout());
         this.headerNanos = Server.nanos(config.headerTimeout());
         this.writeNanos = Server.nanos(config.writeTimeout());
-        this.writeProgress = () -> {
-            if (!c.move(Conn.WRITING, writeNanos, System.nanoTime())) {
+        this.requestNanos = Server.nanos(config.requestTimeout());
+        this.minBodyRate = config.minBodyRate();
+        this.minResponseRate = config.minResponseRate();
+        this.writeProgress = n -> {
+            c.writeBytes += n;
+            if (!c.moveToWriting(writeNanos, System.nanoTime(), minResponseRate)) {
                 throw new TerminatedException();
             }
         };
+        c.attachment = this;
+    }
+
+    /**
+     * Timer thread: the handler overran the request timeout, and the timer has moved the
+     * connection out of the owner's hands ({@link Conn#HANDLING} to terminated), so the codec is
+     * free. Sends what the codec answers (HTTP: 503) as far as the socket takes it without
+     * waiting, interrupts the handler, and closes. Whatever the handler returns later is discarded.
+     */
+    void requestTimedOut() {
+        Server.LOG.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
+        Codec<?, ?> codec = this.codec;
+        OutboundBuffer out = new OutboundBuffer();
+        try {
+            if (codec != null) {
+                codec.encodeRequestTimeout(out);
+                ch.configureBlocking(false);
+                stats.addBytesOut(out.writeTo(ch, null));
+            }
+        } catch (IOException | RuntimeException e) {
+            Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+        } finally {
+            out.release();
+            // Only now: an interrupted handler returns, and its thread closes the connection too.
+            c.interruptHandler();
+            server.closeConn(c, CloseReason.REQUEST_TIMEOUT);
+        }
     }
 
     /** A timer or shutdown terminated the connection while this thread was about to block. */
@@ -101,6 +142,7 @@ final class BlockingConnection implements Runnable {
 
     private <Q, R> CloseReason serve(Protocol<Q, R> protocol) throws IOException {
         Codec<Q, R> codec = protocol.newCodec(c.info);
+        this.codec = codec;
         Handler<Q, R> handler = protocol.handler();
         OutboundBuffer out = new OutboundBuffer(server.chunks());
         ByteBuffer small = ByteBuffer.allocate(IDLE_READ_BYTES);
@@ -133,7 +175,7 @@ final class BlockingConnection implements Runnable {
                         c.deadline = headerNanos > 0 ? headStart + headerNanos : Long.MAX_VALUE;
                         moved = c.move(Conn.HEAD);
                     } else {
-                        moved = c.move(Conn.BODY, idleNanos, now);
+                        moved = c.moveToBody(idleNanos, now, minBodyRate);
                     }
                     if (!moved) {
                         return c.terminalReason();
@@ -143,6 +185,9 @@ final class BlockingConnection implements Runnable {
                         return endOfStream(codec, out);
                     }
                     stats.addBytesIn(n);
+                    if (progress == Codec.Progress.IN_BODY) {
+                        c.bodyBytes += n;
+                    }
                 }
                 long readAt = System.nanoTime();
                 if (!c.move(Conn.BUSY)) {
@@ -165,19 +210,36 @@ final class BlockingConnection implements Runnable {
                         break;
                     }
                     inMessage = false;
+                    c.bodyStart = -1;
                     stats.onRequest();
                     R response = null;
                     Throwable failure = null;
+                    c.enterHandler(Thread.currentThread());
+                    c.deadline = requestNanos > 0 ? System.nanoTime() + requestNanos : Long.MAX_VALUE;
+                    if (!c.move(Conn.HANDLING)) {
+                        c.leaveHandler();
+                        return c.terminalReason();
+                    }
                     try {
                         response = handler.handle(request);
                     } catch (Throwable e) { // even an Error: the client gets an answer
                         failure = e;
                     }
+                    boolean timedOut = !c.move(Conn.BUSY);
+                    c.leaveHandler();
+                    Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
+                    if (timedOut) {
+                        return c.terminalReason(); // the timer answered; the late response is dropped
+                    }
+                    c.deadline = Long.MAX_VALUE;
                     boolean closing = server.draining(); // read after the handler: it may have begun meanwhile
                     boolean keep = ConnectionEngine.encodeAnswer(codec, c, response, failure, out, closing);
                     if (!keep || closing) {
                         flush(out);
                         return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
+                    }
+                    if (out.bufferedBytes() >= MAX_BUFFERED_OUT) {
+                        flush(out); // a pipelining client must read before more is decoded for it
                     }
                 }
                 if (!inMessage && (in.hasRemaining()
@@ -214,11 +276,11 @@ final class BlockingConnection implements Runnable {
     /** The read saw end of stream: the client left, or a timer or shutdown ended the read. */
     private <Q, R> CloseReason endOfStream(Codec<Q, R> codec, OutboundBuffer out) throws IOException {
         CloseReason terminal = c.terminalReason();
-        if (terminal == CloseReason.HEADER_TIMEOUT) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} header_timeout", c.info.id());
+        if (terminal == CloseReason.HEADER_TIMEOUT || terminal == CloseReason.MIN_BODY_RATE) {
+            Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
             codec.encodeTimeout(out);
             c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
-            stats.addBytesOut(out.writeTo(ch, () -> { }));
+            stats.addBytesOut(out.writeTo(ch, n -> { }));
         }
         return terminal != null ? terminal : CloseReason.NORMAL;
     }
@@ -241,7 +303,8 @@ final class BlockingConnection implements Runnable {
         if (out.isEmpty()) {
             return;
         }
-        writeProgress.run();
+        c.writeStart = -1; // the response rate is measured per batch
+        writeProgress.accept(0);
         long n = out.writeTo(ch, writeProgress);
         stats.addBytesOut(n);
         if (!c.move(Conn.BUSY)) {

@@ -12,7 +12,16 @@ public enum CloseReason {
     HEADER_TIMEOUT,
     /** A write made no progress for the write timeout. */
     WRITE_TIMEOUT,
-    /** Closed to keep within the connection limit: rejected, or idle and evicted for a newcomer. */
+    /** A handler did not answer within the request timeout. */
+    REQUEST_TIMEOUT,
+    /** A request body arrived slower than the minimum body rate. */
+    MIN_BODY_RATE,
+    /** The client read responses slower than the minimum response rate. */
+    MIN_RESPONSE_RATE,
+    /**
+     * Closed to keep within a connection limit: rejected at the server's or the client IP's limit,
+     * or idle and evicted for a newcomer.
+     */
     LIMIT,
     /** Closed by shutdown or close. */
     SHUTDOWN,

@@ -73,4 +73,14 @@ public interface Codec<Q, R> {
      * (HTTP: 408). The connection closes after it.
      */
     void encodeTimeout(Output out);
+
+    /**
+     * Encodes the answer to a request whose handler did not return within
+     * {@link ServerConfig#requestTimeout()} (HTTP: 503). The connection closes after it. Called
+     * while the handler may still run, possibly on another thread than the one that decoded the
+     * request (the blocking engines' timer), but never at the same time as another method of
+     * this codec. Default: nothing is sent.
+     */
+    default void encodeRequestTimeout(Output out) {
+    }
 }

@@ -42,9 +42,14 @@ abstract class ConnectionEngine {
      * Gets the owner of a connection that another thread terminated while in {@code phase} to
      * notice and close it. Blocking engines: a blocked read is ended by shutting the socket's
      * input (the owner sees end of stream and may still answer, as with HTTP's 408); a blocked
-     * write by closing the socket.
+     * write by closing the socket; a handler over the request timeout is answered for and
+     * interrupted (see {@link BlockingConnection#requestTimedOut}).
      */
     void wake(Conn c, int phase) {
+        if (phase == Conn.HANDLING && c.attachment instanceof BlockingConnection bc) {
+            bc.requestTimedOut();
+            return;
+        }
         try {
             if (phase == Conn.WRITING) {
                 c.channel.close();

@@ -43,6 +43,9 @@ final class EventLoop implements Runnable {
     private final long idleNanos;
     private final long headerNanos;
     private final long writeNanos;
+    private final long requestNanos;
+    private final MinDataRate minBodyRate;
+    private final MinDataRate minResponseRate;
     private final long tickNanos;
     private long nextSweep;
     private volatile boolean stopped;
@@ -74,6 +77,9 @@ final class EventLoop implements Runnable {
         CloseReason closeAfterFlush;
         boolean inMessage;
         long headStart;
+        long handlerStart;
+        /** Decoding paused: the responses not yet written reached the bound; resumed once written. */
+        boolean stalled;
         int index;
 
         LoopConn(Conn c, EventLoop loop, Protocol<Q, R> protocol) {
@@ -92,6 +98,9 @@ final class EventLoop implements Runnable {
         this.idleNanos = Server.nanos(config.idleTimeout());
         this.headerNanos = Server.nanos(config.headerTimeout());
         this.writeNanos = Server.nanos(config.writeTimeout());
+        this.requestNanos = Server.nanos(config.requestTimeout());
+        this.minBodyRate = config.minBodyRate();
+        this.minResponseRate = config.minResponseRate();
         this.tickNanos = Timer.tick(config);
         this.thread = Thread.ofPlatform().name("sluice-loop-" + index).unstarted(this);
     }
@@ -232,7 +241,11 @@ final class EventLoop implements Runnable {
         try {
             int ready = key.readyOps();
             if ((ready & SelectionKey.OP_WRITE) != 0) {
-                flush(lc);
+                if (lc.stalled && lc.pendingOut == null) {
+                    resume(lc);
+                } else {
+                    flush(lc);
+                }
             }
             if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
                 onReadable(lc);
@@ -281,6 +294,9 @@ final class EventLoop implements Runnable {
             return;
         }
         stats.addBytesIn(n);
+        if (lc.c.phase() == Conn.BODY) {
+            lc.c.bodyBytes += n;
+        }
         if (!lc.c.move(Conn.BUSY)) {
             close(lc, lc.c.terminalReason());
             return;
@@ -314,6 +330,11 @@ final class EventLoop implements Runnable {
     private <Q, R> void process(LoopConn<Q, R> lc, ByteBuffer in, long readAt) {
         Codec<Q, R> codec = lc.codec;
         while (!lc.inFlight && lc.closeAfterFlush == null) {
+            if (scratch.bufferedBytes() + (lc.pendingOut == null ? 0 : lc.pendingOut.bufferedBytes())
+                    >= BlockingConnection.MAX_BUFFERED_OUT) {
+                lc.stalled = true; // pipelined requests wait in pendingIn until the client reads
+                break;
+            }
             Q request;
             try {
                 request = codec.decode(in, scratch);
@@ -328,6 +349,7 @@ final class EventLoop implements Runnable {
                 break;
             }
             lc.inMessage = false;
+            lc.c.bodyStart = -1;
             stats.onRequest();
             if (lc.handler.mayBlock()) {
                 offload(lc, request);
@@ -365,10 +387,21 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** The client read what was pending: decode the pipelined requests that were held back. */
+    private void resume(LoopConn<?, ?> lc) {
+        lc.stalled = false;
+        if (lc.pendingIn != null && !lc.inFlight && lc.closeAfterFlush == null) {
+            process(lc, lc.pendingIn, System.nanoTime());
+        } else {
+            flush(lc);
+        }
+    }
+
     private <Q, R> void offload(LoopConn<Q, R> lc, Q request) {
         lc.inFlight = true;
+        lc.handlerStart = System.nanoTime();
         stats.addBusy(1);
-        handlerThreads.newThread(() -> {
+        Thread t = handlerThreads.newThread(() -> {
             R response = null;
             Throwable failure = null;
             try {
@@ -379,15 +412,18 @@ final class EventLoop implements Runnable {
             R r = response;
             Throwable f = failure;
             post(() -> complete(lc, r, f));
-        }).start();
+        });
+        lc.c.enterHandler(t);
+        t.start();
     }
 
     /** A handler on a virtual thread finished: write its response, then go on with the input. */
     private <Q, R> void complete(LoopConn<Q, R> lc, R response, Throwable failure) {
         stats.addBusy(-1);
         lc.inFlight = false;
+        lc.c.leaveHandler();
         if (lc.c.isClosed()) {
-            return;
+            return; // timed out or shut down: the late response is dropped
         }
         try {
             encode(lc, response, failure);
@@ -417,7 +453,8 @@ final class EventLoop implements Runnable {
                 long n = out.writeTo(lc.c.channel, null);
                 stats.addBytesOut(n);
                 if (n > 0 && lc.pendingOut != null) {
-                    lc.c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
+                    lc.c.writeBytes += n;
+                    lc.c.moveToWriting(writeNanos, System.nanoTime(), minResponseRate);
                 }
             } catch (IOException e) {
                 Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", lc.c.info.id(), e.toString());
@@ -433,11 +470,12 @@ final class EventLoop implements Runnable {
             }
         } else {
             lc.pendingOut = null;
+            lc.c.writeStart = -1;
             if (lc.closeAfterFlush != null) {
                 close(lc, lc.closeAfterFlush);
                 return;
             }
-            if (lc.eof && !lc.inFlight) {
+            if (lc.eof && !lc.inFlight && !lc.stalled) {
                 close(lc, CloseReason.NORMAL);
                 return;
             }
@@ -447,7 +485,7 @@ final class EventLoop implements Runnable {
     }
 
     private void setInterest(LoopConn<?, ?> lc) {
-        int ops = lc.pendingOut != null ? SelectionKey.OP_WRITE
+        int ops = lc.pendingOut != null || (lc.stalled && !lc.inFlight) ? SelectionKey.OP_WRITE
                 : lc.inFlight || lc.eof || lc.closeAfterFlush != null ? 0 : SelectionKey.OP_READ;
         if (lc.key.isValid() && lc.key.interestOps() != ops) {
             lc.key.interestOps(ops);
@@ -463,10 +501,10 @@ final class EventLoop implements Runnable {
         long now = System.nanoTime();
         boolean moved;
         if (lc.pendingOut != null) {
-            moved = c.phase() == Conn.WRITING || c.move(Conn.WRITING, writeNanos, now);
+            moved = c.phase() == Conn.WRITING || c.moveToWriting(writeNanos, now, minResponseRate);
         } else if (lc.inFlight) {
-            c.deadline = Long.MAX_VALUE;
-            moved = c.move(Conn.BUSY);
+            c.deadline = requestNanos > 0 ? lc.handlerStart + requestNanos : Long.MAX_VALUE;
+            moved = c.move(Conn.HANDLING);
         } else {
             Codec.Progress progress = lc.codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && lc.pendingIn == null) {
@@ -476,7 +514,7 @@ final class EventLoop implements Runnable {
                 }
                 moved = c.move(Conn.IDLE, idleNanos, now);
             } else if (progress == Codec.Progress.IN_BODY) {
-                moved = c.move(Conn.BODY, idleNanos, now);
+                moved = c.moveToBody(idleNanos, now, minBodyRate);
             } else {
                 c.deadline = headerNanos > 0 ? lc.headStart + headerNanos : Long.MAX_VALUE;
                 moved = c.move(Conn.HEAD);
@@ -506,13 +544,20 @@ final class EventLoop implements Runnable {
                 continue;
             }
             int phase = c.phase();
-            CloseReason reason = Conn.expiryReason(phase);
+            CloseReason reason = c.expiryReason(phase);
             if (reason == null || !c.terminate(phase, reason)) {
                 continue;
             }
-            if (reason == CloseReason.HEADER_TIMEOUT) {
-                Server.LOG.log(Level.DEBUG, "conn={0,number,#} header_timeout", c.info.id());
-                lc.codec.encodeTimeout(scratch);
+            boolean answer = reason == CloseReason.HEADER_TIMEOUT || reason == CloseReason.MIN_BODY_RATE
+                    || reason == CloseReason.REQUEST_TIMEOUT;
+            if (answer) {
+                Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
+                if (reason == CloseReason.REQUEST_TIMEOUT) {
+                    c.interruptHandler(); // its response, should it come, finds the connection closed
+                    lc.codec.encodeRequestTimeout(scratch);
+                } else {
+                    lc.codec.encodeTimeout(scratch);
+                }
                 try {
                     stats.addBytesOut(scratch.writeTo(c.channel, null));
                 } catch (IOException e) {

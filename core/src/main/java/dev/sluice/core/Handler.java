@@ -18,7 +18,10 @@ public interface Handler<Q, R> {
 
     /**
      * Answers {@code request}. An exception is passed to {@link Codec#encodeFailure} (HTTP: 500)
-     * and the server carries on.
+     * and the server carries on. A call that outlasts {@link ServerConfig#requestTimeout()} is
+     * interrupted, and what it returns afterwards is discarded: the client was already answered
+     * by {@link Codec#encodeRequestTimeout}. A non-blocking handler on {@code event-loop} is never
+     * timed out.
      */
     R handle(Q request) throws Exception;
 

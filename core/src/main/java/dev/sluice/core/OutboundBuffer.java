@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 
 /**
  * The bytes encoded for one connection and not yet written, in order. Writes are copied into one
@@ -90,13 +91,25 @@ final class OutboundBuffer implements Output {
         return queue.isEmpty() && (chunk == null || chunk.position() == 0);
     }
 
+    /** Bytes held in memory and not yet written; queued file regions do not count. */
+    long bufferedBytes() {
+        long n = chunk == null ? 0 : chunk.position();
+        for (Object o : queue) {
+            if (o instanceof ByteBuffer b) {
+                n += b.remaining();
+            }
+        }
+        return n;
+    }
+
     /**
      * Writes what the channel takes without blocking (non-blocking mode), or everything, a slice
-     * at a time so that {@code progress} can restart the write deadline (blocking mode).
+     * at a time so that {@code progress}, told the bytes of each write, can restart the write
+     * deadline (blocking mode).
      *
      * @return bytes written
      */
-    long writeTo(SocketChannel ch, Runnable progress) throws IOException {
+    long writeTo(SocketChannel ch, LongConsumer progress) throws IOException {
         seal();
         long total = 0;
         boolean blocking = ch.isBlocking();
@@ -148,7 +161,7 @@ final class OutboundBuffer implements Output {
             }
             total += n;
             if (blocking && n > 0) {
-                progress.run();
+                progress.accept(n);
             }
         }
         giveBack();
@@ -231,7 +244,8 @@ final class OutboundBuffer implements Output {
             }
         }
         if (sealed != null) {
-            chunk = sealed.clear();
+            // Keep the chunk for the next response, unless one large response grew it.
+            chunk = sealed.capacity() <= MAX_KEPT_BYTES ? sealed.clear() : null;
             sealed = null;
         }
     }

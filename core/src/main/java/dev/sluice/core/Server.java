@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
@@ -52,6 +53,8 @@ public final class Server implements AutoCloseable {
     private final Stats stats = new Stats();
     private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
     private final Semaphore permits;
+    /** Open connections per client address, when {@link ServerConfig#maxConnectionsPerIp()} is on. */
+    private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     /** Output chunks of the blocking engines' connections, lent while they write. */
     private final ChunkPool chunks = new ChunkPool(256);
     /** Read buffers of the blocking engines' connections, lent while a message arrives. */
@@ -384,6 +387,7 @@ public final class Server implements AutoCloseable {
         }
         conns.remove(c);
         stats.onClosed(reason);
+        releaseIp(c.info.remote().getAddress());
         if (conns.isEmpty()) {
             wakeDrainWaiter();
         }
@@ -405,8 +409,38 @@ public final class Server implements AutoCloseable {
         }
         stats.onClosed(CloseReason.LIMIT);
         stats.onRejected();
+        releaseIp(c.info.remote().getAddress());
         permits.release();
         acceptor.linger(c.channel);
+    }
+
+    /**
+     * Counts a newcomer from {@code ip} against {@link ServerConfig#maxConnectionsPerIp()}; false,
+     * counting nothing, when that address is at the cap. Every true is matched by one
+     * {@link #releaseIp}: {@link #closeConn} does it for an opened connection.
+     */
+    boolean admitIp(InetAddress ip) {
+        int cap = config.maxConnectionsPerIp();
+        if (cap == 0) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perIp.compute(ip, (k, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= cap) {
+                return n;
+            }
+            admitted[0] = true;
+            return open + 1;
+        });
+        return admitted[0];
+    }
+
+    /** A connection from {@code ip} counted by {@link #admitIp} has gone. */
+    void releaseIp(InetAddress ip) {
+        if (config.maxConnectionsPerIp() != 0) {
+            perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /** Closes one idle connection so that a newcomer can take its permit; false if none is idle. */

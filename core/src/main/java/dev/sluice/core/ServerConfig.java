@@ -34,6 +34,11 @@ import java.util.Objects;
  *     At least 1. Default {@value #DEFAULT_MAX_CONNECTIONS}.
  * @param overload what happens to a newcomer at {@link #maxConnections()}. Default
  *     {@link OverloadPolicy#WAIT}.
+ * @param maxConnectionsPerIp the most connections open at once from one client IP address; a
+ *     newcomer over it gets the protocol's rejection bytes (HTTP: 503 with {@code Retry-After})
+ *     and is closed, counted in {@link Stats#rejectedPerIp()}. Clients behind one NAT or proxy
+ *     share an address: size it for them. {@code 0} turns it off. Default
+ *     {@value #DEFAULT_MAX_CONNECTIONS_PER_IP}.
  * @param idleTimeout how long a connection may wait for the first byte of its next request, and
  *     how long a read in the middle of a message may make no progress, before it is closed.
  *     Default {@value #DEFAULT_IDLE_TIMEOUT_SECONDS}s.
@@ -42,6 +47,24 @@ import java.util.Objects;
  *     closed. Default {@value #DEFAULT_HEADER_TIMEOUT_SECONDS}s.
  * @param writeTimeout how long a write may make no progress (the client does not read) before the
  *     connection is closed. Default {@value #DEFAULT_WRITE_TIMEOUT_SECONDS}s.
+ * @param requestTimeout how long a handler may take to answer one request. When it passes the
+ *     client gets the protocol's answer (HTTP: 503 with {@code Connection: close}), the connection
+ *     closes, the handler's thread is interrupted, and whatever the handler returns later is
+ *     discarded. A handler that ignores the interrupt keeps its thread until it returns (on
+ *     {@code pool}, a worker). On {@code event-loop} a handler declared
+ *     {@link Handler#nonBlocking non-blocking} runs on the loop and cannot be timed out.
+ *     {@code 0} turns it off. Default {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS}s.
+ * @param minBodyRate the slowest a client may send a request body, after a grace period,
+ *     measured from the body's first read; a client below it is answered with the protocol's
+ *     timeout bytes (HTTP: 408) and closed. {@link MinDataRate#OFF} turns it off. Default
+ *     {@value #DEFAULT_MIN_RATE_BYTES_PER_SECOND} bytes/s after
+ *     {@value #DEFAULT_MIN_RATE_GRACE_SECONDS}s.
+ * @param minResponseRate the slowest a client may read responses, after a grace period, measured
+ *     from the first write it does not take at once; the server credits it with
+ *     {@value #RESPONSE_RATE_CREDIT_BYTES} bytes in flight. A client below it is closed and its
+ *     buffers released. {@link #writeTimeout()} still bounds each stall. {@link MinDataRate#OFF}
+ *     turns it off. Default {@value #DEFAULT_MIN_RATE_BYTES_PER_SECOND} bytes/s after
+ *     {@value #DEFAULT_MIN_RATE_GRACE_SECONDS}s.
  * @param shutdownTimeout how long {@link Server#shutdown()} lets in-flight exchanges finish before
  *     it closes what is left. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS}s.
  */
@@ -55,9 +78,13 @@ public record ServerConfig(
         int queue,
         int maxConnections,
         OverloadPolicy overload,
+        int maxConnectionsPerIp,
         Duration idleTimeout,
         Duration headerTimeout,
         Duration writeTimeout,
+        Duration requestTimeout,
+        MinDataRate minBodyRate,
+        MinDataRate minResponseRate,
         Duration shutdownTimeout) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -77,6 +104,15 @@ public record ServerConfig(
     public static final long DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
+    /** 0: off, because behind a reverse proxy or a carrier-grade NAT many clients share one address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
+    /** As nginx's {@code proxy_read_timeout}: long enough for real work, short enough to free a hung one. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+    /** Kestrel's MinRequestBodyDataRate and MinResponseDataRate: 240 bytes/s after 5 s. */
+    public static final long DEFAULT_MIN_RATE_BYTES_PER_SECOND = 240;
+    public static final long DEFAULT_MIN_RATE_GRACE_SECONDS = 5;
+    /** Bytes a slow reader is credited in flight by {@link #minResponseRate()}: one blocking write. */
+    public static final int RESPONSE_RATE_CREDIT_BYTES = 64 * 1024;
     /** Platform threads per core that {@code pool} and {@code thread-per-connection} derive. */
     public static final int THREADS_PER_CORE = 100;
     /** The most platform threads a derived default asks for. */
@@ -108,6 +144,13 @@ public record ServerConfig(
         requireNonNegative("idle-timeout", idleTimeout);
         requireNonNegative("header-timeout", headerTimeout);
         requireNonNegative("write-timeout", writeTimeout);
+        requireNonNegative("request-timeout", requestTimeout);
+        Objects.requireNonNull(minBodyRate, "min-body-rate");
+        Objects.requireNonNull(minResponseRate, "min-response-rate");
+        if (maxConnectionsPerIp < 0) {
+            throw new IllegalArgumentException(
+                    "max-connections-per-ip must be 0 (off) or more, got " + maxConnectionsPerIp);
+        }
         requireNonNegative("shutdown-timeout", shutdownTimeout);
     }
 
@@ -126,10 +169,18 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_REUSE_PORT,
                 DEFAULT_ENGINE, DEFAULT_THREADS, DEFAULT_QUEUE, DEFAULT_MAX_CONNECTIONS, DEFAULT_OVERLOAD,
+                DEFAULT_MAX_CONNECTIONS_PER_IP,
                 Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_WRITE_TIMEOUT_SECONDS),
+                Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+                defaultMinRate(), defaultMinRate(),
                 Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS));
+    }
+
+    private static MinDataRate defaultMinRate() {
+        return MinDataRate.of(DEFAULT_MIN_RATE_BYTES_PER_SECOND,
+                Duration.ofSeconds(DEFAULT_MIN_RATE_GRACE_SECONDS));
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -177,9 +228,13 @@ public record ServerConfig(
         private int queue;
         private int maxConnections;
         private OverloadPolicy overload;
+        private int maxConnectionsPerIp;
         private Duration idleTimeout;
         private Duration headerTimeout;
         private Duration writeTimeout;
+        private Duration requestTimeout;
+        private MinDataRate minBodyRate;
+        private MinDataRate minResponseRate;
         private Duration shutdownTimeout;
 
         private Builder(ServerConfig c) {
@@ -192,9 +247,13 @@ public record ServerConfig(
             queue = c.queue;
             maxConnections = c.maxConnections;
             overload = c.overload;
+            maxConnectionsPerIp = c.maxConnectionsPerIp;
             idleTimeout = c.idleTimeout;
             headerTimeout = c.headerTimeout;
             writeTimeout = c.writeTimeout;
+            requestTimeout = c.requestTimeout;
+            minBodyRate = c.minBodyRate;
+            minResponseRate = c.minResponseRate;
             shutdownTimeout = c.shutdownTimeout;
         }
 
@@ -207,16 +266,20 @@ public record ServerConfig(
         public Builder queue(int v) { queue = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder overload(OverloadPolicy v) { overload = v; return this; }
+        public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
         public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder minBodyRate(MinDataRate v) { minBodyRate = v; return this; }
+        public Builder minResponseRate(MinDataRate v) { minResponseRate = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
 
         /** @throws IllegalArgumentException naming the first invalid component */
         public ServerConfig build() {
             return new ServerConfig(host, port, backlog, reusePort, engine, threads, queue,
-                    maxConnections, overload, idleTimeout, headerTimeout, writeTimeout,
-                    shutdownTimeout);
+                    maxConnections, overload, maxConnectionsPerIp, idleTimeout, headerTimeout,
+                    writeTimeout, requestTimeout, minBodyRate, minResponseRate, shutdownTimeout);
         }
     }
 }

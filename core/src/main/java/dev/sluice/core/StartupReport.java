@@ -26,9 +26,12 @@ final class StartupReport {
         lines.add("engine: " + c.engine() + " (" + threads + ")");
         lines.add("listen: " + hostPort(server.address()) + " backlog=" + c.backlog()
                 + " reuse-port=" + c.reusePort());
-        lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload());
+        lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload()
+                + " max-connections-per-ip=" + (c.maxConnectionsPerIp() == 0 ? "off" : c.maxConnectionsPerIp()));
         lines.add("timeouts: idle=" + format(c.idleTimeout()) + " header=" + format(c.headerTimeout())
-                + " write=" + format(c.writeTimeout()) + " shutdown=" + format(c.shutdownTimeout()));
+                + " write=" + format(c.writeTimeout()) + " shutdown=" + format(c.shutdownTimeout())
+                + " request=" + format(c.requestTimeout()));
+        lines.add("min-rates: body=" + c.minBodyRate() + " response=" + c.minResponseRate());
         long somaxconn = somaxconn();
         if (somaxconn > 0 && somaxconn < c.backlog()) {
             lines.add("warning: backlog " + c.backlog() + " is cut to net.core.somaxconn="

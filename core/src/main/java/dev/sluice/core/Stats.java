@@ -11,6 +11,7 @@ import java.util.function.IntSupplier;
 public final class Stats {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder rejectedPerIp = new LongAdder();
     private final LongAdder open = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -34,6 +35,14 @@ public final class Stats {
     /** Connections turned away at the connection limit ({@link OverloadPolicy#REJECT}). */
     public long rejected() {
         return rejected.sum();
+    }
+
+    /**
+     * Connections turned away because their client address had
+     * {@link ServerConfig#maxConnectionsPerIp()} open; not counted in {@link #rejected()}.
+     */
+    public long rejectedPerIp() {
+        return rejectedPerIp.sum();
     }
 
     /** Connections open now (gauge). */
@@ -88,6 +97,8 @@ public final class Stats {
 
     void onRejected() { rejected.increment(); }
 
+    void onRejectedPerIp() { rejectedPerIp.increment(); }
+
     void onOpened() { open.increment(); }
 
     void onClosed(CloseReason reason) {
@@ -115,7 +126,8 @@ public final class Stats {
     public String toString() {
         StringBuilder sb = new StringBuilder();
         sb.append("open=").append(open()).append(" accepted=").append(accepted())
-                .append(" rejected=").append(rejected()).append(" requests=").append(requests())
+                .append(" rejected=").append(rejected()).append(" rejected_per_ip=").append(rejectedPerIp())
+                .append(" requests=").append(requests())
                 .append(" bytes_in=").append(bytesIn()).append(" bytes_out=").append(bytesOut())
                 .append(" idle=").append(idle()).append(" busy_threads=").append(busyThreads()).append(" queue=").append(queueDepth());
         for (CloseReason r : CloseReason.values()) {

@@ -37,7 +37,8 @@ final class Timer implements Runnable {
 
     /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
     static long tick(ServerConfig c) {
-        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout())
+        // Minimum data rates are left out: a client cut up to a tick late for slowness loses nothing.
+        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout(), c.requestTimeout())
                 .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(Long.MAX_VALUE) / 8;
         return Math.max(10_000_000L, Math.min(1_000_000_000L, eighth));
     }
@@ -66,7 +67,7 @@ final class Timer implements Runnable {
                 continue;
             }
             int phase = c.phase();
-            CloseReason reason = Conn.expiryReason(phase);
+            CloseReason reason = c.expiryReason(phase);
             if (reason != null && c.deadline - now <= 0 && c.terminate(phase, reason)) {
                 server.engine().wake(c, phase);
             }

@@ -26,6 +26,15 @@ final class Clients {
         return s;
     }
 
+    /** A client with a 4 KiB receive buffer, so that what it does not read backs up soon. */
+    static Socket connectSmallReceiver(Server server) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        s.connect(server.address());
+        return s;
+    }
+
     static void send(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();

@@ -41,11 +41,12 @@ class ConnTest {
 
     @Test
     void expiryReasonFollowsThePhase() {
-        assertThat(Conn.expiryReason(Conn.IDLE)).isEqualTo(CloseReason.IDLE);
-        assertThat(Conn.expiryReason(Conn.HEAD)).isEqualTo(CloseReason.HEADER_TIMEOUT);
-        assertThat(Conn.expiryReason(Conn.BODY)).isEqualTo(CloseReason.IDLE);
-        assertThat(Conn.expiryReason(Conn.WRITING)).isEqualTo(CloseReason.WRITE_TIMEOUT);
-        assertThat(Conn.expiryReason(Conn.BUSY)).as("a handler at work is never timed out here").isNull();
+        assertThat(c.expiryReason(Conn.IDLE)).isEqualTo(CloseReason.IDLE);
+        assertThat(c.expiryReason(Conn.HEAD)).isEqualTo(CloseReason.HEADER_TIMEOUT);
+        assertThat(c.expiryReason(Conn.BODY)).isEqualTo(CloseReason.IDLE);
+        assertThat(c.expiryReason(Conn.WRITING)).isEqualTo(CloseReason.WRITE_TIMEOUT);
+        assertThat(c.expiryReason(Conn.HANDLING)).isEqualTo(CloseReason.REQUEST_TIMEOUT);
+        assertThat(c.expiryReason(Conn.BUSY)).as("decoding and encoding are never timed out").isNull();
     }
 
     @Test

@@ -203,10 +203,7 @@ class EngineIT {
             throws Exception {
         ServerConfig cfg = config(engine).writeTimeout(Duration.ofMillis(300)).threads(1).build();
         try (Server server = Server.create(cfg, LineProtocol.create(big)).start();
-             Socket reader = new Socket()) {
-            reader.setReceiveBufferSize(4096);
-            reader.setSoTimeout(10_000);
-            reader.connect(server.address());
+             Socket reader = Clients.connectSmallReceiver(server)) {
             send(reader, "big\n");
             assertThat(await(() -> server.stats().closes(CloseReason.WRITE_TIMEOUT) == 1,
                     Duration.ofSeconds(10)))

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
  * A test protocol: a request is one line ending in LF, its "head" is the line itself. The handler
  * answers with a String (sent with a trailing LF) or a ByteBuffer (sent as is); the answer
  * {@code "CLOSE"} closes the connection; the answer {@code "EXPLODE"} makes {@code encode} throw. Timeouts answer {@code TIMEOUT}, rejections {@code BUSY}.
+ * A line {@code BODY n} is followed by a body of {@code n} bytes, and the request is
+ * {@code "BODY n"} once the body is read whole; an overrun handler is answered {@code UNAVAILABLE}.
  */
 final class LineProtocol {
     static final int MAX_LINE = 64 * 1024;
@@ -26,14 +28,32 @@ final class LineProtocol {
 
     static final class LineCodec implements Codec<String, Object> {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private String bodyOf;
+        private long bodyLeft;
 
         @Override
         public String decode(ByteBuffer in, Output out) throws ProtocolException {
             while (in.hasRemaining()) {
+                if (bodyOf != null) {
+                    int skip = (int) Math.min(bodyLeft, in.remaining());
+                    in.position(in.position() + skip);
+                    bodyLeft -= skip;
+                    if (bodyLeft > 0) {
+                        return null;
+                    }
+                    String s = bodyOf;
+                    bodyOf = null;
+                    return s;
+                }
                 byte b = in.get();
                 if (b == '\n') {
                     String s = line.toString(StandardCharsets.UTF_8);
                     line.reset();
+                    if (s.startsWith("BODY ")) {
+                        bodyOf = s;
+                        bodyLeft = Long.parseLong(s.substring(5));
+                        continue;
+                    }
                     return s;
                 }
                 if (line.size() == MAX_LINE) {
@@ -46,7 +66,8 @@ final class LineProtocol {
 
         @Override
         public Progress progress() {
-            return line.size() > 0 ? Progress.IN_HEAD : Progress.BETWEEN_MESSAGES;
+            return bodyOf != null ? Progress.IN_BODY
+                    : line.size() > 0 ? Progress.IN_HEAD : Progress.BETWEEN_MESSAGES;
         }
 
         @Override
@@ -84,6 +105,11 @@ final class LineProtocol {
         @Override
         public void encodeTimeout(Output out) {
             out.write("TIMEOUT\n".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void encodeRequestTimeout(Output out) {
+            out.write("UNAVAILABLE\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 }

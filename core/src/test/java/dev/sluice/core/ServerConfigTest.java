@@ -89,7 +89,7 @@ class ServerConfigTest {
         assertThat(Timer.tick(b.headerTimeout(Duration.ofMillis(800)).build())).isEqualTo(100_000_000L);
         assertThat(Timer.tick(b.headerTimeout(Duration.ofMillis(1)).build())).isEqualTo(10_000_000L);
         assertThat(Timer.tick(b.idleTimeout(Duration.ZERO).headerTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ZERO).build())).as("all off").isEqualTo(1_000_000_000L);
+                .writeTimeout(Duration.ZERO).requestTimeout(Duration.ZERO).build())).as("all off").isEqualTo(1_000_000_000L);
     }
 
     @Test

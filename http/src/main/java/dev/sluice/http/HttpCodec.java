@@ -262,12 +262,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     @Override
     public void encodeError(ProtocolException error, Output out) {
         int status = error.code() >= 400 && error.code() <= 599 ? error.code() : 400;
-        if (meter == null) {
-            writer.writeError(status, error.reason(), out);
-        } else {
-            writer.writeError(status, error.reason(), meter.wrap(out));
-            meter.answeredEarly(headRead ? headOnly() : null);
-        }
+        answerEarly(status, error.reason(), out, headRead);
     }
 
     @Override
@@ -280,11 +275,22 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public void encodeTimeout(Output out) {
+        answerEarly(408, "Request timeout", out, headRead);
+    }
+
+    @Override
+    public void encodeRequestTimeout(Output out) {
+        // As Go's TimeoutHandler: 503, and the late response never reaches the client.
+        answerEarly(503, "Handler timed out", out, false);
+    }
+
+    /** An error answer that ends the connection; the observer sees the head if {@code withHead}. */
+    private void answerEarly(int status, String reason, Output out, boolean withHead) {
         if (meter == null) {
-            writer.writeError(408, "Request timeout", out);
+            writer.writeError(status, reason, out);
         } else {
-            writer.writeError(408, "Request timeout", meter.wrap(out));
-            meter.answeredEarly(headRead ? headOnly() : null);
+            writer.writeError(status, reason, meter.wrap(out));
+            meter.answeredEarly(withHead ? headOnly() : null);
         }
     }
 }
