@@ -54,8 +54,8 @@ final class ServerOptions {
     int queue;
 
     @Option(names = "--max-connections", paramLabel = "<n>", description = "The most connections "
-            + "open at once, at least 1. At the limit an idle keep-alive connection is closed to "
-            + "make room, else --overload applies.")
+            + "open at once, at least 1. At the limit a connection idle for 1s or more is closed "
+            + "to make room, else --overload applies.")
     int maxConnections;
 
     @Option(names = "--overload", paramLabel = "wait|reject", converter = OverloadConverter.class,

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * backs off (10 ms doubling to 1 s) instead of spinning, and recovers by itself.
  *
  * <p>Admission: a newcomer needs one of {@link ServerConfig#maxConnections()} permits. Without a
- * free one, an idle keep-alive connection is closed to make room; failing that,
+ * free one, a connection idle for {@link ServerConfig#EVICTABLE_AFTER_IDLE} is closed to make room; failing that,
  * {@link OverloadPolicy#WAIT} holds the newcomer (and the backlog holds the rest) until a permit
  * frees, and {@link OverloadPolicy#REJECT} sends the protocol's rejection bytes and closes it.
  * Before that, a newcomer from an address that already has

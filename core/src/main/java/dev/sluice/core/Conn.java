@@ -51,6 +51,8 @@ final class Conn {
     private volatile int phase = BUSY;
     /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
     volatile long deadline = Long.MAX_VALUE;
+    /** When the connection last began to wait for a request, in {@link System#nanoTime()} terms. */
+    volatile long idleSince = System.nanoTime();
     /** The deadline is a minimum data rate's, not a timeout's; written before it. */
     private volatile boolean rateBound;
     @SuppressWarnings("unused") // through CLOSED
@@ -83,6 +85,9 @@ final class Conn {
 
     /** Moves to a live phase and sets its deadline {@code timeoutNanos} from now (0: none). */
     boolean move(int next, long timeoutNanos, long now) {
+        if (next == IDLE && phase != IDLE) {
+            idleSince = now;
+        }
         rateBound = false;
         deadline = timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE;
         return move(next);
@@ -145,9 +150,12 @@ final class Conn {
         return PHASE.compareAndSet(this, from, TERMINATED + reason.ordinal());
     }
 
-    /** Acceptor: evicts an idle connection so that a newcomer takes its permit. */
-    boolean handOver() {
-        return PHASE.compareAndSet(this, IDLE, HANDED_OVER);
+    /**
+     * Acceptor: evicts this connection so that a newcomer takes its permit, if it has waited for
+     * a request since {@code idleBefore} or earlier.
+     */
+    boolean handOver(long idleBefore) {
+        return phase == IDLE && idleSince - idleBefore <= 0 && PHASE.compareAndSet(this, IDLE, HANDED_OVER);
     }
 
     boolean handedOver() {

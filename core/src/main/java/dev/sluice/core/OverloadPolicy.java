@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What the server does with a newcomer when {@link ServerConfig#maxConnections()} connections are
- * open and no idle keep-alive connection can be closed to make room.
+ * open and no connection idle for {@link ServerConfig#EVICTABLE_AFTER_IDLE} can be closed to make room.
  */
 public enum OverloadPolicy {
     /** Stop accepting: the kernel's listen backlog holds newcomers until a slot frees. */

@@ -443,10 +443,14 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Closes one idle connection so that a newcomer can take its permit; false if none is idle. */
+    /**
+     * Closes one connection that has waited for a request for at least
+     * {@link ServerConfig#EVICTABLE_AFTER_IDLE} so that a newcomer can take its permit; false if none has.
+     */
     boolean evictIdle() {
+        long idleBefore = System.nanoTime() - ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
         for (Conn c : conns) {
-            if (c.phase() == Conn.IDLE && c.handOver()) {
+            if (c.handOver(idleBefore)) {
                 engine.wake(c, Conn.IDLE);
                 return true;
             }

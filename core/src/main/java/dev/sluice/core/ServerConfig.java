@@ -30,7 +30,9 @@ import java.util.Objects;
  *     it is full the {@link #overload()} policy applies. {@code 0} derives it: as many as
  *     {@link #effectiveThreads()}. Ignored by the other engines. Default 0.
  * @param maxConnections the most connections open at once, on any engine. At the limit the server
- *     first closes an idle keep-alive connection to make room, then applies {@link #overload()}.
+ *     first closes a connection that has waited for a request for at least
+ *     {@link #EVICTABLE_AFTER_IDLE} (between requests, or new and silent) to make room, then
+ *     applies {@link #overload()}.
  *     At least 1. Default {@value #DEFAULT_MAX_CONNECTIONS}.
  * @param overload what happens to a newcomer at {@link #maxConnections()}. Default
  *     {@link OverloadPolicy#WAIT}.
@@ -108,6 +110,14 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
     /** As nginx's {@code proxy_read_timeout}: long enough for real work, short enough to free a hung one. */
     public static final long DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+    /**
+     * How long a connection must have waited for a request before a newcomer at
+     * {@link #maxConnections()} may close it. Shorter gaps are a busy keep-alive client between two
+     * requests: closing it would only trade one active client for another and, under a flood,
+     * close every admitted client in turn.
+     */
+    public static final Duration EVICTABLE_AFTER_IDLE = Duration.ofSeconds(1);
+
     /** Kestrel's MinRequestBodyDataRate and MinResponseDataRate: 240 bytes/s after 5 s. */
     public static final long DEFAULT_MIN_RATE_BYTES_PER_SECOND = 240;
     public static final long DEFAULT_MIN_RATE_GRACE_SECONDS = 5;

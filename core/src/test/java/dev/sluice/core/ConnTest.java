@@ -29,11 +29,14 @@ class ConnTest {
     }
 
     @Test
-    void onlyAnIdleConnectionIsHandedOverToANewcomer() {
+    void onlyAConnectionIdleLongEnoughIsHandedOverToANewcomer() {
         c.move(Conn.BUSY);
-        assertThat(c.handOver()).isFalse();
-        c.move(Conn.IDLE);
-        assertThat(c.handOver()).isTrue();
+        assertThat(c.handOver(Long.MAX_VALUE)).as("busy").isFalse();
+        long now = System.nanoTime();
+        c.move(Conn.IDLE, 0, now);
+        assertThat(c.handOver(now - 1)).as("idle since after the cut-off").isFalse();
+        c.move(Conn.IDLE, 0, now + 5);
+        assertThat(c.handOver(now)).as("staying idle keeps the time it began").isTrue();
         assertThat(c.handedOver()).isTrue();
         assertThat(c.terminalReason()).isEqualTo(CloseReason.LIMIT);
         assertThat(c.move(Conn.HEAD)).isFalse();
