@@ -42,6 +42,10 @@ final class Acceptor implements Runnable {
     private volatile boolean stopping;
     /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
     private volatile Runnable onStop;
+    /** Loop mode: run when a permit frees while a newcomer waits for one; null if none does. */
+    private volatile Runnable onPermitFreed;
+    /** Loop mode: a newcomer waits for a permit, so the next one freed should wake the loop. */
+    private volatile boolean waitingForPermit;
     // Loop mode only, touched by the accepting loop's thread alone.
     /** A newcomer accepted while no permit was free under WAIT; offered again before accepting more. */
     private SocketChannel held;
@@ -75,9 +79,26 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** Loop mode: the listener is served by an event loop, which {@code wake} nudges at stop. */
-    void servedByLoop(Runnable wake) {
+    /**
+     * Loop mode: the listener is served by an event loop, which {@code wake} nudges at stop and
+     * {@code retry} asks to call {@link #acceptPending} again when a permit frees for a waiting
+     * newcomer (the connection that freed it may belong to another loop, or close after the
+     * accepting loop last looked).
+     */
+    void servedByLoop(Runnable wake, Runnable retry) {
         this.onStop = wake;
+        this.onPermitFreed = retry;
+    }
+
+    /** Anyone, after releasing a permit: wakes the accepting loop if a newcomer waits for one. */
+    void permitFreed() {
+        if (waitingForPermit) {
+            waitingForPermit = false;
+            Runnable retry = onPermitFreed;
+            if (retry != null) {
+                retry.run();
+            }
+        }
     }
 
     /**
@@ -156,7 +177,13 @@ final class Acceptor implements Runnable {
     }
 
     private boolean admitNow() {
-        return server.permits().tryAcquire() || server.evictIdle();
+        // Flagged first, so a permit freed between the try and the flag still wakes the loop.
+        waitingForPermit = true;
+        boolean admitted = server.permits().tryAcquire() || server.evictIdle();
+        if (admitted) {
+            waitingForPermit = false;
+        }
+        return admitted;
     }
 
     /** Waits for the acceptor to end (on {@code sequential}, for the connection it serves). */
@@ -260,7 +287,7 @@ final class Acceptor implements Runnable {
             Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             OutboundBuffer.closeQuietly(ch);
             server.releaseIp(ip);
-            server.permits().release();
+            server.releasePermit();
             return;
         }
         try {

@@ -110,7 +110,7 @@ final class EventLoop implements Runnable {
         listener.configureBlocking(false);
         this.acceptor = acceptor;
         this.acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT, acceptor);
-        acceptor.servedByLoop(selector::wakeup);
+        acceptor.servedByLoop(selector::wakeup, () -> post(this::retryAccept));
     }
 
     void start() {
@@ -169,7 +169,11 @@ final class EventLoop implements Runnable {
         nextSweep = System.nanoTime() + tickNanos;
         try {
             while (!stopped) {
-                selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
+                if (tasks.isEmpty()) {
+                    selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
+                } else { // posted by this thread, which wakes no selector
+                    selector.selectNow(this::onKey);
+                }
                 wakeupPending.set(false);
                 for (Runnable task; (task = tasks.poll()) != null; ) {
                     task.run();
@@ -252,6 +256,13 @@ final class EventLoop implements Runnable {
             }
         } catch (RuntimeException | Error e) {
             failed(lc, e);
+        }
+    }
+
+    /** A permit freed for a newcomer that waits: offer it again. */
+    private void retryAccept() {
+        if (acceptPaused) {
+            accept();
         }
     }
 

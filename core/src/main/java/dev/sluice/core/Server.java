@@ -392,7 +392,7 @@ public final class Server implements AutoCloseable {
             wakeDrainWaiter();
         }
         if (!c.handedOver()) {
-            permits.release();
+            releasePermit();
         }
         LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
         return true;
@@ -410,8 +410,17 @@ public final class Server implements AutoCloseable {
         stats.onClosed(CloseReason.LIMIT);
         stats.onRejected();
         releaseIp(c.info.remote().getAddress());
-        permits.release();
+        releasePermit();
         acceptor.linger(c.channel);
+    }
+
+    /** Gives back a connection's permit, waking an event loop whose newcomer waits for one. */
+    void releasePermit() {
+        permits.release();
+        Acceptor a = acceptor;
+        if (a != null) {
+            a.permitFreed();
+        }
     }
 
     /**
