@@ -34,6 +34,8 @@ final class FixedRateClient {
     private final byte[] request;
     private final long timeoutNanos;
     private final Histogram histogram = new Histogram(3);
+    /** Latencies of requests due after their connection's first answer: admitted ones. */
+    private final Histogram admitted = new Histogram(3);
     long ok, non2xx, connectErrors, rejected, admittedErrors, retried, unsent, reconnects;
 
     private final PriorityQueue<Conn> waiting = new PriorityQueue<>(Comparator.comparingLong(c -> c.at));
@@ -49,6 +51,15 @@ final class FixedRateClient {
 
     Histogram histogram() {
         return histogram;
+    }
+
+    /**
+     * The latencies of requests due after their connection's first answer arrived: under
+     * overload, the admitted clients' experience, without the time newcomers waited in the
+     * backlog (nor the requests that fell due meanwhile).
+     */
+    Histogram admittedHistogram() {
+        return admitted;
     }
 
     /** Runs the schedule: warm-up from now, then the measured window; returns when it is over. */
@@ -207,6 +218,9 @@ final class FixedRateClient {
         if (c.due >= measureFrom) {
             if (status >= 200 && status < 300) {
                 histogram.recordValue(now - c.due);
+                if (c.answered > 0 && c.firstAnswerAt - c.due <= 0) {
+                    admitted.recordValue(now - c.due);
+                }
                 ok++;
             } else {
                 non2xx++;
@@ -214,7 +228,9 @@ final class FixedRateClient {
         }
         c.inFlight = false;
         c.retried = false;
-        c.answered++;
+        if (c.answered++ == 0) {
+            c.firstAnswerAt = now;
+        }
         if (c.parser.closeAfter()) {
             c.close();
         }
@@ -289,7 +305,7 @@ final class FixedRateClient {
         SocketChannel ch;
         SelectionKey key;
         boolean connected, inFlight, pendingSend, retried, done;
-        long due, at, sentAt, answered, responseBytes;
+        long due, at, sentAt, answered, responseBytes, firstAnswerAt;
         final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
         final ResponseParser parser = new ResponseParser();
 

@@ -78,10 +78,12 @@ public final class OpenLoop {
                 + "p99.9 %.0f  max %.0f%n", us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3);
         System.out.printf(Locale.ROOT, "result offered_rps=%d scheduled=%d ok=%d goodput_rps=%.0f non2xx=%d unsent=%d "
                         + "connect_errors=%d rejected=%d admitted_errors=%d retried=%d connects=%d "
-                        + "p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
+                        + "p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
+                        + "admitted_p50_us=%.1f admitted_p99_us=%.1f%n",
                 rate, (long) Math.floor(rate * seconds), c.ok, c.ok / seconds, c.non2xx, c.unsent,
                 c.connectErrors, c.rejected, c.admittedErrors, c.retried, c.reconnects,
-                us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3);
+                us(h, 50), us(h, 90), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3,
+                us(c.admittedHistogram(), 50), us(c.admittedHistogram(), 99));
     }
 
     /**
