@@ -45,7 +45,8 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private final ConnectionInfo info;
     private final HeadParser head;
     private final Framing framing = new Framing();
-    private final ChunkedParser chunked;
+    /** Made at the first chunked body: its 4 KiB line buffer is not carried by every connection. */
+    private ChunkedParser chunked;
     private final BodyBuffer body = new BodyBuffer();
     private final ResponseWriter writer;
     /** Null without an observer. */
@@ -79,7 +80,6 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         this.config = config;
         this.info = info;
         this.head = new HeadParser(config);
-        this.chunked = new ChunkedParser(config);
         this.writer = new ResponseWriter(dates, serverLine, info.id());
     }
 
@@ -174,6 +174,9 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             body.reset(framing.chunked ? config.maxBodyBytes() : (int) framing.contentLength);
             pendingFields = fields;
             if (framing.chunked) {
+                if (chunked == null) {
+                    chunked = new ChunkedParser(config);
+                }
                 chunked.reset();
                 state = State.CHUNKED;
             } else {
