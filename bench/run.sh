@@ -32,9 +32,21 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-for tool in wrk taskset python3 nginx; do
-  command -v "$tool" > /dev/null || { echo "bench/run.sh needs $tool on PATH" >&2; exit 1; }
+# The load generator and the peers from Debian; installed when missing and we may (root, apt).
+missing=()
+for pair in wrk:wrk taskset:util-linux python3:python3 nginx:nginx-light gcc:gcc ss:iproute2; do
+  command -v "${pair%%:*}" > /dev/null || missing+=("${pair#*:}")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "installing ${missing[*]} (apt-get)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } < /dev/null > /dev/null \
+      || { echo "bench/run.sh: apt-get could not install ${missing[*]}" >&2; exit 1; }
+  else
+    echo "bench/run.sh needs ${missing[*]}: install them (apt-get install ${missing[*]})" >&2; exit 1
+  fi
+fi
 if [ "$(nproc)" -lt 2 ]; then
   echo "bench/run.sh pins the server and the load generator to cores 0 and 1: needs 2 cores" >&2; exit 1
 fi
