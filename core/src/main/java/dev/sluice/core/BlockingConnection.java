@@ -238,7 +238,7 @@ final class BlockingConnection implements Runnable {
                         flush(out);
                         return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
                     }
-                    if (out.bufferedBytes() >= MAX_BUFFERED_OUT) {
+                    if (out.backlog() >= MAX_BUFFERED_OUT) {
                         flush(out); // a pipelining client must read before more is decoded for it
                     }
                 }

@@ -341,7 +341,7 @@ final class EventLoop implements Runnable {
     private <Q, R> void process(LoopConn<Q, R> lc, ByteBuffer in, long readAt) {
         Codec<Q, R> codec = lc.codec;
         while (!lc.inFlight && lc.closeAfterFlush == null) {
-            if (scratch.bufferedBytes() + (lc.pendingOut == null ? 0 : lc.pendingOut.bufferedBytes())
+            if (scratch.backlog() + (lc.pendingOut == null ? 0 : lc.pendingOut.backlog())
                     >= BlockingConnection.MAX_BUFFERED_OUT) {
                 lc.stalled = true; // pipelined requests wait in pendingIn until the client reads
                 break;

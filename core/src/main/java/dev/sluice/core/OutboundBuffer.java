@@ -38,6 +38,9 @@ final class OutboundBuffer implements Output {
         this.pool = pool;
     }
 
+    /** A queued file's weight in {@link #backlog()}: 256 KiB of backlog holds at most 16 open files. */
+    static final int FILE_WEIGHT = 16 * 1024;
+
     private record FileRegion(FileChannel file, long end, long[] position) {
     }
 
@@ -91,13 +94,16 @@ final class OutboundBuffer implements Output {
         return queue.isEmpty() && (chunk == null || chunk.position() == 0);
     }
 
-    /** Bytes held in memory and not yet written; queued file regions do not count. */
-    long bufferedBytes() {
+    /**
+     * What waits to be written, as pipelining's back-pressure counts it: the bytes held in memory,
+     * plus {@value #FILE_WEIGHT} for each queued file region, whose open file is the scarcer
+     * resource (a client pipelining small-file requests it does not read would otherwise hold a
+     * descriptor per request).
+     */
+    long backlog() {
         long n = chunk == null ? 0 : chunk.position();
         for (Object o : queue) {
-            if (o instanceof ByteBuffer b) {
-                n += b.remaining();
-            }
+            n += o instanceof ByteBuffer b ? b.remaining() : FILE_WEIGHT;
         }
         return n;
     }

@@ -160,6 +160,62 @@ class HttpFaultIT {
                 .as("descriptors still open on the file: %s", Leaks.fdsOn(file)).isTrue();
     }
 
+    /**
+     * A client pipelines a thousand GETs of a 64 KiB file and reads nothing: the server stops
+     * decoding once a few responses wait (each queued file weighs in the back-pressure), so it
+     * holds a handful of open files for that client, not one per request, and answers all of them
+     * once the client reads.
+     */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void pipelinedFileRequestsFromAClientThatDoesNotReadHoldFewOpenFiles(Engine engine, @TempDir Path root)
+            throws Exception {
+        Path file = Files.write(root.resolve("small.bin"), "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(root.resolve("hello"), "hello");
+        StaticFiles files = StaticFiles.create(StaticFilesConfig.of(root));
+        int requests = 1_000;
+        String get = "GET /small.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (Server server = start(engine, files); Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.setSoTimeout(30_000);
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            send(s, get);
+            int one = responseLength(s.getInputStream());
+            long before = server.stats().requests();
+            send(s, get.repeat(requests));
+            int most = 0;
+            for (int i = 0; i < 20; i++) { // two seconds of a client that reads nothing
+                Thread.sleep(100);
+                most = Math.max(most, Leaks.fdsOn(file).size());
+            }
+            assertThat(server.stats().requests() - before).as("requests decoded for a client that reads nothing")
+                    .isLessThan(100);
+            assertThat(most).as("files held open for it").isLessThanOrEqualTo(2 * OUTBOUND_FILES_PER_BACKLOG + 4);
+            byte[] all = s.getInputStream().readNBytes(one * requests);
+            assertThat(all).as("every response, whole").hasSize(one * requests);
+            assertThat(Leaks.await(() -> server.stats().requests() - before == requests, Duration.ofSeconds(5)))
+                    .as("requests counted: %d", server.stats().requests() - before).isTrue();
+        }
+    }
+
+    /** 256 KiB of back-pressure at 16 KiB per queued file (core's OutboundBuffer.FILE_WEIGHT). */
+    private static final int OUTBOUND_FILES_PER_BACKLOG = 16;
+
+    /** Reads one response with a Content-Length from {@code in}; returns its length in bytes. */
+    private static int responseLength(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("end of stream in a head").isNotNegative();
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+        int length = Integer.parseInt(text.substring(at + 15, text.indexOf('\r', at)).trim());
+        assertThat(in.readNBytes(length)).hasSize(length);
+        return head.size() + length;
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void handlersThatThrowCostOnlyTheirResponse(Engine engine) throws Exception {
