@@ -386,13 +386,14 @@ public final class Server implements AutoCloseable {
             OutboundBuffer.closeQuietly(c.channel);
         }
         conns.remove(c);
-        stats.onClosed(reason);
+        // Its slots first, so that whoever sees the close in the stats finds them free.
         releaseIp(c.info.remote().getAddress());
-        if (conns.isEmpty()) {
-            wakeDrainWaiter();
-        }
         if (!c.handedOver()) {
             releasePermit();
+        }
+        stats.onClosed(reason);
+        if (conns.isEmpty()) {
+            wakeDrainWaiter();
         }
         LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
         return true;
@@ -407,10 +408,10 @@ public final class Server implements AutoCloseable {
         if (conns.isEmpty()) {
             wakeDrainWaiter();
         }
-        stats.onClosed(CloseReason.LIMIT);
-        stats.onRejected();
         releaseIp(c.info.remote().getAddress());
         releasePermit();
+        stats.onClosed(CloseReason.LIMIT);
+        stats.onRejected();
         acceptor.linger(c.channel);
     }
 
