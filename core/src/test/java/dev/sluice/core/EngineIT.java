@@ -308,6 +308,34 @@ class EngineIT {
         }
     }
 
+    /**
+     * A client that keeps sending requests a little apart is never idle for
+     * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, however long it works, so a newcomer waiting at the
+     * limit does not evict it, though it waits between requests every time the acceptor looks.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
+    void aBusyKeepAliveClientIsNotEvictedForAWaitingNewcomer(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).maxConnections(1).overload(OverloadPolicy.WAIT).build();
+        Handler<String, Object> echo = Handler.nonBlocking(line -> line); // the loop's own path too
+        try (Server server = Server.create(cfg, LineProtocol.create(echo)).start();
+             Socket busy = connect(server)) {
+            assertThat(exchange(busy, "0")).isEqualTo("0");
+            try (Socket newcomer = connect(server)) {
+                send(newcomer, "newcomer\n");
+                long until = System.nanoTime() + 2 * ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
+                for (int i = 1; System.nanoTime() - until < 0; i++) {
+                    Thread.sleep(100);
+                    assertThat(exchange(busy, String.valueOf(i))).as("request %d of the busy client", i)
+                            .isEqualTo(String.valueOf(i));
+                }
+                assertThat(server.stats().closes(CloseReason.LIMIT)).as("evictions").isZero();
+                busy.close();
+                assertThat(readLine(newcomer)).as("the newcomer, once the busy client left").isEqualTo("newcomer");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void idleConnectionIsClosedToMakeRoomBeforeAnyoneIsTurnedAway(Engine engine) throws Exception {
