@@ -79,6 +79,9 @@ final class Conn {
 
     /** Owner only: moves to a live phase; false when another thread terminated the connection. */
     boolean move(int next) {
+        if (next <= HEAD) {
+            bodyStart = -1; // waiting for a request or reading a head: no body's clock runs
+        }
         int cur = phase;
         return cur < TERMINATED && (cur == next || PHASE.compareAndSet(this, cur, next));
     }
@@ -160,6 +163,24 @@ final class Conn {
 
     boolean handedOver() {
         return phase == HANDED_OVER;
+    }
+
+    /**
+     * The closer: takes the connection out of {@link #handOver}'s reach, terminating it with
+     * {@code reason} if it is still live. False if a newcomer was handed it first, and so holds
+     * its permit; true if the permit is the closer's to give back. Exactly one of this and a
+     * concurrent hand-over wins.
+     */
+    boolean retire(CloseReason reason) {
+        while (true) {
+            int p = phase;
+            if (p == HANDED_OVER) {
+                return false;
+            }
+            if (p >= TERMINATED || PHASE.compareAndSet(this, p, TERMINATED + reason.ordinal())) {
+                return true;
+            }
+        }
     }
 
     /** Why another thread terminated the connection, or null while it is live. */

@@ -388,7 +388,7 @@ public final class Server implements AutoCloseable {
         conns.remove(c);
         // Its slots first, so that whoever sees the close in the stats finds them free.
         releaseIp(c.info.remote().getAddress());
-        if (!c.handedOver()) {
+        if (c.retire(reason)) { // else a newcomer inherited the permit
             releasePermit();
         }
         stats.onClosed(reason);

@@ -43,6 +43,38 @@ class ConnTest {
     }
 
     @Test
+    void aCloseAndAHandOverNeverBothGetThePermit() {
+        long now = System.nanoTime();
+        c.move(Conn.IDLE, 0, now - 2_000_000_000L);
+        assertThat(c.handOver(now)).isTrue();
+        assertThat(c.retire(CloseReason.NORMAL)).as("the newcomer holds the permit").isFalse();
+
+        Conn closed = new Conn(c.info, null);
+        closed.move(Conn.IDLE, 0, now - 2_000_000_000L);
+        assertThat(closed.retire(CloseReason.NORMAL)).as("the closer gives the permit back").isTrue();
+        assertThat(closed.handOver(now)).as("too late to evict").isFalse();
+        assertThat(closed.terminalReason()).isEqualTo(CloseReason.NORMAL);
+
+        Conn timedOut = new Conn(c.info, null);
+        timedOut.move(Conn.HEAD);
+        assertThat(timedOut.terminate(Conn.HEAD, CloseReason.HEADER_TIMEOUT)).isTrue();
+        assertThat(timedOut.retire(CloseReason.HEADER_TIMEOUT)).as("terminated, never handed over").isTrue();
+        assertThat(timedOut.terminalReason()).isEqualTo(CloseReason.HEADER_TIMEOUT);
+    }
+
+    @Test
+    void leavingABodyStopsItsRateClock() {
+        c.bodyStart = 42;
+        c.move(Conn.BUSY);
+        assertThat(c.bodyStart).as("still the same message").isEqualTo(42);
+        c.move(Conn.IDLE);
+        assertThat(c.bodyStart).isEqualTo(-1);
+        c.bodyStart = 42;
+        c.move(Conn.HEAD);
+        assertThat(c.bodyStart).isEqualTo(-1);
+    }
+
+    @Test
     void expiryReasonFollowsThePhase() {
         assertThat(c.expiryReason(Conn.IDLE)).isEqualTo(CloseReason.IDLE);
         assertThat(c.expiryReason(Conn.HEAD)).isEqualTo(CloseReason.HEADER_TIMEOUT);
