@@ -168,10 +168,8 @@ final class ServerOptions {
                         + "<bytes>/s,<grace> such as 240/s,5s, or 0 or off");
             }
             long bytes = Long.parseLong(m.group(1));
-            if (bytes == 0) {
-                return MinDataRate.OFF;
-            }
-            return MinDataRate.of(bytes, DurationConverter.parse(m.group(2)));
+            java.time.Duration grace = DurationConverter.parse(m.group(2)); // checked even when off
+            return bytes == 0 ? MinDataRate.OFF : MinDataRate.of(bytes, grace);
         }
     }
 

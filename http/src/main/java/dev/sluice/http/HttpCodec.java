@@ -283,8 +283,14 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public void encodeRequestTimeout(Output out) {
-        // As Go's TimeoutHandler: 503, and the late response never reaches the client.
-        answerEarly(503, "Handler timed out", out, false);
+        // As Go's TimeoutHandler: 503, and the late response never reaches the client. The request
+        // was decoded whole, so the observer sees it, its bytes and its time as for any answer.
+        if (meter == null) {
+            writer.writeError(503, "Handler timed out", out);
+        } else {
+            writer.writeError(503, "Handler timed out", meter.wrap(out));
+            meter.answered();
+        }
     }
 
     /** An error answer that ends the connection; the observer sees the head if {@code withHead}. */

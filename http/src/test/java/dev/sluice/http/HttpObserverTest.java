@@ -76,6 +76,24 @@ class HttpObserverTest {
     }
 
     @Test
+    void aRequestTimeoutIsReportedWithItsRequestBytesAndTime() throws ProtocolException {
+        HttpCodec codec = new HttpCodec(HttpConfig.defaults(), Wire.INFO,
+                new DateCache(InstantSource.fixed(Wire.NOW)), seen::add, () -> now);
+        String get = "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n";
+        CapturingOutput out = new CapturingOutput();
+        assertThat(codec.decode(ByteBuffer.wrap(get.getBytes(StandardCharsets.US_ASCII)), out)).isNotNull();
+        now += 60_000_000_000L; // the handler ran past a 60 s request timeout
+        codec.encodeRequestTimeout(out);
+        assertThat(seen).hasSize(1);
+        Exchange e = seen.get(0);
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.method()).isEqualTo("GET");
+        assertThat(e.target()).isEqualTo("/slow");
+        assertThat(e.requestBytes()).isEqualTo(get.length());
+        assertThat(e.durationNanos()).isEqualTo(60_000_000_000L);
+    }
+
+    @Test
     void reportsEachPipelinedExchangeWithItsRequestAndByteCounts() {
         Conn c = conn(HELLO).feed(GET + POST);
 
