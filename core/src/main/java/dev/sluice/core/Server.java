@@ -458,15 +458,31 @@ public final class Server implements AutoCloseable {
      * {@link ServerConfig#EVICTABLE_AFTER_IDLE} so that a newcomer can take its permit; false if none has.
      */
     boolean evictIdle() {
-        long idleBefore = System.nanoTime() - ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
+        long now = System.nanoTime();
+        if (now - noEvictionBefore < 0) {
+            return false; // the last scan showed nothing can be evictable yet: a flood scans no more
+        }
+        long age = ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
+        long idleBefore = now - age;
+        long earliest = now + age; // a connection that goes idle from now on
         for (Conn c : conns) {
             if (c.handOver(idleBefore)) {
                 engine.wake(c, Conn.IDLE);
                 return true;
             }
+            if (c.phase() == Conn.IDLE && c.idleSince + age - earliest < 0) {
+                earliest = c.idleSince + age;
+            }
         }
+        noEvictionBefore = earliest;
         return false;
     }
+
+    /**
+     * Acceptor only: before this {@link System#nanoTime()}, no connection can have been idle for
+     * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, so {@link #evictIdle} need not look.
+     */
+    private volatile long noEvictionBefore = System.nanoTime();
 
     /** Whether {@code e} is a failure of the listener that was closed on purpose. */
     boolean stopped(IOException e) {
