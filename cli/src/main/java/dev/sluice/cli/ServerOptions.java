@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -154,21 +156,20 @@ final class ServerOptions {
      * grace a duration ({@code 240/s,5s}), or {@code 0} / {@code off}.
      */
     static final class RateConverter implements ITypeConverter<MinDataRate> {
-        private static final java.util.regex.Pattern SYNTAX =
-                java.util.regex.Pattern.compile("([0-9]{1,12})/s,([^,]+)");
+        private static final Pattern SYNTAX = Pattern.compile("([0-9]{1,12})/s,([^,]+)");
 
         @Override
         public MinDataRate convert(String value) {
             if (value.equals("0") || value.equals("off")) {
                 return MinDataRate.OFF;
             }
-            java.util.regex.Matcher m = SYNTAX.matcher(value);
+            Matcher m = SYNTAX.matcher(value);
             if (!m.matches()) {
                 throw new TypeConversionException("'" + value + "' is not a rate; use "
                         + "<bytes>/s,<grace> such as 240/s,5s, or 0 or off");
             }
             long bytes = Long.parseLong(m.group(1));
-            java.time.Duration grace = DurationConverter.parse(m.group(2)); // checked even when off
+            Duration grace = DurationConverter.parse(m.group(2)); // checked even when off
             return bytes == 0 ? MinDataRate.OFF : MinDataRate.of(bytes, grace);
         }
     }

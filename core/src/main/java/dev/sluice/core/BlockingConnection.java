@@ -276,7 +276,7 @@ final class BlockingConnection implements Runnable {
     /** The read saw end of stream: the client left, or a timer or shutdown ended the read. */
     private <Q, R> CloseReason endOfStream(Codec<Q, R> codec, OutboundBuffer out) throws IOException {
         CloseReason terminal = c.terminalReason();
-        if (terminal == CloseReason.HEADER_TIMEOUT || terminal == CloseReason.MIN_BODY_RATE) {
+        if (terminal != null && terminal.cutsARequest()) {
             Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
             codec.encodeTimeout(out);
             c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;

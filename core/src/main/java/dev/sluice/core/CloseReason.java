@@ -28,6 +28,14 @@ public enum CloseReason {
     /** A protocol error, a peer reset or another I/O failure. */
     ERROR;
 
+    /**
+     * Whether the client is cut while sending a request, and so is told with
+     * {@link Codec#encodeTimeout} (HTTP: 408) before the close.
+     */
+    boolean cutsARequest() {
+        return this == HEADER_TIMEOUT || this == MIN_BODY_RATE;
+    }
+
     /** The stable log word, for example {@code header_timeout}. */
     public String logName() {
         return name().toLowerCase(Locale.ROOT);

@@ -91,9 +91,7 @@ final class Conn {
         if (next == IDLE && phase != IDLE) {
             idleSince = now;
         }
-        rateBound = false;
-        deadline = timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE;
-        return move(next);
+        return move(next, timeoutNanos, now, Long.MAX_VALUE);
     }
 
     /**

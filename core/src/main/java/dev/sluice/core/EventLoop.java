@@ -559,9 +559,7 @@ final class EventLoop implements Runnable {
             if (reason == null || !c.terminate(phase, reason)) {
                 continue;
             }
-            boolean answer = reason == CloseReason.HEADER_TIMEOUT || reason == CloseReason.MIN_BODY_RATE
-                    || reason == CloseReason.REQUEST_TIMEOUT;
-            if (answer) {
+            if (reason.cutsARequest() || reason == CloseReason.REQUEST_TIMEOUT) {
                 Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
                 if (reason == CloseReason.REQUEST_TIMEOUT) {
                     c.interruptHandler(); // its response, should it come, finds the connection closed

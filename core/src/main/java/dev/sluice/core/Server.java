@@ -55,6 +55,12 @@ public final class Server implements AutoCloseable {
     private final Semaphore permits;
     /** Open connections per client address, when {@link ServerConfig#maxConnectionsPerIp()} is on. */
     private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    /**
+     * Acceptor only: before this {@link System#nanoTime()}, no connection can have been idle for
+     * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, so {@link #evictIdle} need not look.
+     */
+    private volatile long noEvictionBefore = System.nanoTime();
+
     /** Output chunks of the blocking engines' connections, lent while they write. */
     private final ChunkPool chunks = new ChunkPool(256);
     /** Read buffers of the blocking engines' connections, lent while a message arrives. */
@@ -477,12 +483,6 @@ public final class Server implements AutoCloseable {
         noEvictionBefore = earliest;
         return false;
     }
-
-    /**
-     * Acceptor only: before this {@link System#nanoTime()}, no connection can have been idle for
-     * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, so {@link #evictIdle} need not look.
-     */
-    private volatile long noEvictionBefore = System.nanoTime();
 
     /** Whether {@code e} is a failure of the listener that was closed on purpose. */
     boolean stopped(IOException e) {

@@ -27,7 +27,15 @@ final class RawHttp implements AutoCloseable {
     }
 
     RawHttp(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** With a receive buffer of {@code receiveBytes} (0: the default), set before connecting. */
+    RawHttp(int port, int receiveBytes) throws IOException {
         socket = new Socket();
+        if (receiveBytes > 0) {
+            socket.setReceiveBufferSize(receiveBytes);
+        }
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         in = socket.getInputStream();
