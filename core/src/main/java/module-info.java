@@ -2,4 +2,5 @@
 module dev.sluice.core {
     requires jdk.management;
     exports dev.sluice.core;
+    uses dev.sluice.core.NativeSocketOptions;
 }

@@ -107,6 +107,11 @@ final class ServerOptions {
                     + "exchanges in flight finish before it closes the rest. 0: close at once.")
     Duration shutdownTimeout;
 
+    @Option(names = "--tcp-notsent-lowat-bytes", paramLabel = "<n>", description = "Linux, JDK "
+            + "22+: the most bytes a connection keeps queued unsent in the kernel "
+            + "(TCP_NOTSENT_LOWAT); bounds the queue, not the window. 0 leaves the kernel's default.")
+    int tcpNotsentLowatBytes;
+
     /** The configuration these flags describe. @throws IllegalArgumentException naming a bad one */
     ServerConfig toConfig() {
         return ServerConfig.builder()
@@ -127,6 +132,7 @@ final class ServerOptions {
                 .minBodyRate(minBodyRate)
                 .minResponseRate(minResponseRate)
                 .shutdownTimeout(shutdownTimeout)
+                .tcpNotsentLowatBytes(tcpNotsentLowatBytes)
                 .build();
     }
 

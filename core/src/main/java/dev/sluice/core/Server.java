@@ -135,7 +135,7 @@ public final class Server implements AutoCloseable {
                     timer = new Timer(this);
                     timer.start();
                 }
-                report = StartupReport.lines(this);
+                report = StartupReport.lines(this, ListenerOptions.apply(ch, config));
             } catch (UnresolvedAddressException e) {
                 abandonStart(ch);
                 throw new UnknownHostException("cannot resolve host " + config.host());

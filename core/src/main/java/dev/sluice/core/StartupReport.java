@@ -13,7 +13,8 @@ final class StartupReport {
     private StartupReport() {
     }
 
-    static List<String> lines(Server server) {
+    /** @param nativeOptions what {@link ListenerOptions#apply} set, or why it did not */
+    static List<String> lines(Server server, String nativeOptions) {
         ServerConfig c = server.config();
         List<String> lines = new ArrayList<>();
         String threads = switch (c.engine()) {
@@ -32,6 +33,7 @@ final class StartupReport {
                 + " write=" + format(c.writeTimeout()) + " shutdown=" + format(c.shutdownTimeout())
                 + " request=" + format(c.requestTimeout()));
         lines.add("min-rates: body=" + c.minBodyRate() + " response=" + c.minResponseRate());
+        lines.add(nativeOptions);
         long somaxconn = somaxconn();
         if (somaxconn > 0 && somaxconn < c.backlog()) {
             lines.add("warning: backlog " + c.backlog() + " is cut to net.core.somaxconn="

@@ -86,6 +86,22 @@ class ListenIT {
     }
 
     @Test
+    void reportSaysWhyTcpNotsentLowatIsNotSetWhenNoProviderIsPresent() throws Exception {
+        // core's tests run without sluice-ffm: the server starts and says what is missing.
+        try (Server server = Server.create(loopback().build(), EchoProtocol.create()).start();
+             Socket s = Clients.connect(server)) {
+            assertThat(server.report()).contains(
+                    "socket: tcp-notsent-lowat not set: needs the sluice-ffm module on JDK 22 or later");
+            s.getOutputStream().write('k');
+            assertThat(s.getInputStream().read()).isEqualTo('k');
+        }
+        try (Server server = Server.create(loopback().tcpNotsentLowatBytes(0).build(),
+                EchoProtocol.create()).start()) {
+            assertThat(server.report()).contains("socket: tcp-notsent-lowat=off (the kernel's default)");
+        }
+    }
+
+    @Test
     void readsTheKernelsBacklogCapAsCatDoes() throws Exception {
         Process cat = new ProcessBuilder("cat", "/proc/sys/net/core/somaxconn").start();
         long want = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());

@@ -24,6 +24,7 @@ class ServerConfigTest {
         assertThat(c.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.overload()).isEqualTo(OverloadPolicy.WAIT);
+        assertThat(c.tcpNotsentLowatBytes()).isEqualTo(16 * 1024);
     }
 
     @Test
@@ -60,6 +61,8 @@ class ServerConfigTest {
                         (UnaryOperator<ServerConfig.Builder>) b -> b.idleTimeout(Duration.ofSeconds(-1))),
                 Arguments.of("write-timeout", (UnaryOperator<ServerConfig.Builder>)
                         b -> b.writeTimeout(Duration.ofSeconds(Long.MAX_VALUE))),
+                Arguments.of("tcp-notsent-lowat-bytes",
+                        (UnaryOperator<ServerConfig.Builder>) b -> b.tcpNotsentLowatBytes(-1)),
                 Arguments.of("host", (UnaryOperator<ServerConfig.Builder>) b -> b.host(" ")));
     }
 

@@ -1,0 +1,57 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/** Applies the {@link NativeSocketOptions} a configuration asks for to a bound listening socket. */
+final class ListenerOptions {
+    private static final System.Logger LOG = System.getLogger(ListenerOptions.class.getName());
+
+    private ListenerOptions() {
+    }
+
+    /**
+     * Sets {@link ServerConfig#tcpNotsentLowatBytes()} on {@code listener} where a provider can.
+     *
+     * @return the startup report's line: what was set, or why not
+     */
+    static String apply(ServerSocketChannel listener, ServerConfig config) {
+        int bytes = config.tcpNotsentLowatBytes();
+        if (bytes == 0) {
+            return "socket: tcp-notsent-lowat=off (the kernel's default)";
+        }
+        String why;
+        try {
+            Optional<NativeSocketOptions> provider = Provider.INSTANCE;
+            if (provider.isPresent()) {
+                provider.get().setNotSentLowat(listener, bytes);
+                return "socket: tcp-notsent-lowat=" + bytes;
+            }
+            why = "needs the sluice-ffm module on JDK 22 or later";
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: the provider could not link its native calls (native access denied).
+            why = e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        LOG.log(Level.DEBUG, "tcp_notsent_lowat_unavailable reason={0}", why);
+        return "socket: tcp-notsent-lowat not set: " + why;
+    }
+
+    /** The provider, looked up once per class loader. */
+    private static final class Provider {
+        static final Optional<NativeSocketOptions> INSTANCE = find();
+
+        private static Optional<NativeSocketOptions> find() {
+            try {
+                return ServiceLoader.load(NativeSocketOptions.class).findFirst();
+            } catch (ServiceConfigurationError e) {
+                // A provider built for a newer JDK than this one (UnsupportedClassVersionError).
+                LOG.log(Level.DEBUG, "native_socket_options_unusable reason={0}", e.toString());
+                return Optional.empty();
+            }
+        }
+    }
+}
