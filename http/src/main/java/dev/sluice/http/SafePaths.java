@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -154,7 +155,8 @@ final class SafePaths {
      */
     Found check(Path p) {
         try {
-            Path real = p.toRealPath();
+            BasicFileAttributes linkFree = attributesIfNoLinks(p);
+            Path real = linkFree != null ? p : p.toRealPath();
             if (!real.startsWith(realRoot)) {
                 if (!followSymlinks) {
                     return null;
@@ -166,9 +168,35 @@ final class SafePaths {
                     }
                 }
             }
-            return new Found(real, Files.readAttributes(real, BasicFileAttributes.class));
+            return new Found(real, linkFree != null ? linkFree
+                    : Files.readAttributes(real, BasicFileAttributes.class));
         } catch (IOException | InvalidPathException | SecurityException e) {
             return null;
         }
+    }
+
+    /**
+     * The attributes of {@code p} when no name from the real root down to it is a symbolic link,
+     * so that {@code p} is its own real path; null when one is a link, or when {@code p} is not
+     * below the root by its names (a directory reached through a link). One {@code lstat} per name
+     * below the root, where {@link Path#toRealPath} reads every component of the absolute path
+     * as a link: on a 1 MiB file that was a tenth of the server's CPU.
+     *
+     * @throws IOException when a name is missing
+     */
+    private BasicFileAttributes attributesIfNoLinks(Path p) throws IOException {
+        if (!p.startsWith(realRoot)) {
+            return null;
+        }
+        BasicFileAttributes a = null;
+        Path q = realRoot;
+        for (int i = realRoot.getNameCount(); i < p.getNameCount(); i++) {
+            q = q.resolve(p.getName(i));
+            a = Files.readAttributes(q, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                return null;
+            }
+        }
+        return a != null ? a : Files.readAttributes(realRoot, BasicFileAttributes.class);
     }
 }

@@ -53,4 +53,24 @@ class SafePathsTest {
         assertThat(open.find(SafePaths.parse("/link-out"))).isNotNull();
         assertThat(open.find(SafePaths.parse("/.env"))).isNotNull();
     }
+
+    @Test
+    void findGivesTheRealPathAndAttributesWithOrWithoutLinksOnTheWay(@TempDir Path tmp) throws IOException {
+        SiteFixture site = SiteFixture.build(tmp);
+        Path realRoot = site.root.toRealPath();
+        SafePaths paths = new SafePaths(realRoot, false, false);
+
+        SafePaths.Found deep = paths.find(SafePaths.parse("/docs/sub/deep.txt"));
+        assertThat(deep.real()).isEqualTo(realRoot.resolve("docs/sub/deep.txt"));
+        assertThat(deep.attributes().isRegularFile()).isTrue();
+        assertThat(deep.attributes().size()).isEqualTo("deep\n".length());
+        SafePaths.Found root = paths.find(SafePaths.parse("/"));
+        assertThat(root.real()).isEqualTo(realRoot);
+        assertThat(root.attributes().isDirectory()).isTrue();
+        // Through a link inside the root: the link's target, with the target's attributes.
+        SafePaths.Found viaLink = paths.find(SafePaths.parse("/link-in"));
+        assertThat(viaLink.attributes().isSymbolicLink()).isFalse();
+        assertThat(viaLink.attributes().size()).isEqualTo(SiteFixture.HELLO.length());
+        assertThat(paths.find(SafePaths.parse("/docs/missing/deep.txt"))).isNull();
+    }
 }
