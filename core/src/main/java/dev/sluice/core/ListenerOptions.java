@@ -40,18 +40,21 @@ final class ListenerOptions {
         return "socket: tcp-notsent-lowat not set: " + why;
     }
 
-    /** The provider, looked up once per class loader. */
+    /** The provider, looked up once, with the class loader {@link ServiceLoader#load(Class)} uses. */
     private static final class Provider {
-        static final Optional<NativeSocketOptions> INSTANCE = find();
+        static final Optional<NativeSocketOptions> INSTANCE =
+                find(Thread.currentThread().getContextClassLoader());
+    }
 
-        private static Optional<NativeSocketOptions> find() {
-            try {
-                return ServiceLoader.load(NativeSocketOptions.class).findFirst();
-            } catch (ServiceConfigurationError e) {
-                // A provider built for a newer JDK than this one (UnsupportedClassVersionError).
-                LOG.log(Level.DEBUG, "native_socket_options_unusable reason={0}", e.toString());
-                return Optional.empty();
-            }
+    /** The first provider {@code loader} finds, or none when there is none or it is unusable. */
+    static Optional<NativeSocketOptions> find(ClassLoader loader) {
+        try {
+            return ServiceLoader.load(NativeSocketOptions.class, loader).findFirst();
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // LinkageError: a provider built for a newer JDK than this one
+            // (UnsupportedClassVersionError), which ServiceLoader does not wrap.
+            LOG.log(Level.DEBUG, "native_socket_options_unusable reason={0}", e.toString());
+            return Optional.empty();
         }
     }
 }

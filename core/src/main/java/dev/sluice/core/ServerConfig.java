@@ -128,8 +128,9 @@ public record ServerConfig(
     public static final Duration EVICTABLE_AFTER_IDLE = Duration.ofSeconds(1);
 
     /**
-     * 16 KiB, the value Cloudflare and Apple run with: with a 1 MiB file on loopback it served
-     * twice the responses of the kernel's unbounded default (bench/doc/findings.md).
+     * 16 KiB, the value Cloudflare recommends for the system-wide setting: with a 1 MiB file on
+     * loopback it served twice the responses of the kernel's unbounded default
+     * (bench/doc/findings.md).
      */
     public static final int DEFAULT_TCP_NOTSENT_LOWAT_BYTES = 16 * 1024;
 
