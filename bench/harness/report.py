@@ -272,11 +272,14 @@ def doc(res, meta, out):
     L.append(f"""- Loopback only. Each server runs alone, started by `bench/server.sh NAME PORT` pinned to core 1 (`taskset -c 1`); every load
   generator (wrk `-t1`, the open-loop client, jcmd) runs on core 0. A server is started once per round for scenarios 1-3, then
   warmed up ({wk} s keep-alive, {wp} s pipelined, {wc} s `Connection: close`, all at 64 connections) before its measured windows.
-  Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up for 2 s with the same load.
+  Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up with the same load: 2 s in
+  scenarios 4 and 8, 1 s in 6 and 7.
 - wrk windows of {w} s in scenarios 1-4, {meta.get('short_s', w)} s in 6-8 (5,000 connections: {meta.get('short_s', w) + 2} s, as their handshakes take
   the start of it); open-loop windows of {meta.get('short_s', w)} s after 1 s at the same rate. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the headline servers ({', '.join(meta['headline'])}), the order
-  reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenarios 5-8: one
-  round (memory and threads do not drift; overload and the blocking handler are about orders of magnitude). Numbers are medians
+  reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenario 6:
+  {meta.get('overload_windows', 1)} wrk window(s) per setting, the two settings' servers running side by side and their windows
+  alternating. Scenarios 5, 7 and 8: one round (memory and threads do not drift; the blocking handler is about orders of
+  magnitude). Numbers are medians
   over the rounds; each round's value is listed too. A keep-alive window in which neither the server's nor wrk's core reached
   80% busy with no errors is a stall of this VM: it is set aside and measured again ({meta['retries']} time(s) at most).
 - req/s: responses counted by wrk (`bench/wrk/bench.lua`; pipelining sends 16 requests per write and wrk counts each response).
