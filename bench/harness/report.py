@@ -286,7 +286,7 @@ def doc(res, meta, out):
   generator (wrk `-t1`, the open-loop client, jcmd) runs on core 0. A server is started once per round for scenarios 1-3, then
   warmed up ({wk} s keep-alive, {wp} s pipelined, {wc} s `Connection: close`, all at 64 connections) before its measured windows.
   Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up with the same load: 2 s in
-  scenarios 4, 6 and 8, 1 s in 7.
+  scenarios 4, 6 and 8, 1 s in 7. {'Before each server of scenario 4 the kernel' + chr(39) + 's TCP metrics cache is emptied (`ip tcp_metrics flush all`): what earlier connections to 127.0.0.1 left there (ssthresh, RTT, reordering) swung nginx' + chr(39) + 's result between 2,600 and 4,700 req/s.' if meta.get('tcp_metrics_flushed') is True else 'The TCP metrics cache could not be emptied before scenario 4 (not root): its results depend on what ran before.' if meta.get('tcp_metrics_flushed') is False else ''}
 - wrk windows of {w} s in scenarios 1-4, {meta.get('short_s', w)} s in 6-8 (5,000 connections: {meta.get('short_s', w) + 2} s, as their handshakes take
   the start of it); open-loop windows of {meta.get('short_s', w)} s after 1 s at the same rate. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the servers the targets compare ({', '.join(meta['headline'])}), the order
   reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenario 6:

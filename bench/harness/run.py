@@ -85,6 +85,7 @@ class Runner:
         self.unsupported = {}    # (server, what) -> reason
         self.failed = []         # lines for the report
         self.nstart = 0
+        self.metrics_flush = True   # scenario 4 starts each server from an empty TCP metrics cache
 
     # ---- processes ----
     def spawn(self, argv, core, out, err, stdin=subprocess.DEVNULL, own_group=False):
@@ -290,6 +291,7 @@ class Runner:
             self.stop(proc)
 
     def static_set(self, rnd, server, root):
+        self.forget_tcp_metrics()
         started = self.start(server, ["--root", root], path="/1m.bin")
         if not started:
             return
@@ -299,6 +301,16 @@ class Runner:
             self.record(rnd, server, "s4", self.wrk(port, 16, self.s.win, path="/1m.bin", pid=proc.pid))
         finally:
             self.stop(proc)
+
+    def forget_tcp_metrics(self):
+        """Empties the kernel's per-destination TCP metrics cache (ssthresh, RTT, reordering of
+        past connections to 127.0.0.1), which new connections start from: with what earlier
+        scenarios left there, nginx's 1 MiB result ranged from 2,600 to 4,700 req/s between runs;
+        from an empty cache it came within 5 %. Needs root; without it, the run says so."""
+        r = subprocess.run(["ip", "tcp_metrics", "flush", "all"], capture_output=True, text=True)
+        if r.returncode != 0 and self.metrics_flush:
+            self.metrics_flush = False
+            log("  could not flush the TCP metrics cache (" + (r.stderr.strip() or "ip failed") + "): scenario 4 depends on the cores' history")
 
     def idle_set(self, server):
         extra = ["--max-connections", BIG_LIMIT] if server.startswith("sluice-") else []
@@ -620,7 +632,7 @@ def main():
         "servers": servers, "headline": [x for x in EVERY_ROUND if x in servers],
         "scenarios": sorted(scenarios), "elapsed_s": elapsed(),
         "unsupported": [f"{k[0]} ({k[1]}): {v}" for k, v in runner.unsupported.items()],
-        "failed": runner.failed, "loadavg_end": loadavg(),
+        "failed": runner.failed, "loadavg_end": loadavg(), "tcp_metrics_flushed": runner.metrics_flush,
         "client_jvm": " ".join(CLIENT_JVM),
     })
     with open(os.path.join(work, "meta.json"), "w") as f:
