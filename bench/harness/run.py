@@ -306,7 +306,8 @@ class Runner:
         """Empties the kernel's per-destination TCP metrics cache (ssthresh, RTT, reordering of
         past connections to 127.0.0.1), which new connections start from: with what earlier
         scenarios left there, nginx's 1 MiB result ranged from 2,600 to 4,700 req/s between runs;
-        from an empty cache it came within 5 %. Needs root; without it, the run says so."""
+        from an empty cache three runs by hand came within 5 % (a full run after that still had
+        one nginx window of three at 4,470). Needs root; without it, the run says so."""
         r = subprocess.run(["ip", "tcp_metrics", "flush", "all"], capture_output=True, text=True)
         if r.returncode != 0 and self.metrics_flush:
             self.metrics_flush = False
