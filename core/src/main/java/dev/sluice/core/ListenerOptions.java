@@ -34,7 +34,8 @@ final class ListenerOptions {
             why = "needs the sluice-ffm module on JDK 22 or later";
         } catch (IOException | RuntimeException | LinkageError e) {
             // LinkageError: the provider could not link its native calls (native access denied).
-            why = e.getMessage() != null ? e.getMessage() : e.toString();
+            Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+            why = t.getMessage() != null ? t.getMessage() : t.toString();
         }
         LOG.log(Level.DEBUG, "tcp_notsent_lowat_unavailable reason={0}", why);
         return "socket: tcp-notsent-lowat not set: " + why;

@@ -126,6 +126,8 @@ public final class Server implements AutoCloseable {
                 ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
                 listener = ch;
                 address = (InetSocketAddress) ch.getLocalAddress();
+                // Before any engine accepts: accepted sockets inherit it only from then on.
+                String nativeOptions = ListenerOptions.apply(ch, config);
                 acceptor = new Acceptor(this, ch);
                 engine = ConnectionEngine.create(this);
                 engine.start();
@@ -135,7 +137,7 @@ public final class Server implements AutoCloseable {
                     timer = new Timer(this);
                     timer.start();
                 }
-                report = StartupReport.lines(this, ListenerOptions.apply(ch, config));
+                report = StartupReport.lines(this, nativeOptions);
             } catch (UnresolvedAddressException e) {
                 abandonStart(ch);
                 throw new UnknownHostException("cannot resolve host " + config.host());

@@ -54,6 +54,7 @@ final class SocketDescriptors {
         if (links.isEmpty()) {
             throw new IOException("no TCP " + what + " in /proc/self/net/tcp or tcp6");
         }
+        int found = -1;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 String target;
@@ -63,11 +64,18 @@ final class SocketDescriptors {
                     continue; // closed since the listing, the listing's own descriptor among them
                 }
                 if (links.contains(target)) {
-                    return Integer.parseInt(fd.getFileName().toString());
+                    if (found >= 0) {
+                        // Ports only are compared: two of ours (other addresses, or SO_REUSEPORT).
+                        throw new IOException("this process holds more than one " + what);
+                    }
+                    found = Integer.parseInt(fd.getFileName().toString());
                 }
             }
         }
-        throw new IOException("this process holds no descriptor for the " + what);
+        if (found < 0) {
+            throw new IOException("this process holds no descriptor for the " + what);
+        }
+        return found;
     }
 
     /** The port of {@code 0100007F:1F90} (hex, after the last colon). */

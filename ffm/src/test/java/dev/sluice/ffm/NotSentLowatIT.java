@@ -83,4 +83,18 @@ class NotSentLowatIT {
                 .isInstanceOf(IOException.class)
                 .hasMessage("no TCP listening socket on port " + port + " in /proc/self/net/tcp or tcp6");
     }
+
+    @Test
+    void twoListenersOfOursOnOnePortAreRefusedRatherThanGuessed() throws IOException {
+        try (ServerSocketChannel a = ServerSocketChannel.open(); ServerSocketChannel b = ServerSocketChannel.open()) {
+            a.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            b.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            a.bind(new InetSocketAddress("127.0.0.1", 0));
+            b.bind(new InetSocketAddress("127.0.0.1", ((InetSocketAddress) a.getLocalAddress()).getPort()));
+            int port = ((InetSocketAddress) a.getLocalAddress()).getPort();
+            assertThatThrownBy(() -> new LinuxSocketOptions().setNotSentLowat(b, 16_384))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("this process holds more than one listening socket on port " + port);
+        }
+    }
 }

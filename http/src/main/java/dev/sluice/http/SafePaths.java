@@ -185,7 +185,10 @@ final class SafePaths {
      * @throws IOException when a name is missing
      */
     private BasicFileAttributes attributesIfNoLinks(Path p) throws IOException {
-        if (!p.startsWith(realRoot)) {
+        // Elsewhere (Windows) a junction is no symbolic link to lstat and a short name hides a
+        // dot: only the real path tells.
+        if (!p.startsWith(realRoot)
+                || !realRoot.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return null;
         }
         BasicFileAttributes a = null;
