@@ -162,7 +162,7 @@ def targets(res):
                 verdict = "MISS"
             elif over >= base:
                 verdict = "PASS"
-            elif over >= base * (1 - spread) and not over < flood:
+            elif over >= base * (1 - spread) and flood == flood and over >= flood:
                 verdict = "TIE"
             else:
                 verdict = "MISS"
@@ -170,7 +170,7 @@ def targets(res):
                        f"{n(errs)} admitted errors (open loop); {n(over)} vs {n(base)} req/s at 500 connections "
                        f"(its windows {n(min(windows) if windows else float('nan'))}-{n(max(windows) if windows else float('nan'))}, "
                        f"spread {spread:.0%}); {n(flood)} at 2,000 without a limit ({over / flood if flood == flood and flood else float('nan'):.2f}×) "
-                       f"| {over / base:.2f} | {verdict} |")
+                       f"| {over / base if base else float('nan'):.2f} | {verdict} |")
     return out
 
 
@@ -286,7 +286,7 @@ def doc(res, meta, out):
   generator (wrk `-t1`, the open-loop client, jcmd) runs on core 0. A server is started once per round for scenarios 1-3, then
   warmed up ({wk} s keep-alive, {wp} s pipelined, {wc} s `Connection: close`, all at 64 connections) before its measured windows.
   Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up with the same load: 2 s in
-  scenarios 4, 6 and 8, 1 s in 7. {'Before each server of scenario 4 the kernel' + chr(39) + 's TCP metrics cache is emptied (`ip tcp_metrics flush all`): what earlier connections to 127.0.0.1 left there (ssthresh, RTT, reordering) swung nginx' + chr(39) + 's result between 2,600 and 4,700 req/s (it narrows that spread without removing it; see the findings).' if meta.get('tcp_metrics_flushed') is True else 'The TCP metrics cache could not be emptied before scenario 4 (not root): its results depend on what ran before.' if meta.get('tcp_metrics_flushed') is False else ''}
+  scenarios 4 and 8, 3 s in 6, 1 s in 7. {'Before each server of scenario 4 the kernel' + chr(39) + 's TCP metrics cache is emptied (`ip tcp_metrics flush all`): what earlier connections to 127.0.0.1 left there (ssthresh, RTT, reordering) swung nginx' + chr(39) + 's result between 2,600 and 4,700 req/s (it narrows that spread without removing it; see the findings).' if meta.get('tcp_metrics_flushed') is True else 'The TCP metrics cache could not be emptied before scenario 4 (needs root and iproute2): its results depend on what ran before.' if meta.get('tcp_metrics_flushed') is False else ''}
 - wrk windows of {w} s in scenarios 1-4, {meta.get('short_s', w)} s in 6-8 (5,000 connections: {meta.get('short_s', w) + 2} s, as their handshakes take
   the start of it); open-loop windows of {meta.get('short_s', w)} s after 1 s at the same rate. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the servers the targets compare ({', '.join(meta['headline'])}), the order
   reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenario 6:
@@ -312,8 +312,9 @@ def doc(res, meta, out):
   in neither. Sluice servers get `--max-connections 19000` here and in scenario 8.
 - Overload (scenario 6, Sluice engines): the same engine with default limits at 500 connections, with
   `--max-connections 500` under 2,000 connections, and under the same 2,000 without a limit; wrk for goodput, the open-loop client at {meta['overload_rate']:,} req/s for
-  the p99 of admitted requests (those sent on a connection the server had already answered: without the time a newcomer
-  spends in the listen backlog, which counts in *all*) and the errors. The open-loop client resends once a request whose reused connection was
+  the p99 of admitted requests (those that fell due once their connection had been answered and had caught up with its
+  schedule: without the time a newcomer spends in the listen backlog, nor the requests it owes after it, which count in
+  *all*) and the errors. The open-loop client resends once a request whose reused connection was
   closed before any byte of its answer (RFC 9112 9.3.1) and counts it as *retried*; *rejected* are failures on connections
   never answered, *admitted* failures on connections that had been.
 - Blocking handler (scenario 7): `--sleep-ms {meta['sleep_ms']}` on every server that supports it, {meta['sleep_conns']} connections;

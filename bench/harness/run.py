@@ -85,7 +85,7 @@ class Runner:
         self.unsupported = {}    # (server, what) -> reason
         self.failed = []         # lines for the report
         self.nstart = 0
-        self.metrics_flush = True   # scenario 4 starts each server from an empty TCP metrics cache
+        self.metrics_flush = None   # scenario 4: True once the TCP metrics cache was emptied, False if it could not be
 
     # ---- processes ----
     def spawn(self, argv, core, out, err, stdin=subprocess.DEVNULL, own_group=False):
@@ -308,10 +308,17 @@ class Runner:
         scenarios left there, nginx's 1 MiB result ranged from 2,600 to 4,700 req/s between runs;
         from an empty cache three runs by hand came within 5 % (a full run after that still had
         one nginx window of three at 4,470). Needs root; without it, the run says so."""
-        r = subprocess.run(["ip", "tcp_metrics", "flush", "all"], capture_output=True, text=True)
-        if r.returncode != 0 and self.metrics_flush:
+        try:
+            r = subprocess.run(["ip", "tcp_metrics", "flush", "all"], capture_output=True, text=True)
+            why = None if r.returncode == 0 else (r.stderr.strip() or "ip failed")
+        except OSError as e:   # no ip (iproute2)
+            why = str(e)
+        if why is None:
+            if self.metrics_flush is None:
+                self.metrics_flush = True
+        elif self.metrics_flush is not False:
             self.metrics_flush = False
-            log("  could not flush the TCP metrics cache (" + (r.stderr.strip() or "ip failed") + "): scenario 4 depends on the cores' history")
+            log("  could not flush the TCP metrics cache (" + why + "): scenario 4 depends on the cores' history")
 
     def idle_set(self, server):
         extra = ["--max-connections", BIG_LIMIT] if server.startswith("sluice-") else []

@@ -34,7 +34,10 @@ final class FixedRateClient {
     private final byte[] request;
     private final long timeoutNanos;
     private final Histogram histogram = new Histogram(3);
-    /** Latencies of requests due after their connection's first answer: admitted ones. */
+    /**
+     * Latencies of admitted requests: due once their connection had been answered and had caught
+     * up with its schedule (see {@link #admittedHistogram()}).
+     */
     private final Histogram admitted = new Histogram(3);
     long ok, non2xx, connectErrors, rejected, admittedErrors, retried, unsent, reconnects;
 
@@ -54,9 +57,12 @@ final class FixedRateClient {
     }
 
     /**
-     * The latencies of requests due after their connection's first answer arrived: under
-     * overload, the admitted clients' experience, without the time newcomers waited in the
-     * backlog (nor the requests that fell due meanwhile).
+     * The latencies of requests that fell due after their connection had caught up: answered
+     * at least once, and with no request overdue (the first answer after which the next request
+     * was not yet due). Under overload that is the admitted clients' experience, without the
+     * time newcomers waited in the backlog, nor the catching up that follows it: a connection
+     * admitted after seconds in the backlog owes dozens of requests, sends them one at a time,
+     * and a request that falls due meanwhile waits behind them on the client's side.
      */
     Histogram admittedHistogram() {
         return admitted;
@@ -132,6 +138,7 @@ final class FixedRateClient {
             c.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.connected = c.ch.connect(address);
             c.answered = 0;
+            c.caughtUp = false;
             reconnects++;
             c.key = c.ch.register(selector, c.connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
             if (c.connected && c.pendingSend) {
@@ -218,7 +225,7 @@ final class FixedRateClient {
         if (c.due >= measureFrom) {
             if (status >= 200 && status < 300) {
                 histogram.recordValue(now - c.due);
-                if (c.answered > 0 && c.firstAnswerAt - c.due <= 0) {
+                if (c.caughtUp && c.caughtUpAt - c.due <= 0) {
                     admitted.recordValue(now - c.due);
                 }
                 ok++;
@@ -228,13 +235,15 @@ final class FixedRateClient {
         }
         c.inFlight = false;
         c.retried = false;
-        if (c.answered++ == 0) {
-            c.firstAnswerAt = now;
-        }
+        c.answered++;
         if (c.parser.closeAfter()) {
             c.close();
         }
         if (advance(c)) {
+            if (!c.caughtUp && c.due - now > 0) {
+                c.caughtUp = true; // nothing overdue: from here on the schedule is the server's
+                c.caughtUpAt = now;
+            }
             c.at = c.due;
             waiting.add(c);
         }
@@ -304,8 +313,8 @@ final class FixedRateClient {
     private static final class Conn {
         SocketChannel ch;
         SelectionKey key;
-        boolean connected, inFlight, pendingSend, retried, done;
-        long due, at, sentAt, answered, responseBytes, firstAnswerAt;
+        boolean connected, inFlight, pendingSend, retried, done, caughtUp;
+        long due, at, sentAt, answered, responseBytes, caughtUpAt;
         final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
         final ResponseParser parser = new ResponseParser();
 
