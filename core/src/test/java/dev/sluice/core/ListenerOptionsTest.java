@@ -56,8 +56,18 @@ class ListenerOptionsTest {
         Path copy = dir.resolve(file);
         Files.createDirectories(copy.getParent());
         Files.write(copy, bytes);
-        // No parent: the class can only come from the copy.
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+        // A parent that sees NativeSocketOptions but not Broken: the class can only come from the
+        // copy, and only its version can fail it.
+        ClassLoader withoutBroken = new ClassLoader(ListenerOptionsTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals(Broken.class.getName())) {
+                    throw new ClassNotFoundException(name);
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, withoutBroken)) {
             assertThat(ListenerOptions.find(loader)).isEmpty();
         }
     }
