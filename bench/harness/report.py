@@ -104,6 +104,11 @@ def us(v):
     return f"{v:.0f} µs"
 
 
+def ratio(a, b):
+    """a / b, or NaN when b is 0 or NaN (a server that did not run or answered nothing)."""
+    return a / b if b == b and b else float("nan")
+
+
 def cb(res, scenario, server):
     util = res.get(scenario, server, "server_util")
     return " ⁽ᶜᵇ⁾" if util == util and util < CLIENT_BOUND else ""
@@ -169,8 +174,8 @@ def targets(res):
             out.append(f"| 6. overload: {engine}: no errors on admitted connections, goodput ≥ without overload | "
                        f"{n(errs)} admitted errors (open loop); {n(over)} vs {n(base)} req/s at 500 connections "
                        f"(its windows {n(min(windows) if windows else float('nan'))}-{n(max(windows) if windows else float('nan'))}, "
-                       f"spread {spread:.0%}); {n(flood)} at 2,000 without a limit ({over / flood if flood == flood and flood else float('nan'):.2f}×) "
-                       f"| {over / base if base else float('nan'):.2f} | {verdict} |")
+                       f"spread {spread:.0%}); {n(flood)} at 2,000 without a limit ({ratio(over, flood):.2f}×) "
+                       f"| {ratio(over, base):.2f} | {verdict} |")
     return out
 
 
@@ -282,11 +287,17 @@ def doc(res, meta, out):
     L.append("## Method")
     L.append("")
     w, (wk, wc, wp) = meta["window_s"], meta["warm_s"]
+    flushed = meta.get("tcp_metrics_flushed")
+    flush = ("Before each server of scenario 4 the kernel's TCP metrics cache is emptied (`ip tcp_metrics flush all`): "
+             "what earlier connections to 127.0.0.1 left there (ssthresh, RTT, reordering) swung nginx's result between "
+             "2,600 and 4,700 req/s (it narrows that spread without removing it; see the findings)." if flushed is True
+             else "The TCP metrics cache could not be emptied before scenario 4 (needs root and iproute2): its results "
+             "depend on what ran before." if flushed is False else "")
     L.append(f"""- Loopback only. Each server runs alone, started by `bench/server.sh NAME PORT` pinned to core 1 (`taskset -c 1`); every load
   generator (wrk `-t1`, the open-loop client, jcmd) runs on core 0. A server is started once per round for scenarios 1-3, then
   warmed up ({wk} s keep-alive, {wp} s pipelined, {wc} s `Connection: close`, all at 64 connections) before its measured windows.
   Scenarios 4-8 start the server again (with `--root`, `--max-connections`, `--sleep-ms`) and warm up with the same load: 2 s in
-  scenarios 4 and 8, 3 s in 6, 1 s in 7. {'Before each server of scenario 4 the kernel' + chr(39) + 's TCP metrics cache is emptied (`ip tcp_metrics flush all`): what earlier connections to 127.0.0.1 left there (ssthresh, RTT, reordering) swung nginx' + chr(39) + 's result between 2,600 and 4,700 req/s (it narrows that spread without removing it; see the findings).' if meta.get('tcp_metrics_flushed') is True else 'The TCP metrics cache could not be emptied before scenario 4 (needs root and iproute2): its results depend on what ran before.' if meta.get('tcp_metrics_flushed') is False else ''}
+  scenarios 4 and 8, 3 s in 6, 1 s in 7. {flush}
 - wrk windows of {w} s in scenarios 1-4, {meta.get('short_s', w)} s in 6-8 (5,000 connections: {meta.get('short_s', w) + 2} s, as their handshakes take
   the start of it); open-loop windows of {meta.get('short_s', w)} s after 1 s at the same rate. Scenarios 1-3: {meta['rounds']} interleaved round(s) for the servers the targets compare ({', '.join(meta['headline'])}), the order
   reversed on even rounds; {meta['rest_rounds']} round for the others. Scenario 4: {meta['rounds']} round(s). Scenario 6:
@@ -384,8 +395,8 @@ def doc(res, meta, out):
             short = meta.get("short_s", meta["window_s"])
             base, over = g("s6-base", "rps") - g("s6-base", "non2xx") / short, g("s6-over", "rps") - g("s6-over", "non2xx") / short
             flood = g("s6-flood", "rps") - g("s6-flood", "non2xx") / short if res.has("s6-flood", s) else float("nan")
-            L.append(f"| {s} | {n(base)} | {n(over)} | {over / base if base else float('nan'):.2f} | {n(flood)} | "
-                     f"{over / flood if flood == flood and flood else float('nan'):.2f} | {n(g('s6-over', 'errors'))} | {n(g('s6-over', 'non2xx'))} | "
+            L.append(f"| {s} | {n(base)} | {n(over)} | {ratio(over, base):.2f} | {n(flood)} | "
+                     f"{ratio(over, flood):.2f} | {n(g('s6-over', 'errors'))} | {n(g('s6-over', 'non2xx'))} | "
                      f"{us(g('s6-base-lat', 'p99_us'))} | {us(g('s6-over-lat', 'admitted_p99_us'))} / {us(g('s6-over-lat', 'p99_us'))} | "
                      f"{n(g('s6-over-lat', 'connect_errors'))} / {n(g('s6-over-lat', 'rejected'))} / {n(g('s6-over-lat', 'admitted_errors'))} | {n(g('s6-over-lat', 'retried'))} |")
         for lat in ("s6-base-lat", "s6-over-lat"):

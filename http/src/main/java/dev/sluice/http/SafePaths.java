@@ -54,11 +54,18 @@ final class SafePaths {
     private final Path realRoot;
     private final boolean showHidden;
     private final boolean followSymlinks;
+    /**
+     * Whether a name's {@code lstat} tells every link apart, so {@link #attributesIfNoLinks} may
+     * skip the real path. Not on Windows: a junction is no symbolic link to lstat, and a short
+     * name hides a leading dot.
+     */
+    private final boolean posix;
 
     SafePaths(Path realRoot, boolean showHidden, boolean followSymlinks) {
         this.realRoot = realRoot;
         this.showHidden = showHidden;
         this.followSymlinks = followSymlinks;
+        this.posix = realRoot.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     /** The segments of {@code rawPath}, or null if it is refused (see the class comment). */
@@ -185,10 +192,7 @@ final class SafePaths {
      * @throws IOException when a name is missing
      */
     private BasicFileAttributes attributesIfNoLinks(Path p) throws IOException {
-        // Elsewhere (Windows) a junction is no symbolic link to lstat and a short name hides a
-        // dot: only the real path tells.
-        if (!p.startsWith(realRoot)
-                || !realRoot.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        if (!posix || !p.startsWith(realRoot)) {
             return null;
         }
         BasicFileAttributes a = null;

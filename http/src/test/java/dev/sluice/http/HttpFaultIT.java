@@ -171,7 +171,6 @@ class HttpFaultIT {
     void pipelinedFileRequestsFromAClientThatDoesNotReadHoldFewOpenFiles(Engine engine, @TempDir Path root)
             throws Exception {
         Path file = Files.write(root.resolve("small.bin"), "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(root.resolve("hello"), "hello");
         StaticFiles files = StaticFiles.create(StaticFilesConfig.of(root));
         int requests = 1_000;
         String get = "GET /small.bin HTTP/1.1\r\nHost: x\r\n\r\n";
