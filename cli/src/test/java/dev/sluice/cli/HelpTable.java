@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 final class HelpTable {
     /** One flag: {@code --port}, {@code =<port>}, its description, default and variable. */
     record Flag(String name, String label, String description, String defaultValue, String env) {
-        /** The flag as a row of the README's table. */
+        /** The flag as a row of the table of server flags in docs/cli.md. */
         String markdownRow() {
             return "| `" + name + (label == null ? "" : label.replace("|", "\\|")) + "` | `"
                     + defaultValue + "` | `" + env + "` | " + description.replace("|", "\\|")
@@ -17,7 +17,7 @@ final class HelpTable {
         }
     }
 
-    /** The header of the README's table of flags. */
+    /** The header of the table of server flags in docs/cli.md. */
     static final List<String> MARKDOWN_HEADER = List.of(
             "| Flag | Default | Environment | Meaning |",
             "|---|---|---|---|");

@@ -23,13 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP examples of README.md are these files, less their package line: each README block that
- * imports {@code dev.sluice.http} must equal the file of its class here, which the build compiles,
- * and the handlers are driven through the codec as a client would drive them (no socket).
+ * The HTTP examples of the manual (docs/embedding.md) are these files, less their package line:
+ * each {@code java} block of README.md or docs/*.md whose class has a file here must equal that
+ * file, which the build compiles, and the handlers are driven through the codec as a client would
+ * drive them (no socket). Every other block is compiled by the cli module's DocSnippetsTest.
  */
 class ExamplesReadmeTest {
     private static final String PACKAGE_LINE = "package dev.sluice.http.examples;\n\n";
@@ -37,28 +39,29 @@ class ExamplesReadmeTest {
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
     @Test
-    void readmeShowsEachHttpExampleExactlyAsCompiled() throws IOException {
+    void docsShowEachHttpExampleExactlyAsCompiled() throws IOException {
         Path root = repositoryRoot();
         Path dir = root.resolve("http/src/test/java/dev/sluice/http/examples");
         List<String> shown = new ArrayList<>();
-        for (String block : javaBlocks(Files.readString(root.resolve("README.md")))) {
-            if (!block.contains("import dev.sluice.http.")) {
-                continue;
+        for (Path page : pages(root)) {
+            String pageName = root.relativize(page).toString();
+            for (String block : javaBlocks(Files.readString(page))) {
+                Matcher m = CLASS.matcher(block);
+                if (!m.find() || !EXAMPLES.contains(m.group(1))) {
+                    continue;
+                }
+                String name = m.group(1);
+                Path file = dir.resolve(name + ".java");
+                String want = Files.readString(file).replace("\r\n", "\n");
+                assertThat(want).as("%s starts with its package line", file).startsWith(PACKAGE_LINE);
+                want = want.substring(PACKAGE_LINE.length());
+                assertThat(block).as("%s's %s differs from %s; want:%n%s", pageName, name, file, want)
+                        .isEqualTo(want);
+                shown.add(name);
             }
-            Matcher m = CLASS.matcher(block);
-            assertThat(m.find()).as("README.md block without 'public class':%n%s", block).isTrue();
-            String name = m.group(1);
-            Path file = dir.resolve(name + ".java");
-            assertThat(file).as("README.md shows class %s; want a file %s", name, file).exists();
-            String want = Files.readString(file).replace("\r\n", "\n");
-            assertThat(want).as("%s starts with its package line", file).startsWith(PACKAGE_LINE);
-            want = want.substring(PACKAGE_LINE.length());
-            assertThat(block).as("README.md's %s differs from %s; want:%n%s", name, file, want)
-                    .isEqualTo(want);
-            shown.add(name);
         }
-        assertThat(shown).as("examples shown in README.md: got %s; want %s", shown, EXAMPLES)
-                .containsExactlyInAnyOrderElementsOf(EXAMPLES);
+        assertThat(shown).as("examples shown in README.md and docs/: got %s; want each of %s once",
+                shown, EXAMPLES).containsExactlyInAnyOrderElementsOf(EXAMPLES);
     }
 
     @Test
@@ -139,6 +142,15 @@ class ExamplesReadmeTest {
             }
         }
         return blocks;
+    }
+
+    /** README.md, then every docs/*.md by name. */
+    private static List<Path> pages(Path root) throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        return pages;
     }
 
     /** The directory holding README.md and http/, found from the working directory upwards. */
