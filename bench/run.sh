@@ -7,6 +7,8 @@
 #   bench/run.sh --quick         one short round of the headline servers: a smoke test
 #   options: --rounds N  --scenarios 1,2,...  --servers a,b,...  --rate R  --out FILE  --work DIR
 #            --no-build (use what bench/build.sh built last)
+#            --base REV   also build commit REV's cli jar (bench/target/base/sluice.jar): the servers
+#                         base-sluice-virtual and base-sluice-event-loop run it, old beside new
 #
 # Server on core 1, load generators on core 0 (taskset). Raw per-window results stay in the work
 # directory (printed at the end); `python3 bench/harness/report.py DIR --out FILE` regenerates the
@@ -19,14 +21,15 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
 COMMAND="bench/run.sh $*"
 
-BUILD=1 OUT=$ROOT/docs/benchmarks.md ARGS=()
+BUILD=1 OUT=$ROOT/docs/benchmarks.md ARGS=() BASE=""
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) BUILD=0 ;;
     --out) OUT=$2; shift ;;
     --rounds|--scenarios|--servers|--rate|--work) ARGS+=("$1" "$2"); shift ;;
     --quick) ARGS+=(--quick) ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --base) BASE=$2; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,6 +63,12 @@ if [ $BUILD = 1 ]; then
   rm -f "$LOG"
 fi
 
+if [ -n "$BASE" ]; then
+  echo "building $BASE's cli jar (bench/build-base.sh)" >&2
+  "$HERE/build-base.sh" "$BASE" || exit 1
+  ARGS+=(--base "$(git -C "$ROOT" rev-parse --short "$BASE")")
+fi
+
 cd "$ROOT"
 # The driver runs in the background so that a signal to this script reaches it: it stops every
 # server and client it started, by PID, and exits.
@@ -76,5 +85,11 @@ WORK=$(cat "$WORK_FILE"); rm -f "$WORK_FILE"
 if [ $STATUS != 0 ] || [ -z "$WORK" ]; then
   echo "bench/run.sh: the run ended with status $STATUS" >&2; exit $(( STATUS ? STATUS : 1 ))
 fi
-python3 "$HERE/harness/report.py" "$WORK" --out "$OUT"
+if [ -n "$BASE" ]; then
+  # An old-against-new run is its own page: it leaves docs/benchmarks.md as it is by default.
+  [ "$OUT" = "$ROOT/docs/benchmarks.md" ] && OUT=$WORK/compare.md
+  python3 "$HERE/harness/compare.py" "$WORK" --out "$OUT"
+else
+  python3 "$HERE/harness/report.py" "$WORK" --out "$OUT"
+fi
 echo "raw results and server logs: $WORK" >&2

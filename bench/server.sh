@@ -5,6 +5,9 @@
 #
 #   taskset -c 1 bench/server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N]
 #   bench/server.sh --list               the names, one per line
+#   base-sluice-ENGINE                   ENGINE from an older build: $BASE_CLI_JAR (default
+#                                        bench/target/base/sluice.jar, made by run.sh --base REV);
+#                                        listed only when that jar exists
 #   bench/server.sh check [NAME...]      smoke-tests each server (default: all); exit 1 on a FAIL
 #
 # Every server answers GET / with 200, Content-Type: text/plain, Content-Length: 13, Server, Date
@@ -26,6 +29,10 @@ DEFAULT_JVM_FLAGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:Acti
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 CLI_JAR=$ROOT/cli/target/sluice.jar
+BASE_CLI_JAR=${BASE_CLI_JAR:-$HERE/target/base/sluice.jar}
+if [ -f "$BASE_CLI_JAR" ]; then
+  NAMES+=(base-sluice-virtual base-sluice-event-loop)
+fi
 BENCH_JAR=$HERE/target/sluice-bench-0.1.0-SNAPSHOT.jar
 C_BIN=$HERE/target/c-epoll
 
@@ -134,7 +141,7 @@ check_one() {
     grep -qi '^date: ' "$dir/head" || fails+=("no Date")
     if ! grep -qi '^server: ' "$dir/head"; then
       case $name in
-        sluice-*) notes+=("no Server header (accepted for sluice-* until it sends one)") ;;
+        sluice-*|base-sluice-*) notes+=("no Server header (accepted for sluice-* until it sends one)") ;;
         *) fails+=("no Server") ;;
       esac
     fi
@@ -197,8 +204,9 @@ done
 read -r -a JVM_FLAGS <<< "${BENCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
 
 case $NAME in
-  sluice-*)
-    ENGINE=${NAME#sluice-}
+  sluice-*|base-sluice-*)
+    ENGINE=${NAME#*sluice-}
+    case $NAME in base-*) CLI_JAR=$BASE_CLI_JAR ;; esac
     limit=()
     [ -n "$MAX_CONN" ] && limit=(--max-connections "$MAX_CONN")
     need "$JAVA"

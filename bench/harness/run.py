@@ -36,7 +36,8 @@ REST = ["netty-nio", "undertow", "jetty", "helidon", "jdk"]
 # Measured in every round of scenarios 1-3: the contenders of the targets there (Sluice's two
 # engines that lead them, Netty epoll, C epoll). The others, the platform-thread engines and
 # nginx among them (nginx's target is scenario 4, which runs every round), in round 1 only.
-EVERY_ROUND = ["sluice-virtual", "sluice-event-loop", "netty-epoll", "c-epoll"]
+EVERY_ROUND = ["sluice-virtual", "sluice-event-loop", "netty-epoll", "c-epoll",
+               "base-sluice-virtual", "base-sluice-event-loop"]   # the last two: run.sh --base REV
 SEQUENTIAL = "sluice-sequential"
 STATIC = ["sluice-event-loop", "sluice-virtual", "nginx"]
 # Peers' keep-alive idle timeouts are 30 s or more; none of our idle windows lasts that long.
@@ -439,6 +440,11 @@ class Runner:
     def run(self):
         sel = lambda names: [x for x in names if x in self.servers]
         plain = sel(HEADLINE) + [x for x in self.servers if x not in HEADLINE]
+        # An older build (run.sh --base) runs right after its counterpart, so the two alternate.
+        for base in [x for x in plain if x.startswith("base-")]:
+            plain.remove(base)
+            twin = base[len("base-"):]
+            plain.insert(plain.index(twin) + 1 if twin in plain else len(plain), base)
         if any(x in self.scenarios for x in "123"):
             for rnd in range(1, self.s.rounds + 1):
                 order = [x for x in plain if x in EVERY_ROUND or rnd <= self.s.rest_rounds]
@@ -592,6 +598,7 @@ def main():
     ap.add_argument("--rate", type=int, default=20000, help="open-loop rate for scenario 1's latency (req/s)")
     ap.add_argument("--work", help="directory for raw results and logs (default: a new one in /tmp)")
     ap.add_argument("--command", default="bench/run.sh", help=argparse.SUPPRESS)
+    ap.add_argument("--base", help=argparse.SUPPRESS)   # the commit base-sluice-* runs (run.sh --base)
     a = ap.parse_args()
     s = Settings(a)
     scenarios = set(x.strip() for x in a.scenarios.split(",") if x.strip())
@@ -641,7 +648,7 @@ def main():
         "scenarios": sorted(scenarios), "elapsed_s": elapsed(),
         "unsupported": [f"{k[0]} ({k[1]}): {v}" for k, v in runner.unsupported.items()],
         "failed": runner.failed, "loadavg_end": loadavg(), "tcp_metrics_flushed": runner.metrics_flush,
-        "client_jvm": " ".join(CLIENT_JVM),
+        "client_jvm": " ".join(CLIENT_JVM), "base": a.base,
     })
     with open(os.path.join(work, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
