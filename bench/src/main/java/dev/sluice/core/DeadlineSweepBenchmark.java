@@ -48,9 +48,9 @@ public class DeadlineSweepBenchmark {
         now = System.nanoTime();
         InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
         for (int i = 0; i < connections; i++) {
-            Conn c = new Conn(new ConnectionInfo(i, peer, peer), null);
+            ConnectionState c = new ConnectionState(new ConnectionInfo(i, peer, peer), null);
             // Idle deadlines spread over the next minute, as keep-alive clients leave them.
-            c.move(Conn.IDLE, Duration.ofSeconds(1 + i % 60).toNanos(), now);
+            c.move(ConnectionState.IDLE, Duration.ofSeconds(1 + i % 60).toNanos(), now);
             server.conns().add(c);
             loop.track(c);
         }

@@ -39,6 +39,8 @@ final class Acceptor implements Runnable {
     private final ServerSocketChannel listener;
     private final Thread thread;
     private final Semaphore lingering = new Semaphore(MAX_LINGERING);
+    /** What a rejected client is sent before the close; may be empty. */
+    private final byte[] rejection;
     private volatile boolean stopping;
     /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
     private volatile Runnable onStop;
@@ -58,6 +60,7 @@ final class Acceptor implements Runnable {
     Acceptor(Server server, ServerSocketChannel listener) {
         this.server = server;
         this.listener = listener;
+        this.rejection = server.protocol() == null ? new byte[0] : server.protocol().rejection();
         this.thread = Thread.ofPlatform().name("sluice-acceptor").unstarted(this);
     }
 
@@ -72,7 +75,7 @@ final class Acceptor implements Runnable {
      */
     void stop() {
         stopping = true;
-        OutboundBuffer.closeQuietly(listener);
+        Quietly.close(listener);
         Runnable wake = onStop;
         if (wake != null) {
             wake.run();
@@ -130,7 +133,7 @@ final class Acceptor implements Runnable {
             try {
                 ch = listener.accept();
             } catch (IOException e) {
-                if (stopping || server.stopped(e)) {
+                if (stopping || server.closedOnPurpose(e)) {
                     return false;
                 }
                 loopBackoff = acceptFailed(e, loopBackoff);
@@ -207,7 +210,7 @@ final class Acceptor implements Runnable {
             try {
                 ch = listener.accept();
             } catch (IOException e) {
-                if (stopping || server.stopped(e)) {
+                if (stopping || server.closedOnPurpose(e)) {
                     break;
                 }
                 backoff = acceptFailed(e, backoff);
@@ -255,7 +258,7 @@ final class Acceptor implements Runnable {
         InetAddress ip = remoteIp(ch);
         if (ip == null) {
             stats.onClosedUnopened(CloseReason.ERROR);
-            OutboundBuffer.closeQuietly(ch);
+            Quietly.close(ch);
             return null;
         }
         if (!server.admitIp(ip)) {
@@ -280,12 +283,12 @@ final class Acceptor implements Runnable {
 
     /** Opens an admitted newcomer (it holds a permit and its address's count) for the engine. */
     private void serve(SocketChannel ch, InetAddress ip) {
-        Conn c;
+        ConnectionState c;
         try {
             c = server.open(ch);
         } catch (IOException e) {
             Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
-            OutboundBuffer.closeQuietly(ch);
+            Quietly.close(ch);
             server.releaseIp(ip);
             server.releasePermit();
             return;
@@ -334,15 +337,14 @@ final class Acceptor implements Runnable {
     /** Sends the rejection bytes and closes {@code ch}, lingering as {@link #reject} says. */
     void linger(SocketChannel ch) {
         if (stopping || !lingering.tryAcquire()) {
-            OutboundBuffer.closeQuietly(ch);
+            Quietly.close(ch);
             return;
         }
-        byte[] answer = server.protocol() == null ? new byte[0] : server.protocol().rejectionBytes();
         Thread.ofVirtual().name("sluice-reject").start(() -> {
             try {
                 ch.configureBlocking(true);
                 ch.socket().setSoTimeout(1_000);
-                ByteBuffer buf = ByteBuffer.wrap(answer);
+                ByteBuffer buf = ByteBuffer.wrap(rejection);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -356,7 +358,7 @@ final class Acceptor implements Runnable {
             } catch (IOException e) {
                 Server.LOG.log(Level.DEBUG, "reject_linger_ended: {0}", e.toString());
             } finally {
-                OutboundBuffer.closeQuietly(ch);
+                Quietly.close(ch);
                 lingering.release();
             }
         });

@@ -20,16 +20,9 @@ final class BlockingConnection implements Runnable {
     static final int IDLE_READ_BYTES = 1024;
     /** The read buffer borrowed from the server while bytes stream in. */
     static final int READ_BYTES = 8 * 1024;
-    /** A codec that leaves this much unconsumed without deciding is broken: close. */
-    private static final int MAX_READ_BYTES = 1 << 20;
-    /**
-     * Encoded responses held before they are written while pipelined requests are still being
-     * decoded: past it the batch is written (blocking) before the next request is decoded.
-     */
-    static final int MAX_BUFFERED_OUT = 256 * 1024;
 
     private final Server server;
-    private final Conn c;
+    private final ConnectionState c;
     private final SocketChannel ch;
     private final Stats stats;
     private final long idleNanos;
@@ -42,16 +35,16 @@ final class BlockingConnection implements Runnable {
     /** The codec, for {@link #requestTimedOut} on the timer thread; set once serving begins. */
     private volatile Codec<?, ?> codec;
 
-    BlockingConnection(Server server, Conn c) {
+    BlockingConnection(Server server, ConnectionState c) {
         this.server = server;
         this.c = c;
         this.ch = c.channel;
         this.stats = server.stats();
         ServerConfig config = server.config();
-        this.idleNanos = Server.nanos(config.idleTimeout());
-        this.headerNanos = Server.nanos(config.headerTimeout());
-        this.writeNanos = Server.nanos(config.writeTimeout());
-        this.requestNanos = Server.nanos(config.requestTimeout());
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.headerNanos = config.headerTimeout().toNanos();
+        this.writeNanos = config.writeTimeout().toNanos();
+        this.requestNanos = config.requestTimeout().toNanos();
         this.minBodyRate = config.minBodyRate();
         this.minResponseRate = config.minResponseRate();
         this.writeProgress = n -> {
@@ -65,7 +58,7 @@ final class BlockingConnection implements Runnable {
 
     /**
      * Timer thread: the handler overran the request timeout, and the timer has moved the
-     * connection out of the owner's hands ({@link Conn#HANDLING} to terminated), so the codec is
+     * connection out of the owner's hands ({@link ConnectionState#HANDLING} to terminated), so the codec is
      * free. Sends what the codec answers (HTTP: 503) as far as the socket takes it without
      * waiting, interrupts the handler, and closes. Whatever the handler returns later is discarded.
      */
@@ -128,10 +121,10 @@ final class BlockingConnection implements Runnable {
     }
 
     private CloseReason serveRaw() throws IOException {
-        if (!c.move(Conn.BUSY)) {
+        if (!c.move(ConnectionState.BUSY)) {
             return c.terminalReason();
         }
-        server.rawHandler().handle(new ChannelConnection(server, c, this::terminated));
+        server.rawHandler().handle(new StreamConnection(server, c, this::terminated));
         return CloseReason.NORMAL;
     }
 
@@ -170,10 +163,10 @@ final class BlockingConnection implements Runnable {
                     long now = System.nanoTime();
                     boolean moved;
                     if (between) {
-                        moved = c.move(Conn.IDLE, idleNanos, now);
+                        moved = c.move(ConnectionState.IDLE, idleNanos, now);
                     } else if (progress != Codec.Progress.IN_BODY) {
                         c.deadline = headerNanos > 0 ? headStart + headerNanos : Long.MAX_VALUE;
-                        moved = c.move(Conn.HEAD);
+                        moved = c.move(ConnectionState.HEAD);
                     } else {
                         moved = c.moveToBody(idleNanos, now, minBodyRate);
                     }
@@ -190,7 +183,7 @@ final class BlockingConnection implements Runnable {
                     }
                 }
                 long readAt = System.nanoTime();
-                if (!c.move(Conn.BUSY)) {
+                if (!c.move(ConnectionState.BUSY)) {
                     return endOfStream(codec, out);
                 }
                 c.deadline = Long.MAX_VALUE;
@@ -216,7 +209,7 @@ final class BlockingConnection implements Runnable {
                     Throwable failure = null;
                     c.enterHandler(Thread.currentThread());
                     c.deadline = requestNanos > 0 ? System.nanoTime() + requestNanos : Long.MAX_VALUE;
-                    if (!c.move(Conn.HANDLING)) {
+                    if (!c.move(ConnectionState.HANDLING)) {
                         c.leaveHandler();
                         return c.terminalReason();
                     }
@@ -225,7 +218,7 @@ final class BlockingConnection implements Runnable {
                     } catch (Throwable e) { // even an Error: the client gets an answer
                         failure = e;
                     }
-                    boolean timedOut = !c.move(Conn.BUSY);
+                    boolean timedOut = !c.move(ConnectionState.BUSY);
                     c.leaveHandler();
                     Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
                     if (timedOut) {
@@ -238,7 +231,7 @@ final class BlockingConnection implements Runnable {
                         flush(out);
                         return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
                     }
-                    if (out.backlog() >= MAX_BUFFERED_OUT) {
+                    if (out.backlog() >= Buffering.MAX_BUFFERED_OUT_BYTES) {
                         flush(out); // a pipelining client must read before more is decoded for it
                     }
                 }
@@ -251,7 +244,7 @@ final class BlockingConnection implements Runnable {
                 in.compact();
                 if (!in.hasRemaining() || (in == small && n == small.capacity())) {
                     // Full, or bytes are streaming in: read into a larger buffer from now on.
-                    if (in.capacity() >= MAX_READ_BYTES) {
+                    if (in.capacity() >= Buffering.MAX_UNDECODED_BYTES) {
                         Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
                                 c.info.id(), in.capacity());
                         return CloseReason.ERROR;
@@ -307,7 +300,7 @@ final class BlockingConnection implements Runnable {
         writeProgress.accept(0);
         long n = out.writeTo(ch, writeProgress);
         stats.addBytesOut(n);
-        if (!c.move(Conn.BUSY)) {
+        if (!c.move(ConnectionState.BUSY)) {
             throw new TerminatedException();
         }
         c.deadline = Long.MAX_VALUE;

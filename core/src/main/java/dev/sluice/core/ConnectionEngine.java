@@ -31,7 +31,7 @@ abstract class ConnectionEngine {
     }
 
     /** Hands an admitted connection to a thread. Acceptor thread; may wait for capacity. */
-    abstract void dispatch(Conn c);
+    abstract void dispatch(ConnectionState c);
 
     /** Whether the engine's own threads accept ({@link Acceptor#acceptPending}); else the acceptor thread runs. */
     boolean acceptsOnLoop() {
@@ -45,19 +45,19 @@ abstract class ConnectionEngine {
      * write by closing the socket; a handler over the request timeout is answered for and
      * interrupted (see {@link BlockingConnection#requestTimedOut}).
      */
-    void wake(Conn c, int phase) {
-        if (phase == Conn.HANDLING && c.attachment instanceof BlockingConnection bc) {
+    void wake(ConnectionState c, int phase) {
+        if (phase == ConnectionState.HANDLING && c.attachment instanceof BlockingConnection bc) {
             bc.requestTimedOut();
             return;
         }
         try {
-            if (phase == Conn.WRITING) {
+            if (phase == ConnectionState.WRITING) {
                 c.channel.close();
             } else {
                 c.channel.shutdownInput();
             }
         } catch (IOException | RuntimeException e) {
-            OutboundBuffer.closeQuietly(c.channel);
+            Quietly.close(c.channel);
         }
     }
 
@@ -85,7 +85,7 @@ abstract class ConnectionEngine {
      * is noticed without interrupting the acceptor. When the server closes first, {@code c} is
      * closed and false returned.
      */
-    final boolean awaitCapacity(Conn c, TimedWait wait) {
+    final boolean awaitCapacity(ConnectionState c, TimedWait wait) {
         try {
             while (!wait.tryFor(Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
                 if (server.isClosing()) {
@@ -106,7 +106,7 @@ abstract class ConnectionEngine {
      *
      * @return whether the connection stays open
      */
-    static <Q, R> boolean encodeAnswer(Codec<Q, R> codec, Conn c, R response, Throwable failure,
+    static <Q, R> boolean encodeAnswer(Codec<Q, R> codec, ConnectionState c, R response, Throwable failure,
                                        Output out, boolean closing) {
         if (failure == null) {
             return codec.encode(response, out, closing);
@@ -116,7 +116,7 @@ abstract class ConnectionEngine {
     }
 
     /** Serves {@code c} on the calling thread until it closes. */
-    final void serve(Conn c) {
+    final void serve(ConnectionState c) {
         new BlockingConnection(server, c).run();
     }
 }

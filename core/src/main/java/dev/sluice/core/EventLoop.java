@@ -26,8 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class EventLoop implements Runnable {
     private static final int READ_BYTES = 64 * 1024;
-    private static final int MAX_PENDING_IN = 1 << 20;
-    /** Connections accepted per readiness of the listener, so serving the others is not starved. */
+        /** Connections accepted per readiness of the listener, so serving the others is not starved. */
     private static final int ACCEPT_BATCH = 64;
 
     private final Server server;
@@ -65,7 +64,7 @@ final class EventLoop implements Runnable {
 
     /** A connection's state as this loop sees it. */
     private static final class LoopConn<Q, R> {
-        final Conn c;
+        final ConnectionState c;
         final EventLoop loop;
         final Codec<Q, R> codec;
         final Handler<Q, R> handler;
@@ -82,7 +81,7 @@ final class EventLoop implements Runnable {
         boolean stalled;
         int index;
 
-        LoopConn(Conn c, EventLoop loop, Protocol<Q, R> protocol) {
+        LoopConn(ConnectionState c, EventLoop loop, Protocol<Q, R> protocol) {
             this.c = c;
             this.loop = loop;
             this.codec = protocol.newCodec(c.info);
@@ -95,10 +94,10 @@ final class EventLoop implements Runnable {
         this.stats = server.stats();
         this.selector = Selector.open();
         ServerConfig config = server.config();
-        this.idleNanos = Server.nanos(config.idleTimeout());
-        this.headerNanos = Server.nanos(config.headerTimeout());
-        this.writeNanos = Server.nanos(config.writeTimeout());
-        this.requestNanos = Server.nanos(config.requestTimeout());
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.headerNanos = config.headerTimeout().toNanos();
+        this.writeNanos = config.writeTimeout().toNanos();
+        this.requestNanos = config.requestTimeout().toNanos();
         this.minBodyRate = config.minBodyRate();
         this.minResponseRate = config.minResponseRate();
         this.tickNanos = Timer.tick(config);
@@ -119,7 +118,7 @@ final class EventLoop implements Runnable {
 
     // ---- called from other threads ----
 
-    void add(Conn c) {
+    void add(ConnectionState c) {
         if (Thread.currentThread() == thread) {
             register(c); // accepted by this loop: no task, no wakeup
         } else {
@@ -128,7 +127,7 @@ final class EventLoop implements Runnable {
     }
 
     /** Another thread terminated {@code c} (evicted, shut down): its loop closes it. */
-    static void wake(Conn c) {
+    static void closeTerminated(ConnectionState c) {
         if (c.attachment instanceof LoopConn<?, ?> lc) {
             lc.loop.post(() -> lc.loop.close(lc, c.terminalReason()));
         }
@@ -204,15 +203,15 @@ final class EventLoop implements Runnable {
             if (acceptor != null) {
                 acceptor.dropHeld();
             }
-            OutboundBuffer.closeQuietly(selector); // deregisters every channel
+            Quietly.close(selector); // deregisters every channel
             for (SocketChannel ch : unregistered) {
-                OutboundBuffer.closeQuietly(ch);
+                Quietly.close(ch);
             }
             unregistered.clear();
         }
     }
 
-    private void register(Conn c) {
+    private void register(ConnectionState c) {
         LoopConn<?, ?> lc;
         try {
             lc = new LoopConn<>(c, this, server.protocol());
@@ -305,10 +304,10 @@ final class EventLoop implements Runnable {
             return;
         }
         stats.addBytesIn(n);
-        if (lc.c.phase() == Conn.BODY) {
+        if (lc.c.phase() == ConnectionState.BODY) {
             lc.c.bodyBytes += n;
         }
-        if (!lc.c.move(Conn.BUSY)) {
+        if (!lc.c.move(ConnectionState.BUSY)) {
             close(lc, lc.c.terminalReason());
             return;
         }
@@ -327,7 +326,7 @@ final class EventLoop implements Runnable {
 
     private static ByteBuffer append(ByteBuffer pending, ByteBuffer more) {
         int need = pending.remaining() + more.remaining();
-        if (need > MAX_PENDING_IN) {
+        if (need > Buffering.MAX_UNDECODED_BYTES) {
             return null;
         }
         if (pending.capacity() - pending.remaining() < more.remaining()) {
@@ -342,7 +341,7 @@ final class EventLoop implements Runnable {
         Codec<Q, R> codec = lc.codec;
         while (!lc.inFlight && lc.closeAfterFlush == null) {
             if (scratch.backlog() + (lc.pendingOut == null ? 0 : lc.pendingOut.backlog())
-                    >= BlockingConnection.MAX_BUFFERED_OUT) {
+                    >= Buffering.MAX_BUFFERED_OUT_BYTES) {
                 lc.stalled = true; // pipelined requests wait in pendingIn until the client reads
                 break;
             }
@@ -505,17 +504,17 @@ final class EventLoop implements Runnable {
 
     /** Sets the phase and deadline that fit where the connection stands now. */
     private void updatePhase(LoopConn<?, ?> lc) {
-        Conn c = lc.c;
+        ConnectionState c = lc.c;
         if (c.isClosed()) {
             return;
         }
         long now = System.nanoTime();
         boolean moved;
         if (lc.pendingOut != null) {
-            moved = c.phase() == Conn.WRITING || c.moveToWriting(writeNanos, now, minResponseRate);
+            moved = c.phase() == ConnectionState.WRITING || c.moveToWriting(writeNanos, now, minResponseRate);
         } else if (lc.inFlight) {
             c.deadline = requestNanos > 0 ? lc.handlerStart + requestNanos : Long.MAX_VALUE;
-            moved = c.move(Conn.HANDLING);
+            moved = c.move(ConnectionState.HANDLING);
         } else {
             Codec.Progress progress = lc.codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && lc.pendingIn == null) {
@@ -523,12 +522,12 @@ final class EventLoop implements Runnable {
                     close(lc, CloseReason.SHUTDOWN);
                     return;
                 }
-                moved = c.move(Conn.IDLE, idleNanos, now);
+                moved = c.move(ConnectionState.IDLE, idleNanos, now);
             } else if (progress == Codec.Progress.IN_BODY) {
                 moved = c.moveToBody(idleNanos, now, minBodyRate);
             } else {
                 c.deadline = headerNanos > 0 ? lc.headStart + headerNanos : Long.MAX_VALUE;
-                moved = c.move(Conn.HEAD);
+                moved = c.move(ConnectionState.HEAD);
             }
         }
         if (!moved) {
@@ -540,7 +539,7 @@ final class EventLoop implements Runnable {
      * Benchmarks only, before {@link #start}: tracks {@code c}'s deadline as a registered connection
      * would be, without a channel or a key, so {@link #sweep} can be measured at any count.
      */
-    void track(Conn c) {
+    void track(ConnectionState c) {
         LoopConn<?, ?> lc = new LoopConn<>(c, this, server.protocol());
         lc.index = conns.size();
         conns.add(lc);
@@ -550,7 +549,7 @@ final class EventLoop implements Runnable {
     void sweep(long now) {
         for (int i = conns.size() - 1; i >= 0; i--) {
             LoopConn<?, ?> lc = conns.get(i);
-            Conn c = lc.c;
+            ConnectionState c = lc.c;
             if (c.deadline - now > 0) {
                 continue;
             }
@@ -611,7 +610,7 @@ final class EventLoop implements Runnable {
             int n = unregistered.size();
             selector.selectNow(this::onKey); // deregisters the cancelled keys; serves what is ready
             for (int i = 0; i < n; i++) {
-                OutboundBuffer.closeQuietly(unregistered.get(i));
+                Quietly.close(unregistered.get(i));
             }
             // What onKey closed meanwhile waits for the next selectNow.
             unregistered.subList(0, n).clear();

@@ -36,7 +36,7 @@ final class EventLoopEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         EventLoop loop = loops[next];
         next = next + 1 == loops.length ? 0 : next + 1;
         loop.add(c);
@@ -48,8 +48,8 @@ final class EventLoopEngine extends ConnectionEngine {
     }
 
     @Override
-    void wake(Conn c, int phase) {
-        EventLoop.wake(c);
+    void wake(ConnectionState c, int phase) {
+        EventLoop.closeTerminated(c);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
  * batch of pipelined responses goes out in one write. Used by one thread at a time.
  */
 final class OutboundBuffer implements Output {
-    private static final int CHUNK_BYTES = ChunkPool.CHUNK_BYTES;
+    private static final int CHUNK_BYTES = BufferPool.CHUNK_BYTES;
     /** A chunk grown past this for one large response is dropped once written, not kept. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
@@ -26,7 +26,7 @@ final class OutboundBuffer implements Output {
     private ByteBuffer sealed;
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     /** Where chunks come from and go back to once written; null: this buffer keeps its own. */
-    private final ChunkPool pool;
+    private final BufferPool pool;
 
     /** A buffer that keeps its chunk (an event loop's, reused for every connection it serves). */
     OutboundBuffer() {
@@ -34,11 +34,11 @@ final class OutboundBuffer implements Output {
     }
 
     /** A connection's buffer: it borrows a chunk from {@code pool} only while it has bytes to send. */
-    OutboundBuffer(ChunkPool pool) {
+    OutboundBuffer(BufferPool pool) {
         this.pool = pool;
     }
 
-    /** A queued file's weight in {@link #backlog()}: 256 KiB of backlog holds at most 16 open files. */
+    /** A queued file's weight in {@link #backlog()}: {@value Buffering#MAX_BUFFERED_OUT_BYTES} bytes of backlog holds at most 16 open files. */
     static final int FILE_WEIGHT = 16 * 1024;
 
     private record FileRegion(FileChannel file, long end, long[] position) {
@@ -135,7 +135,7 @@ final class OutboundBuffer implements Output {
                 f.position[0] += n;
                 if (f.position[0] >= f.end) {
                     queue.poll();
-                    closeQuietly(f.file);
+                    Quietly.close(f.file);
                 } else if (n == 0) {
                     if (f.file.size() <= f.position[0]) {
                         // The file shrank while it was being sent: the promised length cannot be kept.
@@ -204,10 +204,10 @@ final class OutboundBuffer implements Output {
         return n;
     }
 
-    /** One blocking write of at most 256 KiB, so a slow reader shows progress slice by slice. */
+    /** One blocking write of at most {@value Buffering#WRITE_SLICE_BYTES} bytes, so a slow reader shows progress slice by slice. */
     private static int writeSlice(SocketChannel ch, ByteBuffer b) throws IOException {
         int limit = b.limit();
-        b.limit(Math.min(limit, b.position() + (256 << 10)));
+        b.limit(Math.min(limit, b.position() + Buffering.WRITE_SLICE_BYTES));
         try {
             return ch.write(b);
         } finally {
@@ -219,7 +219,7 @@ final class OutboundBuffer implements Output {
     void release() {
         for (Object o : queue) {
             if (o instanceof FileRegion f) {
-                closeQuietly(f.file);
+                Quietly.close(f.file);
             }
         }
         queue.clear();
@@ -256,11 +256,4 @@ final class OutboundBuffer implements Output {
         }
     }
 
-    static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // Closing quietly is the one place an exception may be dropped.
-        }
-    }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
  * keep-alive client holds its worker between requests, for up to the idle timeout.
  */
 final class PoolEngine extends ConnectionEngine {
-    private final BlockingQueue<Conn> queue;
+    private final BlockingQueue<ConnectionState> queue;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -33,7 +33,7 @@ final class PoolEngine extends ConnectionEngine {
 
     private void work() {
         while (!stopped) {
-            Conn c;
+            ConnectionState c;
             try {
                 c = queue.take();
             } catch (InterruptedException e) {
@@ -48,7 +48,7 @@ final class PoolEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         if (server.config().overload() == OverloadPolicy.REJECT) {
             if (!queue.offer(c)) {
                 server.rejectOpened(c);
@@ -64,7 +64,7 @@ final class PoolEngine extends ConnectionEngine {
         for (Thread t : workers) {
             t.interrupt();
         }
-        for (Conn c; (c = queue.poll()) != null; ) {
+        for (ConnectionState c; (c = queue.poll()) != null; ) {
             server.closeConn(c, CloseReason.SHUTDOWN);
         }
     }

@@ -12,7 +12,7 @@ final class SequentialEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         serve(c);
     }
 }

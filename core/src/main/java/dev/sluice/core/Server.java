@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +50,7 @@ public final class Server implements AutoCloseable {
     private final Protocol<?, ?> protocol;
     private final ConnectionHandler rawHandler;
     private final Stats stats = new Stats();
-    private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
+    private final Set<ConnectionState> conns = ConcurrentHashMap.newKeySet();
     private final Semaphore permits;
     /** Open connections per client address, when {@link ServerConfig#maxConnectionsPerIp()} is on. */
     private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
@@ -62,9 +61,9 @@ public final class Server implements AutoCloseable {
     private volatile long noEvictionBefore = System.nanoTime();
 
     /** Output chunks of the blocking engines' connections, lent while they write. */
-    private final ChunkPool chunks = new ChunkPool(256);
+    private final BufferPool chunks = new BufferPool(256);
     /** Read buffers of the blocking engines' connections, lent while a message arrives. */
-    private final ChunkPool readBuffers = new ChunkPool(256, BlockingConnection.READ_BYTES, false);
+    private final BufferPool readBuffers = new BufferPool(256, BlockingConnection.READ_BYTES, false);
     private final AtomicLong ids = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
@@ -132,7 +131,7 @@ public final class Server implements AutoCloseable {
                 engine = ConnectionEngine.create(this);
                 engine.start();
                 stats.queueDepthFrom(engine::queueDepth);
-                stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == Conn.IDLE).count());
+                stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == ConnectionState.IDLE).count());
                 if (config.engine().blocking()) {
                     timer = new Timer(this);
                     timer.start();
@@ -158,7 +157,7 @@ public final class Server implements AutoCloseable {
 
     /** Undoes a start that failed half-way: nothing it opened stays open. */
     private void abandonStart(ServerSocketChannel ch) {
-        OutboundBuffer.closeQuietly(ch);
+        Quietly.close(ch);
         if (engine != null) {
             engine.stop();
         }
@@ -236,9 +235,9 @@ public final class Server implements AutoCloseable {
             state = State.DRAINING;
             draining = true;
             acceptor.stop();
-            for (Conn c : conns) {
-                if (c.terminate(Conn.IDLE, CloseReason.SHUTDOWN)) {
-                    engine.wake(c, Conn.IDLE);
+            for (ConnectionState c : conns) {
+                if (c.terminate(ConnectionState.IDLE, CloseReason.SHUTDOWN)) {
+                    engine.wake(c, ConnectionState.IDLE);
                 }
             }
             engine.drain();
@@ -289,7 +288,7 @@ public final class Server implements AutoCloseable {
 
     private void stopEverything() {
         state = State.CLOSED;
-        for (Conn c : conns) {
+        for (ConnectionState c : conns) {
             closeConn(c, CloseReason.SHUTDOWN);
         }
         engine.stop();
@@ -297,7 +296,7 @@ public final class Server implements AutoCloseable {
             timer.stop();
         }
         acceptor.join();
-        for (Conn c : conns) { // connections dispatched while stopping
+        for (ConnectionState c : conns) { // connections dispatched while stopping
             closeConn(c, CloseReason.SHUTDOWN);
         }
         LOG.log(Level.DEBUG, "server_stopped {0}", stats);
@@ -344,7 +343,7 @@ public final class Server implements AutoCloseable {
         return engine;
     }
 
-    Set<Conn> conns() {
+    Set<ConnectionState> conns() {
         return conns;
     }
 
@@ -352,21 +351,21 @@ public final class Server implements AutoCloseable {
         return permits;
     }
 
-    ChunkPool chunks() {
+    BufferPool chunks() {
         return chunks;
     }
 
-    ChunkPool readBuffers() {
+    BufferPool readBuffers() {
         return readBuffers;
     }
 
     /** Registers an accepted channel that holds a permit. */
-    Conn open(SocketChannel ch) throws IOException {
+    ConnectionState open(SocketChannel ch) throws IOException {
         ch.configureBlocking(config.engine().blocking());
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(),
                 (InetSocketAddress) ch.getRemoteAddress(), (InetSocketAddress) ch.getLocalAddress());
-        Conn c = new Conn(info, ch);
+        ConnectionState c = new ConnectionState(info, ch);
         conns.add(c);
         stats.onOpened();
         if (state == State.CLOSED) { // raced with close(): it may have missed this one
@@ -376,22 +375,22 @@ public final class Server implements AutoCloseable {
     }
 
     /** Closes a connection once, counts it, and returns its permit (unless handed over). */
-    void closeConn(Conn c, CloseReason reason) {
+    void closeConn(ConnectionState c, CloseReason reason) {
         closeConn(c, reason, true);
     }
 
     /**
-     * As {@link #closeConn(Conn, CloseReason)}; with {@code closeChannel} false the caller closes
+     * As {@link #closeConn(ConnectionState, CloseReason)}; with {@code closeChannel} false the caller closes
      * the channel itself, later (an event loop, once the selector has let go of it).
      *
      * @return whether this call closed the connection (false: it was already closed)
      */
-    boolean closeConn(Conn c, CloseReason reason, boolean closeChannel) {
+    boolean closeConn(ConnectionState c, CloseReason reason, boolean closeChannel) {
         if (!c.markClosed()) {
             return false;
         }
         if (closeChannel) {
-            OutboundBuffer.closeQuietly(c.channel);
+            Quietly.close(c.channel);
         }
         conns.remove(c);
         // Its slots first, so that whoever sees the close in the stats finds them free.
@@ -408,7 +407,7 @@ public final class Server implements AutoCloseable {
     }
 
     /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
-    void rejectOpened(Conn c) {
+    void rejectOpened(ConnectionState c) {
         if (!c.markClosed()) {
             return;
         }
@@ -473,12 +472,12 @@ public final class Server implements AutoCloseable {
         long age = ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
         long idleBefore = now - age;
         long earliest = now + age; // a connection that goes idle from now on
-        for (Conn c : conns) {
+        for (ConnectionState c : conns) {
             if (c.handOver(idleBefore)) {
-                engine.wake(c, Conn.IDLE);
+                engine.wake(c, ConnectionState.IDLE);
                 return true;
             }
-            if (c.phase() == Conn.IDLE && c.idleSince + age - earliest < 0) {
+            if (c.phase() == ConnectionState.IDLE && c.idleSince + age - earliest < 0) {
                 earliest = c.idleSince + age;
             }
         }
@@ -487,7 +486,7 @@ public final class Server implements AutoCloseable {
     }
 
     /** Whether {@code e} is a failure of the listener that was closed on purpose. */
-    boolean stopped(IOException e) {
+    boolean closedOnPurpose(IOException e) {
         return e instanceof ClosedChannelException || state == State.CLOSED || draining;
     }
 
@@ -495,7 +494,7 @@ public final class Server implements AutoCloseable {
      * A handler threw: a {@link ProtocolException} is a deliberate refusal (DEBUG); anything
      * else is a bug in the handler (WARNING, with the stack).
      */
-    static void logHandlerFailure(Conn c, Throwable failure) {
+    static void logHandlerFailure(ConnectionState c, Throwable failure) {
         if (failure instanceof ProtocolException p) {
             LOG.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}", c.info.id(), p.code(),
                     p.reason());
@@ -504,11 +503,4 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    static long nanos(Duration d) {
-        return d.isZero() ? 0 : d.toNanos();
-    }
-
-    static long millis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos(d));
-    }
 }

@@ -16,7 +16,7 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         if (!awaitCapacity(c, threads::tryAcquire)) {
             return;
         }

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * and no timer object per connection or per read: each connection carries one deadline (a
  * {@code long} its owner rewrites as it moves between phases), and every tick the timer sweeps the
  * open connections for deadlines that have passed. An expired connection is terminated (see
- * {@link Conn}) and its owner woken: a blocked read sees end of stream (the timer shuts the
+ * {@link ConnectionState}) and its owner woken: a blocked read sees end of stream (the timer shuts the
  * socket's input), a blocked write fails (the timer closes the socket); the owner then answers
  * (HTTP: 408 for a header timeout) and closes.
  *
@@ -62,7 +62,7 @@ final class Timer implements Runnable {
 
     /** Terminates and wakes every connection whose deadline is at or before {@code now}. */
     void sweep(long now) {
-        for (Conn c : server.conns()) {
+        for (ConnectionState c : server.conns()) {
             if (c.deadline - now > 0) {
                 continue;
             }

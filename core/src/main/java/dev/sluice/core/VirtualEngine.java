@@ -12,7 +12,7 @@ final class VirtualEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         Thread.ofVirtual().name("sluice-conn-" + c.info.id()).start(() -> serve(c));
     }
 }

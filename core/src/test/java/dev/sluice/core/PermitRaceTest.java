@@ -21,8 +21,8 @@ class PermitRaceTest {
         int handedOver = 0;
         for (int i = 0; i < 20_000; i++) {
             server.permits().drainPermits(); // the one permit is held by c
-            Conn c = new Conn(new ConnectionInfo(i, remote, remote), null);
-            c.move(Conn.IDLE, 0, System.nanoTime() - 2_000_000_000L);
+            ConnectionState c = new ConnectionState(new ConnectionInfo(i, remote, remote), null);
+            c.move(ConnectionState.IDLE, 0, System.nanoTime() - 2_000_000_000L);
             boolean[] evicted = {false};
             Thread evictor = Thread.ofPlatform().start(() -> {
                 try {

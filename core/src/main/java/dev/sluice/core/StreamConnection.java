@@ -8,27 +8,25 @@ import java.util.function.Supplier;
 
 /**
  * The streams a {@link ConnectionHandler} sees, over the connection's blocking channel. Each read
- * runs under the idle timeout and each write under the write timeout (a slice of at most 256 KiB
+ * runs under the idle timeout and each write under the write timeout (a slice of at most {@value Buffering#WRITE_SLICE_BYTES} bytes
  * at a time, so a slow but steady reader is not cut): when one fires, the call throws a
  * {@link java.net.SocketTimeoutException} naming it.
  */
-final class ChannelConnection implements Connection {
-    private static final int WRITE_SLICE = 256 << 10;
-
+final class StreamConnection implements Connection {
     private final Server server;
-    private final Conn c;
+    private final ConnectionState c;
     private final Supplier<IOException> terminated;
     private final long idleNanos;
     private final long writeNanos;
     private final InputStream input = new In();
     private final OutputStream output = new Out();
 
-    ChannelConnection(Server server, Conn c, Supplier<IOException> terminated) {
+    StreamConnection(Server server, ConnectionState c, Supplier<IOException> terminated) {
         this.server = server;
         this.c = c;
         this.terminated = terminated;
-        this.idleNanos = Server.nanos(server.config().idleTimeout());
-        this.writeNanos = Server.nanos(server.config().writeTimeout());
+        this.idleNanos = server.config().idleTimeout().toNanos();
+        this.writeNanos = server.config().writeTimeout().toNanos();
     }
 
     @Override
@@ -59,7 +57,7 @@ final class ChannelConnection implements Connection {
 
     private void leave() throws IOException {
         c.deadline = Long.MAX_VALUE;
-        if (!c.move(Conn.BUSY)) {
+        if (!c.move(ConnectionState.BUSY)) {
             throw terminated.get();
         }
     }
@@ -81,7 +79,7 @@ final class ChannelConnection implements Connection {
             if (len == 0) {
                 return 0;
             }
-            enter(Conn.BODY, idleNanos);
+            enter(ConnectionState.BODY, idleNanos);
             int n;
             try {
                 n = c.channel.read(ByteBuffer.wrap(b, off, len));
@@ -110,9 +108,9 @@ final class ChannelConnection implements Connection {
             ByteBuffer buf = ByteBuffer.wrap(b, off, len);
             try {
                 while (buf.hasRemaining()) {
-                    enter(Conn.WRITING, writeNanos);
+                    enter(ConnectionState.WRITING, writeNanos);
                     int limit = buf.limit();
-                    buf.limit(Math.min(limit, buf.position() + WRITE_SLICE));
+                    buf.limit(Math.min(limit, buf.position() + Buffering.WRITE_SLICE_BYTES));
                     int n = c.channel.write(buf);
                     buf.limit(limit);
                     server.stats().addBytesOut(n);

@@ -20,7 +20,7 @@ import java.nio.channels.SocketChannel;
  * owner that the connection was terminated and {@link #terminalReason()} says why. Nothing else
  * is shared: the codec and buffers belong to the owner.
  */
-final class Conn {
+final class ConnectionState {
     static final int IDLE = 0;
     static final int HEAD = 1;
     static final int BODY = 2;
@@ -39,8 +39,8 @@ final class Conn {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            PHASE = l.findVarHandle(Conn.class, "phase", int.class);
-            CLOSED = l.findVarHandle(Conn.class, "closed", boolean.class);
+            PHASE = l.findVarHandle(ConnectionState.class, "phase", int.class);
+            CLOSED = l.findVarHandle(ConnectionState.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,7 +68,7 @@ final class Conn {
     /** Engine-specific state, owned by the engine. */
     Object attachment;
 
-    Conn(ConnectionInfo info, SocketChannel channel) {
+    ConnectionState(ConnectionInfo info, SocketChannel channel) {
         this.info = info;
         this.channel = channel;
     }
