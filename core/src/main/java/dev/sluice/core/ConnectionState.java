@@ -5,20 +5,48 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.SocketChannel;
 
 /**
- * One open connection's shared state: its phase, its one deadline, and whether it is closed.
+ * One open connection's shared state, and the one place its phase and deadline rules live: the
+ * engines name the phase they enter ({@link #toIdle}, {@link #toHead}, {@link #toBody},
+ * {@link #toHandling}, {@link #toWriting}, {@link #toBusy}) and this class sets the deadline that
+ * goes with it from the server's {@link Timeouts}; the sweepers (the blocking engines' {@link Timer},
+ * each {@link EventLoop}) call {@link #expire}.
  *
- * <p>Phases, and who moves them:
+ * <p>States and legal transitions ({@code owner} is the connection's thread or its event loop;
+ * every other thread only terminates):
  * <pre>
- *   owner (connection thread or event loop):  IDLE -> HEAD -> BODY -> BUSY -> HANDLING -> BUSY
- *                                             -> WRITING -> IDLE ...
- *   anyone else (timer, acceptor, shutdown):  live phase -> TERMINATED(reason), by compare-and-set
+ *            read                 decoded what arrived: wait in the phase the codec names
+ *   IDLE ----------&gt; BUSY ------------------------------------------&gt; IDLE | HEAD | BODY
+ *   HEAD, BODY ----&gt; BUSY          (a read arrived)
+ *   BUSY ----------&gt; HANDLING -------&gt; BUSY      (a handler runs under the request timeout)
+ *   BUSY ----------&gt; WRITING  -------&gt; BUSY      (the client leaves a write unread)
+ *
+ *   any live phase --deadline passed (a sweep)------------&gt; TERMINATED(reason)
+ *   IDLE           --shutdown----------------------------&gt; TERMINATED(SHUTDOWN)
+ *   IDLE, idle for EVICTABLE_AFTER_IDLE --a newcomer------&gt; HANDED_OVER (it takes the permit)
+ *   any live phase --the closer ({@link #retire})----------&gt; TERMINATED(reason)
  * </pre>
- * The deadline of BODY and WRITING is the sooner of a timeout (no progress) and a minimum data
- * rate's ({@link MinDataRate}); {@link #expiryReason} tells them apart.
- * The owner moves between live phases by compare-and-set too, so when a timer expires or evicts
- * the connection at the same moment, exactly one side wins: a failed {@link #move} tells the
- * owner that the connection was terminated and {@link #terminalReason()} says why. Nothing else
- * is shared: the codec and buffers belong to the owner.
+ *
+ * <table>
+ *   <caption>Deadlines</caption>
+ *   <tr><th>phase</th><th>deadline</th><th>expires as</th></tr>
+ *   <tr><td>IDLE</td><td>idle timeout from entering it</td><td>{@link CloseReason#IDLE}</td></tr>
+ *   <tr><td>HEAD</td><td>header timeout from the head's first read</td>
+ *       <td>{@link CloseReason#HEADER_TIMEOUT}</td></tr>
+ *   <tr><td>BODY</td><td>the sooner of the idle timeout from now and the minimum body rate
+ *       since the body's first read</td><td>{@link CloseReason#IDLE} or {@link CloseReason#MIN_BODY_RATE}</td></tr>
+ *   <tr><td>HANDLING</td><td>request timeout from the handler's start</td>
+ *       <td>{@link CloseReason#REQUEST_TIMEOUT}</td></tr>
+ *   <tr><td>WRITING</td><td>the sooner of the write timeout from the last progress and the
+ *       minimum response rate since the client fell behind</td>
+ *       <td>{@link CloseReason#WRITE_TIMEOUT} or {@link CloseReason#MIN_RESPONSE_RATE}</td></tr>
+ *   <tr><td>BUSY</td><td>none: decoding and encoding are never timed out</td><td></td></tr>
+ * </table>
+ *
+ * <p>The owner moves between live phases by compare-and-set, so when a sweeper expires or the
+ * acceptor evicts the connection at the same moment, exactly one side wins: a failed move tells
+ * the owner that the connection was terminated and {@link #terminalReason()} says why. Each
+ * deadline is written before the phase it belongs to. Nothing else is shared: the codec and
+ * buffers belong to the owner.
  */
 final class ConnectionState {
     static final int IDLE = 0;
@@ -33,6 +61,7 @@ final class ConnectionState {
     /** Evicted while idle to admit a newcomer, who inherits this connection's permit. */
     private static final int HANDED_OVER = 64;
 
+    private static final CloseReason[] REASONS = CloseReason.values();
     private static final VarHandle PHASE;
     private static final VarHandle CLOSED;
 
@@ -48,6 +77,7 @@ final class ConnectionState {
 
     final ConnectionInfo info;
     final SocketChannel channel;
+    private final Timeouts timeouts;
     private volatile int phase = BUSY;
     /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
     volatile long deadline = Long.MAX_VALUE;
@@ -68,9 +98,10 @@ final class ConnectionState {
     /** Engine-specific state, owned by the engine. */
     Object attachment;
 
-    ConnectionState(ConnectionInfo info, SocketChannel channel) {
+    ConnectionState(ConnectionInfo info, SocketChannel channel, Timeouts timeouts) {
         this.info = info;
         this.channel = channel;
+        this.timeouts = timeouts;
     }
 
     int phase() {
@@ -107,26 +138,99 @@ final class ConnectionState {
         return move(next);
     }
 
-    /** Owner: the deadline of a read in a body under {@code rate}, its clock started if need be. */
-    boolean moveToBody(long idleNanos, long now, MinDataRate rate) {
+    // ---- the rules: each phase the owner enters, with its deadline ----
+
+    /** Owner: waits for the first byte of a next request, under the idle timeout. */
+    boolean toIdle(long now) {
+        return move(IDLE, timeouts.idleNanos(), now);
+    }
+
+    /** Owner: waits for the rest of a head whose first bytes were read at {@code headStart}. */
+    boolean toHead(long headStart) {
+        long t = timeouts.headerNanos();
+        deadline = t > 0 ? headStart + t : Long.MAX_VALUE;
+        return move(HEAD);
+    }
+
+    /** Owner: waits for body bytes, under the idle timeout and the minimum body rate. */
+    boolean toBody(long now) {
         if (bodyStart == -1) {
             bodyStart = now;
             bodyBytes = 0;
         }
-        return move(BODY, idleNanos, now, rate.deadline(bodyStart, bodyBytes));
+        return move(BODY, timeouts.idleNanos(), now, timeouts.minBodyRate().deadline(bodyStart, bodyBytes));
+    }
+
+    /** Owner: {@code n} bytes of a body arrived (counted for the minimum body rate). */
+    void bodyRead(int n) {
+        bodyBytes += n;
+    }
+
+    /** Owner: a whole request was decoded; the next body's rate clock starts afresh. */
+    void requestDecoded() {
+        bodyStart = -1;
+    }
+
+    /** Owner: decodes, encodes or writes what the client takes at once; no deadline applies. */
+    boolean toBusy() {
+        return move(BUSY);
+    }
+
+    /** Owner: a handler that started at {@code start} runs, under the request timeout. */
+    boolean toHandling(long start) {
+        long t = timeouts.requestNanos();
+        deadline = t > 0 ? start + t : Long.MAX_VALUE;
+        return move(HANDLING);
     }
 
     /**
-     * Owner: the deadline of a write that waits for the client, under {@code rate} with the
-     * client credited {@link ServerConfig#RESPONSE_RATE_CREDIT_BYTES} in flight.
+     * Owner: a write waits for the client, under the write timeout from now and the minimum
+     * response rate, with the client credited {@link ServerConfig#RESPONSE_RATE_CREDIT_BYTES} in
+     * flight. The rate's clock starts at the first such wait since {@link #caughtUp}.
      */
-    boolean moveToWriting(long writeNanos, long now, MinDataRate rate) {
+    boolean toWriting(long now) {
         if (writeStart == -1) {
             writeStart = now;
             writeBytes = 0;
         }
         long credited = writeBytes + ServerConfig.RESPONSE_RATE_CREDIT_BYTES;
-        return move(WRITING, writeNanos, now, rate.deadline(writeStart, credited));
+        return move(WRITING, timeouts.writeNanos(), now, timeouts.minResponseRate().deadline(writeStart, credited));
+    }
+
+    /** Owner: the client took {@code n} bytes of a write it had left waiting; the deadline restarts. */
+    boolean wrote(long n, long now) {
+        writeBytes += n;
+        return toWriting(now);
+    }
+
+    /** Owner: everything written was taken; the response rate's clock stops. */
+    void caughtUp() {
+        writeStart = -1;
+    }
+
+    /** Owner, for a {@link ConnectionHandler}: a read of its stream, under the idle timeout alone. */
+    boolean toStreamRead(long now) {
+        return move(BODY, timeouts.idleNanos(), now);
+    }
+
+    /** Owner, for a {@link ConnectionHandler}: a write of its stream, under the write timeout alone. */
+    boolean toStreamWrite(long now) {
+        return move(WRITING, timeouts.writeNanos(), now);
+    }
+
+    /**
+     * A sweeper: terminates this connection if its deadline is at or before {@code now}.
+     *
+     * @return why it was terminated, or null when it has not expired (or was already terminated)
+     */
+    CloseReason expire(long now) {
+        if (deadline - now > 0) {
+            return null;
+        }
+        int p = phase;
+        CloseReason reason = expiryReason(p);
+        // The owner writes a deadline before its phase: read again now that the phase is known.
+        return reason != null && deadline - now <= 0 && terminate(p, reason) ? reason : null;
     }
 
     /** Owner: a handler is about to run on {@code thread}, which the request timeout may interrupt. */
@@ -187,7 +291,7 @@ final class ConnectionState {
         if (p == HANDED_OVER) {
             return CloseReason.LIMIT;
         }
-        return p >= TERMINATED ? CloseReason.values()[p - TERMINATED] : null;
+        return p >= TERMINATED ? REASONS[p - TERMINATED] : null;
     }
 
     /** The reason to close for when the current deadline has passed, or null if none applies. */

@@ -19,17 +19,17 @@ final class EventLoopEngine extends ConnectionEngine {
     private final EventLoop[] loops;
     private int next;
 
-    EventLoopEngine(Server server) {
-        super(server);
-        this.loops = new EventLoop[server.config().effectiveThreads()];
+    EventLoopEngine(EngineContext context) {
+        super(context);
+        this.loops = new EventLoop[context.config.effectiveThreads()];
     }
 
     @Override
     void start() throws IOException {
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(server, i);
+            loops[i] = new EventLoop(context, i);
         }
-        loops[0].listen(server.listener(), server.acceptor());
+        loops[0].listen(context.listener, context.acceptor);
         for (EventLoop loop : loops) {
             loop.start();
         }
@@ -48,7 +48,7 @@ final class EventLoopEngine extends ConnectionEngine {
     }
 
     @Override
-    void wake(ConnectionState c, int phase) {
+    void wake(ConnectionState c, CloseReason reason) {
         EventLoop.closeTerminated(c);
     }
 

@@ -17,14 +17,14 @@ final class PoolEngine extends ConnectionEngine {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
-    PoolEngine(Server server) {
-        super(server);
-        this.queue = new ArrayBlockingQueue<>(server.config().effectiveQueue());
+    PoolEngine(EngineContext context) {
+        super(context);
+        this.queue = new ArrayBlockingQueue<>(context.config.effectiveQueue());
     }
 
     @Override
     void start() {
-        int n = server.config().effectiveThreads();
+        int n = context.config.effectiveThreads();
         for (int i = 0; i < n; i++) {
             Thread t = Thread.ofPlatform().name("sluice-worker-" + i).start(this::work);
             workers.add(t);
@@ -49,9 +49,9 @@ final class PoolEngine extends ConnectionEngine {
 
     @Override
     void dispatch(ConnectionState c) {
-        if (server.config().overload() == OverloadPolicy.REJECT) {
+        if (context.config.overload() == OverloadPolicy.REJECT) {
             if (!queue.offer(c)) {
-                server.rejectOpened(c);
+                context.connections.reject(c);
             }
             return;
         }
@@ -65,7 +65,7 @@ final class PoolEngine extends ConnectionEngine {
             t.interrupt();
         }
         for (ConnectionState c; (c = queue.poll()) != null; ) {
-            server.closeConn(c, CloseReason.SHUTDOWN);
+            context.connections.close(c, CloseReason.SHUTDOWN);
         }
     }
 

@@ -7,8 +7,8 @@ package dev.sluice.core;
  * most the idle (or header) timeout.
  */
 final class SequentialEngine extends ConnectionEngine {
-    SequentialEngine(Server server) {
-        super(server);
+    SequentialEngine(EngineContext context) {
+        super(context);
     }
 
     @Override

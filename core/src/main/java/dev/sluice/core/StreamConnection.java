@@ -3,8 +3,8 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.function.Supplier;
 
 /**
  * The streams a {@link ConnectionHandler} sees, over the connection's blocking channel. Each read
@@ -13,20 +13,25 @@ import java.util.function.Supplier;
  * {@link java.net.SocketTimeoutException} naming it.
  */
 final class StreamConnection implements Connection {
-    private final Server server;
+    private final EngineContext context;
     private final ConnectionState c;
-    private final Supplier<IOException> terminated;
-    private final long idleNanos;
-    private final long writeNanos;
+    private final Stats stats;
     private final InputStream input = new In();
     private final OutputStream output = new Out();
 
-    StreamConnection(Server server, ConnectionState c, Supplier<IOException> terminated) {
-        this.server = server;
+    private StreamConnection(EngineContext context, ConnectionState c) {
+        this.context = context;
         this.c = c;
-        this.terminated = terminated;
-        this.idleNanos = server.config().idleTimeout().toNanos();
-        this.writeNanos = server.config().writeTimeout().toNanos();
+        this.stats = context.stats;
+    }
+
+    /** Runs the server's {@link ConnectionHandler} on {@code c}, on the calling thread. */
+    static CloseReason serve(EngineContext context, ConnectionState c) throws IOException {
+        if (!c.toBusy()) {
+            return c.terminalReason();
+        }
+        context.rawHandler.handle(new StreamConnection(context, c));
+        return CloseReason.NORMAL;
     }
 
     @Override
@@ -46,24 +51,23 @@ final class StreamConnection implements Connection {
 
     @Override
     public boolean closing() {
-        return server.isClosing();
+        return context.draining();
     }
 
-    private void enter(int phase, long timeoutNanos) throws IOException {
-        if (!c.move(phase, timeoutNanos, System.nanoTime())) {
-            throw terminated.get();
+    private void entered(boolean moved) throws IOException {
+        if (!moved) {
+            throw terminated();
         }
     }
 
-    private void leave() throws IOException {
-        c.deadline = Long.MAX_VALUE;
-        if (!c.move(ConnectionState.BUSY)) {
-            throw terminated.get();
-        }
+    /** The call was cut: a timeout (or shutdown) terminated the connection. */
+    private IOException terminated() {
+        CloseReason r = c.terminalReason();
+        return new SocketTimeoutException(r == null ? "closed" : r.logName());
     }
 
     private IOException failure(IOException e) {
-        return c.terminalReason() != null ? terminated.get() : e;
+        return c.terminalReason() != null ? terminated() : e;
     }
 
     private final class In extends InputStream {
@@ -79,7 +83,7 @@ final class StreamConnection implements Connection {
             if (len == 0) {
                 return 0;
             }
-            enter(ConnectionState.BODY, idleNanos);
+            entered(c.toStreamRead(System.nanoTime()));
             int n;
             try {
                 n = c.channel.read(ByteBuffer.wrap(b, off, len));
@@ -87,11 +91,11 @@ final class StreamConnection implements Connection {
                 throw failure(e);
             }
             if (n < 0 && c.terminalReason() != null) {
-                throw terminated.get();
+                throw terminated();
             }
-            leave();
+            entered(c.toBusy());
             if (n > 0) {
-                server.stats().addBytesIn(n);
+                stats.addBytesIn(n);
             }
             return n;
         }
@@ -108,17 +112,17 @@ final class StreamConnection implements Connection {
             ByteBuffer buf = ByteBuffer.wrap(b, off, len);
             try {
                 while (buf.hasRemaining()) {
-                    enter(ConnectionState.WRITING, writeNanos);
+                    entered(c.toStreamWrite(System.nanoTime()));
                     int limit = buf.limit();
                     buf.limit(Math.min(limit, buf.position() + Buffering.WRITE_SLICE_BYTES));
                     int n = c.channel.write(buf);
                     buf.limit(limit);
-                    server.stats().addBytesOut(n);
+                    stats.addBytesOut(n);
                 }
             } catch (IOException e) {
                 throw failure(e);
             }
-            leave();
+            entered(c.toBusy());
         }
     }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.Semaphore;
 final class ThreadPerConnectionEngine extends ConnectionEngine {
     private final Semaphore threads;
 
-    ThreadPerConnectionEngine(Server server) {
-        super(server);
-        this.threads = new Semaphore(server.config().effectiveThreads());
+    ThreadPerConnectionEngine(EngineContext context) {
+        super(context);
+        this.threads = new Semaphore(context.config.effectiveThreads());
     }
 
     @Override
@@ -32,7 +32,7 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
             threads.release();
             Server.LOG.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
                     c.info.id(), e.toString());
-            server.closeConn(c, CloseReason.ERROR);
+            context.connections.close(c, CloseReason.ERROR);
         }
     }
 }

@@ -18,20 +18,20 @@ import java.util.stream.Stream;
  * most an eighth late. A sweep costs one volatile read per open connection.
  */
 final class Timer implements Runnable {
-    private final Server server;
+    private final EngineContext context;
     private final Thread thread;
     private final long tickNanos;
     private final LongSupplier clock;
     private volatile boolean stopped;
 
-    Timer(Server server) {
-        this(server, System::nanoTime);
+    Timer(EngineContext context) {
+        this(context, System::nanoTime);
     }
 
-    Timer(Server server, LongSupplier clock) {
-        this.server = server;
+    Timer(EngineContext context, LongSupplier clock) {
+        this.context = context;
         this.clock = clock;
-        this.tickNanos = tick(server.config());
+        this.tickNanos = context.timeouts.tickNanos();
         this.thread = Thread.ofPlatform().name("sluice-timer").daemon().unstarted(this);
     }
 
@@ -62,14 +62,10 @@ final class Timer implements Runnable {
 
     /** Terminates and wakes every connection whose deadline is at or before {@code now}. */
     void sweep(long now) {
-        for (ConnectionState c : server.conns()) {
-            if (c.deadline - now > 0) {
-                continue;
-            }
-            int phase = c.phase();
-            CloseReason reason = c.expiryReason(phase);
-            if (reason != null && c.deadline - now <= 0 && c.terminate(phase, reason)) {
-                server.engine().wake(c, phase);
+        for (ConnectionState c : context.connections) {
+            CloseReason reason = c.expire(now);
+            if (reason != null) {
+                context.engine().wake(c, reason);
             }
         }
     }

@@ -7,8 +7,8 @@ package dev.sluice.core;
  * on JDK 21) and caches no buffer in a ThreadLocal.
  */
 final class VirtualEngine extends ConnectionEngine {
-    VirtualEngine(Server server) {
-        super(server);
+    VirtualEngine(EngineContext context) {
+        super(context);
     }
 
     @Override

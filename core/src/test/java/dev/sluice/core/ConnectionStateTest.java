@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /** The phase protocol between a connection's owner and the threads that may terminate it. */
 class ConnectionStateTest {
-    private final ConnectionState c = new ConnectionState(new ConnectionInfo(1, null, null), null);
+    private final ConnectionState c = new ConnectionState(new ConnectionInfo(1, null, null), null, Timeouts.NONE);
 
     @Test
     void ownerMovesFreelyBetweenLivePhases() {
@@ -49,13 +49,13 @@ class ConnectionStateTest {
         assertThat(c.handOver(now)).isTrue();
         assertThat(c.retire(CloseReason.NORMAL)).as("the newcomer holds the permit").isFalse();
 
-        ConnectionState closed = new ConnectionState(c.info, null);
+        ConnectionState closed = new ConnectionState(c.info, null, Timeouts.NONE);
         closed.move(ConnectionState.IDLE, 0, now - 2_000_000_000L);
         assertThat(closed.retire(CloseReason.NORMAL)).as("the closer gives the permit back").isTrue();
         assertThat(closed.handOver(now)).as("too late to evict").isFalse();
         assertThat(closed.terminalReason()).isEqualTo(CloseReason.NORMAL);
 
-        ConnectionState timedOut = new ConnectionState(c.info, null);
+        ConnectionState timedOut = new ConnectionState(c.info, null, Timeouts.NONE);
         timedOut.move(ConnectionState.HEAD);
         assertThat(timedOut.terminate(ConnectionState.HEAD, CloseReason.HEADER_TIMEOUT)).isTrue();
         assertThat(timedOut.retire(CloseReason.HEADER_TIMEOUT)).as("terminated, never handed over").isTrue();
