@@ -131,47 +131,57 @@ final class EventLoop implements Runnable {
         nextSweep = System.nanoTime() + tickNanos;
         try {
             while (!stopped) {
-                if (tasks.isEmpty()) {
-                    selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
-                } else { // posted by this thread, which wakes no selector
-                    selector.selectNow(this::onKey);
-                }
-                wakeupPending.set(false);
-                for (Runnable task; (task = tasks.poll()) != null; ) {
-                    task.run();
-                }
-                long now = System.nanoTime();
-                boolean tick = now - nextSweep >= 0;
-                if (tick) {
-                    sweep(now);
-                    nextSweep = now + tickNanos;
-                }
-                if (acceptPaused && (tick || closedSome)) {
-                    accept();
-                }
-                closedSome = false;
-                closeChannels();
+                turn();
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
                 Server.LOG.log(Level.ERROR, "event_loop_failed " + thread.getName(), e);
             }
         } finally {
-            for (Runnable task; (task = tasks.poll()) != null; ) {
-                task.run();
-            }
-            for (int i = conns.size() - 1; i >= 0; i--) {
-                close(conns.get(i), CloseReason.SHUTDOWN);
-            }
-            if (acceptor != null) {
-                acceptor.dropHeld();
-            }
-            Quietly.close(selector); // deregisters every channel
-            for (SocketChannel ch : unregistered) {
-                Quietly.close(ch);
-            }
-            unregistered.clear();
+            closeEverything();
         }
+    }
+
+    /** One turn of the loop: select and serve, run the posted tasks, sweep on a tick, close. */
+    private void turn() throws IOException {
+        if (tasks.isEmpty()) {
+            selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
+        } else { // posted by this thread, which wakes no selector
+            selector.selectNow(this::onKey);
+        }
+        wakeupPending.set(false);
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            task.run();
+        }
+        long now = System.nanoTime();
+        boolean tick = now - nextSweep >= 0;
+        if (tick) {
+            sweep(now);
+            nextSweep = now + tickNanos;
+        }
+        if (acceptPaused && (tick || closedSome)) {
+            accept();
+        }
+        closedSome = false;
+        closeChannels();
+    }
+
+    /** The loop ends: runs what was posted, then closes every connection and the selector. */
+    private void closeEverything() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            task.run();
+        }
+        for (int i = conns.size() - 1; i >= 0; i--) {
+            close(conns.get(i), CloseReason.SHUTDOWN);
+        }
+        if (acceptor != null) {
+            acceptor.dropHeld();
+        }
+        Quietly.close(selector); // deregisters every channel
+        for (SocketChannel ch : unregistered) {
+            Quietly.close(ch);
+        }
+        unregistered.clear();
     }
 
     private void register(ConnectionState c) {

@@ -25,6 +25,8 @@ final class OutboundBuffer implements Output {
     /** The chunk, once sealed into the queue, so it can be reused when written. */
     private ByteBuffer sealed;
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    /** Set by a write that found the socket full (non-blocking): {@link #writeTo} stops there. */
+    private boolean full;
     /** Where chunks come from and go back to once written; null: this buffer keeps its own. */
     private final BufferPool pool;
 
@@ -119,59 +121,64 @@ final class OutboundBuffer implements Output {
         seal();
         long total = 0;
         boolean blocking = ch.isBlocking();
+        full = false;
         while (!queue.isEmpty()) {
-            Object head = queue.peek();
-            long n;
-            if (head instanceof FileRegion f) {
-                long count = f.end - f.position[0];
-                n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
-                if (n == 0 && blocking && f.file.size() > f.position[0]) {
-                    // On a virtual thread a blocking socket is non-blocking underneath, and
-                    // transferTo answers 0 when the socket buffer is full instead of waiting: an
-                    // ordinary blocking write parks until the client reads or the write timeout
-                    // closes the channel, where calling transferTo again would spin.
-                    n = copySlice(f, ch, count);
-                }
-                f.position[0] += n;
-                if (f.position[0] >= f.end) {
-                    queue.poll();
-                    Quietly.close(f.file);
-                } else if (n == 0) {
-                    if (f.file.size() <= f.position[0]) {
-                        // The file shrank while it was being sent: the promised length cannot be kept.
-                        throw new IOException("file shrank to " + f.file.size() + " bytes while being sent");
-                    }
-                    if (!blocking) {
-                        return total;
-                    }
-                }
-            } else {
-                int k = 0;
-                for (Object o : queue) {
-                    if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
-                        break;
-                    }
-                    gather[k++] = b;
-                }
-                // One buffer (the usual case: a batch encoded into one chunk) is a plain write: the
-                // JDK's gathering write looks up a thread-local iovec array and calls writev.
-                n = blocking ? writeSlice(ch, gather[0]) : k == 1 ? ch.write(gather[0]) : ch.write(gather, 0, k);
-                while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
-                    queue.poll();
-                }
-                java.util.Arrays.fill(gather, 0, k, null);
-                if (!blocking && !queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining()) {
-                    total += n;
-                    return total;
-                }
-            }
+            long n = queue.peek() instanceof FileRegion f ? writeFile(f, ch, blocking) : writeBuffers(ch, blocking);
             total += n;
+            if (full) {
+                return total;
+            }
             if (blocking && n > 0) {
                 progress.accept(n);
             }
         }
         giveBack();
         return total;
+    }
+
+    /** Sends the file region at the head; sets {@link #full} when the socket takes no more now. */
+    private long writeFile(FileRegion f, SocketChannel ch, boolean blocking) throws IOException {
+        long count = f.end - f.position[0];
+        long n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
+        if (n == 0 && blocking && f.file.size() > f.position[0]) {
+            // On a virtual thread a blocking socket is non-blocking underneath, and
+            // transferTo answers 0 when the socket buffer is full instead of waiting: an
+            // ordinary blocking write parks until the client reads or the write timeout
+            // closes the channel, where calling transferTo again would spin.
+            n = copySlice(f, ch, count);
+        }
+        f.position[0] += n;
+        if (f.position[0] >= f.end) {
+            queue.poll();
+            Quietly.close(f.file);
+        } else if (n == 0) {
+            if (f.file.size() <= f.position[0]) {
+                // The file shrank while it was being sent: the promised length cannot be kept.
+                throw new IOException("file shrank to " + f.file.size() + " bytes while being sent");
+            }
+            full = !blocking;
+        }
+        return n;
+    }
+
+    /** Writes the buffers at the head; sets {@link #full} when the socket takes no more now. */
+    private long writeBuffers(SocketChannel ch, boolean blocking) throws IOException {
+        int k = 0;
+        for (Object o : queue) {
+            if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
+                break;
+            }
+            gather[k++] = b;
+        }
+        // One buffer (the usual case: a batch encoded into one chunk) is a plain write: the
+        // JDK's gathering write looks up a thread-local iovec array and calls writev.
+        long n = blocking ? writeSlice(ch, gather[0]) : k == 1 ? ch.write(gather[0]) : ch.write(gather, 0, k);
+        while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
+            queue.poll();
+        }
+        java.util.Arrays.fill(gather, 0, k, null);
+        full = !blocking && !queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining();
+        return n;
     }
 
     /** Everything is written: a pooled buffer returns its chunk, so an idle connection holds none. */
