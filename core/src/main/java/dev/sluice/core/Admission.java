@@ -65,7 +65,10 @@ final class Admission {
      * {@link #onPermitFreed}.
      */
     boolean tryPermit() {
-        // Flagged first, so a permit freed between the try and the flag still wakes the loop.
+        if (permits.tryAcquire()) {
+            return true; // the common case writes no volatile flag
+        }
+        // Flagged before trying again, so a permit freed between the tries still wakes the loop.
         waitingForPermit = true;
         boolean admitted = permits.tryAcquire() || evictIdle();
         if (admitted) {

@@ -81,8 +81,11 @@ final class ConnectionState {
     private volatile int phase = BUSY;
     /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
     volatile long deadline = Long.MAX_VALUE;
-    /** When the connection last began to wait for a request, in {@link System#nanoTime()} terms. */
-    volatile long idleSince = System.nanoTime();
+    /**
+     * When the connection last began to wait for a request, in {@link System#nanoTime()} terms;
+     * set on entering IDLE, and read only in IDLE.
+     */
+    volatile long idleSince;
     /** The deadline is a minimum data rate's, not a timeout's; written before it. */
     private volatile boolean rateBound;
     @SuppressWarnings("unused") // through CLOSED
@@ -133,7 +136,9 @@ final class ConnectionState {
         long timeout = timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE;
         boolean rate = rateDeadline != Long.MAX_VALUE
                 && (timeout == Long.MAX_VALUE || rateDeadline - timeout < 0);
-        rateBound = rate;
+        if (rateBound != rate) { // a volatile read is cheaper than a volatile write, and it rarely changes
+            rateBound = rate;
+        }
         deadline = rate ? rateDeadline : timeout;
         return move(next);
     }
