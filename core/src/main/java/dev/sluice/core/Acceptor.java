@@ -227,11 +227,11 @@ final class Acceptor implements Runnable {
     private void acceptFailed(IOException e) {
         boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
         if (exhausted && !exhaustedLogged) {
-            Server.LOG.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
+            Log.CORE.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
                     + "descriptors free (logged once)", stats.open());
             exhaustedLogged = true;
         } else if (!exhausted) {
-            Server.LOG.log(Level.WARNING, "accept_failed: {0}", e.toString());
+            Log.CORE.log(Level.WARNING, "accept_failed: {0}", e.toString());
         }
         backoff = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
@@ -239,7 +239,7 @@ final class Acceptor implements Runnable {
     /** Accept works (again): a backoff in force is over, which is logged. */
     private void recovered() {
         if (backoff != 0) {
-            Server.LOG.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
+            Log.CORE.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
             backoff = 0;
             exhaustedLogged = false;
         }
@@ -257,7 +257,7 @@ final class Acceptor implements Runnable {
             return null;
         }
         if (!context.admission.admitIp(remote.getAddress())) {
-            Server.LOG.log(Level.DEBUG, "ip_limit: a connection from {0} turned away",
+            Log.CORE.log(Level.DEBUG, "ip_limit: a connection from {0} turned away",
                     remote.getAddress().getHostAddress());
             stats.onRejectedPerIp();
             stats.onClosedUnopened(CloseReason.LIMIT);
@@ -272,7 +272,7 @@ final class Acceptor implements Runnable {
         try {
             return ch.getRemoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? a : null;
         } catch (IOException e) {
-            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            Log.CORE.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             return null;
         }
     }
@@ -283,7 +283,7 @@ final class Acceptor implements Runnable {
         try {
             c = context.connections.open(ch, remote);
         } catch (IOException e) {
-            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            Log.CORE.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             Quietly.close(ch);
             context.admission.release(remote.getAddress(), true);
             return;
@@ -291,7 +291,7 @@ final class Acceptor implements Runnable {
         try {
             context.engine().dispatch(c);
         } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
-            Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
             context.connections.close(c, CloseReason.ERROR);
         }
     }
@@ -329,7 +329,7 @@ final class Acceptor implements Runnable {
                     // Read the request out until the client closes or a second passes.
                 }
             } catch (IOException e) {
-                Server.LOG.log(Level.DEBUG, "reject_linger_ended: {0}", e.toString());
+                Log.CORE.log(Level.DEBUG, "reject_linger_ended: {0}", e.toString());
             } finally {
                 Quietly.close(ch);
                 lingering.release();

@@ -86,14 +86,14 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
      * discarded.
      */
     void requestTimedOut() {
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
         OutboundBuffer answer = new OutboundBuffer();
         try {
             codec.encodeRequestTimeout(answer);
             ch.configureBlocking(false);
             stats.addBytesOut(answer.writeTo(ch, null));
         } catch (IOException | RuntimeException e) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         } finally {
             answer.release();
             // Only now: an interrupted handler returns, and its thread closes the connection too.
@@ -228,7 +228,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
             return true;
         }
         if (in.capacity() >= Buffering.MAX_UNDECODED_BYTES) {
-            Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
                     c.info.id(), in.capacity());
             return false;
         }
@@ -245,7 +245,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
     private CloseReason endOfStream() throws IOException {
         CloseReason terminal = c.terminalReason();
         if (terminal != null && terminal.cutsARequest()) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
             codec.encodeTimeout(out);
             stats.addBytesOut(out.writeTo(ch, written -> { }));
         }

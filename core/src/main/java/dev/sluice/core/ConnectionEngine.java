@@ -117,7 +117,7 @@ abstract class ConnectionEngine {
         } catch (IOException | BlockingConnection.TerminatedException e) {
             reason = afterFailure(c, e);
         } catch (RuntimeException | Error e) {
-            Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
+            Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
         } finally {
             stats.addBusy(-1);
             context.connections.close(c, reason);
@@ -133,7 +133,7 @@ abstract class ConnectionEngine {
             return CloseReason.SHUTDOWN;
         }
         // Resets and broken pipes are the client's business: DEBUG.
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         return CloseReason.ERROR;
     }
 }

@@ -135,7 +135,7 @@ final class EventLoop implements Runnable {
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
-                Server.LOG.log(Level.ERROR, "event_loop_failed " + thread.getName(), e);
+                Log.CORE.log(Level.ERROR, "event_loop_failed " + thread.getName(), e);
             }
         } finally {
             closeEverything();
@@ -189,7 +189,7 @@ final class EventLoop implements Runnable {
         try {
             lc = new LoopConnection<>(c, this, context.protocol);
         } catch (RuntimeException e) { // the protocol's codec factory failed
-            Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " codec_failed", e);
+            Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " codec_failed", e);
             context.connections.close(c, CloseReason.ERROR);
             return;
         }

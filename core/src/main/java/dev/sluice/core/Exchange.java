@@ -69,16 +69,16 @@ abstract class Exchange<Q, R> {
      */
     private void logHandlerFailure(Throwable f) {
         if (f instanceof ProtocolException p) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}",
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}",
                     c.info.id(), p.code(), p.reason());
         } else {
-            Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", f);
+            Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", f);
         }
     }
 
     /** A protocol error decoding a request: logged at DEBUG, answered; the connection then closes. */
     final void encodeProtocolError(ProtocolException e, Output out) {
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
                 c.info.id(), e.code(), e.reason());
         codec.encodeError(e, out);
     }

@@ -74,7 +74,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
         ByteBuffer in = pendingIn == null ? buf.flip() : append(pendingIn, buf.flip());
         if (in == null) {
-            Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled", c.info.id());
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} codec_stalled", c.info.id());
             loop.close(this, CloseReason.ERROR);
             return;
         }
@@ -305,7 +305,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
      */
     void expired(CloseReason reason) {
         if (reason.cutsARequest() || reason == CloseReason.REQUEST_TIMEOUT) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
             OutboundBuffer scratch = loop.scratch;
             if (reason == CloseReason.REQUEST_TIMEOUT) {
                 c.interruptHandler(); // its response, should it come, finds the connection closed
@@ -325,13 +325,13 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
 
     /** A codec or protocol bug surfaced while serving this connection: close it, keep the loop. */
     void failed(Throwable e) {
-        Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
+        Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
         loop.scratch.release();
         loop.close(this, CloseReason.ERROR);
     }
 
     private void ioFailed(IOException e) {
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         loop.close(this, CloseReason.ERROR);
     }
 

@@ -69,8 +69,8 @@ final class OpenConnections implements Iterable<ConnectionState> {
         // Its slots first, so that whoever sees the close in the stats finds them free.
         context.admission.release(c.info.remote().getAddress(), c.retire(reason));
         context.stats.onClosed(reason);
-        if (Server.LOG.isLoggable(Level.DEBUG)) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
+        if (Log.CORE.isLoggable(Level.DEBUG)) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
         }
         return true;
     }

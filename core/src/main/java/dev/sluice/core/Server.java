@@ -34,8 +34,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * methods may be called from any thread.
  */
 public final class Server implements AutoCloseable {
-    static final System.Logger LOG = System.getLogger("dev.sluice.core");
-
     private enum State { NEW, RUNNING, DRAINING, CLOSED }
 
     private final ServerConfig config;
@@ -105,7 +103,7 @@ public final class Server implements AutoCloseable {
             if (!engine.acceptsOnLoop()) {
                 context.acceptor.start();
             }
-            LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
+            Log.CORE.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
             return this;
         } finally {
             lifecycle.unlock();
@@ -228,7 +226,7 @@ public final class Server implements AutoCloseable {
             engine.drain();
             boolean clean = ctx.connections.awaitEmpty(System.nanoTime() + timeout.toNanos(), () -> abortDrain);
             if (!clean) {
-                LOG.log(Level.INFO, "shutdown_timeout open={0,number,#}", ctx.connections.size());
+                Log.CORE.log(Level.INFO, "shutdown_timeout open={0,number,#}", ctx.connections.size());
             }
             stopEverything();
             return clean;
@@ -276,6 +274,6 @@ public final class Server implements AutoCloseable {
         }
         ctx.acceptor.join();
         ctx.connections.closeAll(CloseReason.SHUTDOWN); // connections dispatched while stopping
-        LOG.log(Level.DEBUG, "server_stopped {0}", stats);
+        Log.CORE.log(Level.DEBUG, "server_stopped {0}", stats);
     }
 }

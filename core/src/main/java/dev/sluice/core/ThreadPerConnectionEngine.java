@@ -30,7 +30,7 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
             });
         } catch (OutOfMemoryError | RuntimeException e) { // the machine refused a thread
             threads.release();
-            Server.LOG.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
+            Log.CORE.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
                     c.info.id(), e.toString());
             context.connections.close(c, CloseReason.ERROR);
         }

@@ -1,9 +1,7 @@
 package dev.sluice.core;
 
-import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * Enforces the timeouts of the blocking engines with one platform thread, {@code sluice-timer},
@@ -35,13 +33,6 @@ final class Timer implements Runnable {
         this.thread = Thread.ofPlatform().name("sluice-timer").daemon().unstarted(this);
     }
 
-    /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
-    static long tick(ServerConfig c) {
-        // Minimum data rates are left out: a client cut up to a tick late for slowness loses nothing.
-        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout(), c.requestTimeout())
-                .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(Long.MAX_VALUE) / 8;
-        return Math.max(10_000_000L, Math.min(1_000_000_000L, eighth));
-    }
 
     void start() {
         thread.start();

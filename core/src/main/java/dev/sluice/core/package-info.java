@@ -26,7 +26,7 @@
  *       connection is opened and closed</td></tr>
  *   <tr><td>phases and deadlines</td><td>{@code ConnectionState}: a connection's phases, their
  *       legal transitions and deadlines (state diagram in its Javadoc), and the one expiry
- *       method; {@code Timeouts}: the settings they apply; {@code Timer}: the blocking engines'
+ *       method; {@code Timeouts}: the settings they apply and the sweeps' tick; {@code Timer}: the blocking engines'
  *       sweeper</td></tr>
  *   <tr><td>what engines see</td><td>{@code EngineContext}: the narrow view of the server the
  *       engines, the acceptor and the timer get</td></tr>
@@ -41,7 +41,8 @@
  *   <tr><td>bytes</td><td>{@code OutboundBuffer} (answers waiting to be written),
  *       {@code BufferPool} (output chunks and read buffers lent while bytes flow),
  *       {@code Buffering} (the sizes every engine keeps to)</td></tr>
- *   <tr><td>the rest</td><td>{@code StartupReport} (the lines printed at start), {@code Quietly}
+ *   <tr><td>the rest</td><td>{@code StartupReport} (the lines printed at start), {@code Log}
+ *       (the core's logger), {@code Quietly}
  *       (the one close that drops an exception)</td></tr>
  * </table>
  */
