@@ -34,7 +34,7 @@ public class DeadlineSweepBenchmark {
     @Param({"1000", "10000"})
     public int connections;
 
-    private Server server;
+    private EngineContext context;
     private Timer timer;
     private EventLoop loop;
     private long now;
@@ -42,17 +42,17 @@ public class DeadlineSweepBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         ServerConfig config = ServerConfig.builder().port(0).idleTimeout(Duration.ofMinutes(1)).build();
-        server = Server.create(config, EchoProtocol.create());
-        timer = new Timer(server, System::nanoTime);
-        loop = new EventLoop(server, 0);
+        context = new EngineContext(config, new Stats(), EchoProtocol.create(), null, null);
+        timer = new Timer(context, System::nanoTime);
+        loop = new EventLoop(context, 0);
         now = System.nanoTime();
         InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
         for (int i = 0; i < connections; i++) {
-            Conn c = new Conn(new ConnectionInfo(i, peer, peer), null);
+            ConnectionState c = new ConnectionState(new ConnectionInfo(i, peer, peer), null, context.timeouts);
             // Idle deadlines spread over the next minute, as keep-alive clients leave them.
-            c.move(Conn.IDLE, Duration.ofSeconds(1 + i % 60).toNanos(), now);
-            server.conns().add(c);
-            loop.track(c);
+            c.move(ConnectionState.IDLE, Duration.ofSeconds(1 + i % 60).toNanos(), now);
+            context.connections.add(c);
+            loop.adopt(new LoopConnection<>(c, loop, context.protocol));
         }
     }
 

@@ -2,9 +2,9 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
@@ -35,29 +35,35 @@ final class Acceptor implements Runnable {
     /** Rejected clients lingering (reading their request out) at once; past it they are cut. */
     private static final int MAX_LINGERING = 256;
 
-    private final Server server;
+    private final EngineContext context;
+    private final Stats stats;
     private final ServerSocketChannel listener;
     private final Thread thread;
     private final Semaphore lingering = new Semaphore(MAX_LINGERING);
+    /** What a rejected client is sent before the close; may be empty. */
+    private final byte[] rejection;
+    private final boolean rejectAtLimit;
     private volatile boolean stopping;
     /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
     private volatile Runnable onStop;
-    /** Loop mode: run when a permit frees while a newcomer waits for one; null if none does. */
-    private volatile Runnable onPermitFreed;
-    /** Loop mode: a newcomer waits for a permit, so the next one freed should wake the loop. */
-    private volatile boolean waitingForPermit;
+    /** An event loop accepts ({@link #acceptPending}); else this class's own thread does ({@link #run}). */
+    private boolean onLoop;
     // Loop mode only, touched by the accepting loop's thread alone.
     /** A newcomer accepted while no permit was free under WAIT; offered again before accepting more. */
     private SocketChannel held;
-    private InetAddress heldIp;
+    private InetSocketAddress heldRemote;
     private long backoffUntil;
-    private long loopBackoff;
+    /** The current backoff after failed accepts, in ms; 0 while accept works. */
+    private long backoff;
     /** fd exhaustion was logged; cleared when accept recovers. */
     private boolean exhaustedLogged;
 
-    Acceptor(Server server, ServerSocketChannel listener) {
-        this.server = server;
-        this.listener = listener;
+    Acceptor(EngineContext context) {
+        this.context = context;
+        this.stats = context.stats;
+        this.listener = context.listener;
+        this.rejection = context.protocol == null ? new byte[0] : context.protocol.rejection();
+        this.rejectAtLimit = context.config.overload() == OverloadPolicy.REJECT;
         this.thread = Thread.ofPlatform().name("sluice-acceptor").unstarted(this);
     }
 
@@ -72,7 +78,7 @@ final class Acceptor implements Runnable {
      */
     void stop() {
         stopping = true;
-        OutboundBuffer.closeQuietly(listener);
+        Quietly.close(listener);
         Runnable wake = onStop;
         if (wake != null) {
             wake.run();
@@ -86,19 +92,9 @@ final class Acceptor implements Runnable {
      * accepting loop last looked).
      */
     void servedByLoop(Runnable wake, Runnable retry) {
+        this.onLoop = true;
         this.onStop = wake;
-        this.onPermitFreed = retry;
-    }
-
-    /** Anyone, after releasing a permit: wakes the accepting loop if a newcomer waits for one. */
-    void permitFreed() {
-        if (waitingForPermit) {
-            waitingForPermit = false;
-            Runnable retry = onPermitFreed;
-            if (retry != null) {
-                retry.run();
-            }
-        }
+        context.admission.onPermitFreed(retry);
     }
 
     /**
@@ -114,55 +110,36 @@ final class Acceptor implements Runnable {
             return false;
         }
         if (held != null) {
-            if (!admitNow()) {
+            if (!context.admission.tryPermit()) {
                 return false;
             }
             SocketChannel ch = held;
             held = null;
-            serve(ch, heldIp);
+            serve(ch, heldRemote);
         }
-        if (loopBackoff != 0 && System.nanoTime() - backoffUntil < 0) {
+        if (backoff != 0 && System.nanoTime() - backoffUntil < 0) {
             return false;
         }
-        Stats stats = server.stats();
         for (int i = 0; i < max; i++) {
             SocketChannel ch;
             try {
                 ch = listener.accept();
             } catch (IOException e) {
-                if (stopping || server.stopped(e)) {
-                    return false;
+                if (!closedOnPurpose(e)) {
+                    acceptFailed(e);
+                    backoffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
                 }
-                loopBackoff = acceptFailed(e, loopBackoff);
-                backoffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loopBackoff);
                 return false;
             }
             if (ch == null) {
                 // Recovered only once the backlog is caught up: a loop accepts in batches, and
                 // the first descriptors freed would otherwise be taken again at once.
-                if (loopBackoff != 0) {
-                    Server.LOG.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
-                    loopBackoff = 0;
-                    exhaustedLogged = false;
-                }
+                recovered();
                 return true;
             }
-            stats.onAccepted();
-            InetAddress ip = admitIp(ch);
-            if (ip == null) {
-                continue;
-            }
-            if (!admitNow()) {
-                if (server.config().overload() == OverloadPolicy.REJECT) {
-                    server.releaseIp(ip);
-                    reject(ch);
-                    continue;
-                }
-                held = ch;
-                heldIp = ip;
+            if (!admit(ch)) {
                 return false;
             }
-            serve(ch, ip);
         }
         return true;
     }
@@ -170,20 +147,10 @@ final class Acceptor implements Runnable {
     /** Loop mode, on the accepting loop's thread: turns away a newcomer still waiting (stopping). */
     void dropHeld() {
         if (held != null) {
-            server.releaseIp(heldIp);
+            context.admission.release(heldRemote.getAddress(), false);
             reject(held);
             held = null;
         }
-    }
-
-    private boolean admitNow() {
-        // Flagged first, so a permit freed between the try and the flag still wakes the loop.
-        waitingForPermit = true;
-        boolean admitted = server.permits().tryAcquire() || server.evictIdle();
-        if (admitted) {
-            waitingForPermit = false;
-        }
-        return admitted;
     }
 
     /** Waits for the acceptor to end (on {@code sequential}, for the connection it serves). */
@@ -200,123 +167,133 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
-        long backoff = 0;
-        Stats stats = server.stats();
         while (!stopping) {
             SocketChannel ch;
             try {
                 ch = listener.accept();
             } catch (IOException e) {
-                if (stopping || server.stopped(e)) {
+                if (closedOnPurpose(e)) {
                     break;
                 }
-                backoff = acceptFailed(e, backoff);
-                Server.sleepQuietly(backoff);
+                acceptFailed(e);
+                sleepQuietly(backoff);
                 continue;
             }
-            if (backoff != 0) {
-                Server.LOG.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
-                backoff = 0;
-                exhaustedLogged = false;
-            }
-            stats.onAccepted();
-            InetAddress ip = admitIp(ch);
-            if (ip == null) {
-                continue;
-            }
-            if (!admit()) {
-                server.releaseIp(ip);
-                reject(ch);
-                continue;
-            }
-            serve(ch, ip);
+            recovered();
+            admit(ch);
         }
     }
 
-    /** Logs a failed accept (fd exhaustion once) and returns the next backoff in ms. */
-    private long acceptFailed(IOException e, long backoff) {
-        boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
-        if (exhausted && !exhaustedLogged) {
-            Server.LOG.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
-                    + "descriptors free (logged once)", server.stats().open());
-            exhaustedLogged = true;
-        } else if (!exhausted) {
-            Server.LOG.log(Level.WARNING, "accept_failed: {0}", e.toString());
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+
+    /** Whether {@code e} is a failure of the listener that was closed on purpose. */
+    private boolean closedOnPurpose(IOException e) {
+        return stopping || e instanceof ClosedChannelException || context.draining();
     }
 
     /**
-     * Counts a newcomer against its address's cap and returns the address; null, with the
+     * Admits a newcomer and hands it to the engine, or turns it away. Without a free permit
+     * under {@link OverloadPolicy#WAIT}, the acceptor's thread waits for one; an event loop,
+     * which must not, holds the newcomer and returns false.
+     */
+    private boolean admit(SocketChannel ch) {
+        stats.onAccepted();
+        InetSocketAddress remote = admitIp(ch);
+        if (remote == null) {
+            return true;
+        }
+        Admission admission = context.admission;
+        if (admission.tryPermit() || (!rejectAtLimit && !onLoop && admission.awaitPermit(POLL_MS, () -> stopping))) {
+            serve(ch, remote);
+            return true;
+        }
+        if (!rejectAtLimit && onLoop) {
+            held = ch;
+            heldRemote = remote;
+            return false;
+        }
+        admission.release(remote.getAddress(), false);
+        reject(ch);
+        return true;
+    }
+
+    /** Logs a failed accept (fd exhaustion once) and doubles the backoff, from 10 ms up to 1 s. */
+    private void acceptFailed(IOException e) {
+        boolean exhausted = String.valueOf(e.getMessage()).contains("Too many open files");
+        if (exhausted && !exhaustedLogged) {
+            Log.CORE.log(Level.WARNING, "fd_exhausted open={0,number,#}: accept backs off until "
+                    + "descriptors free (logged once)", stats.open());
+            exhaustedLogged = true;
+        } else if (!exhausted) {
+            Log.CORE.log(Level.WARNING, "accept_failed: {0}", e.toString());
+        }
+        backoff = backoff == 0 ? 10 : Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+
+    /** Accept works (again): a backoff in force is over, which is logged. */
+    private void recovered() {
+        if (backoff != 0) {
+            Log.CORE.log(Level.INFO, "accept_recovered open={0,number,#}", stats.open());
+            backoff = 0;
+            exhaustedLogged = false;
+        }
+    }
+
+    /**
+     * Counts a newcomer against its address's cap and returns its address; null, with the
      * newcomer turned away or closed, when the cap is reached or the client has already gone.
      */
-    private InetAddress admitIp(SocketChannel ch) {
-        Stats stats = server.stats();
-        InetAddress ip = remoteIp(ch);
-        if (ip == null) {
+    private InetSocketAddress admitIp(SocketChannel ch) {
+        InetSocketAddress remote = remote(ch);
+        if (remote == null) {
             stats.onClosedUnopened(CloseReason.ERROR);
-            OutboundBuffer.closeQuietly(ch);
+            Quietly.close(ch);
             return null;
         }
-        if (!server.admitIp(ip)) {
-            Server.LOG.log(Level.DEBUG, "ip_limit: a connection from {0} turned away", ip.getHostAddress());
+        if (!context.admission.admitIp(remote.getAddress())) {
+            Log.CORE.log(Level.DEBUG, "ip_limit: a connection from {0} turned away",
+                    remote.getAddress().getHostAddress());
             stats.onRejectedPerIp();
             stats.onClosedUnopened(CloseReason.LIMIT);
             linger(ch);
             return null;
         }
-        return ip;
+        return remote;
     }
 
     /** The client's address, or null when it left before it could be asked. */
-    private static InetAddress remoteIp(SocketChannel ch) {
+    private static InetSocketAddress remote(SocketChannel ch) {
         try {
-            return ch.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            return ch.getRemoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? a : null;
         } catch (IOException e) {
-            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            Log.CORE.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             return null;
         }
     }
 
     /** Opens an admitted newcomer (it holds a permit and its address's count) for the engine. */
-    private void serve(SocketChannel ch, InetAddress ip) {
-        Conn c;
+    private void serve(SocketChannel ch, InetSocketAddress remote) {
+        ConnectionState c;
         try {
-            c = server.open(ch);
+            c = context.connections.open(ch, remote);
         } catch (IOException e) {
-            Server.LOG.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
-            OutboundBuffer.closeQuietly(ch);
-            server.releaseIp(ip);
-            server.releasePermit();
+            Log.CORE.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
+            Quietly.close(ch);
+            context.admission.release(remote.getAddress(), true);
             return;
         }
         try {
-            server.engine().dispatch(c);
+            context.engine().dispatch(c);
         } catch (RuntimeException | OutOfMemoryError e) { // e.g. no thread could be started
-            Server.LOG.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
-            server.closeConn(c, CloseReason.ERROR);
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} dispatch_failed: {1}", c.info.id(), e.toString());
+            context.connections.close(c, CloseReason.ERROR);
         }
-    }
-
-    /** Takes a permit for a newcomer; false when the policy says to turn it away. */
-    private boolean admit() {
-        Semaphore permits = server.permits();
-        if (permits.tryAcquire() || server.evictIdle()) {
-            return true;
-        }
-        if (server.config().overload() == OverloadPolicy.REJECT) {
-            return false;
-        }
-        try {
-            while (!stopping) {
-                if (permits.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS) || server.evictIdle()) {
-                    return true;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
     }
 
     /**
@@ -325,7 +302,6 @@ final class Acceptor implements Runnable {
      * destroy the answer before the client reads it.
      */
     void reject(SocketChannel ch) {
-        Stats stats = server.stats();
         stats.onRejected();
         stats.onClosedUnopened(CloseReason.LIMIT);
         linger(ch);
@@ -334,15 +310,14 @@ final class Acceptor implements Runnable {
     /** Sends the rejection bytes and closes {@code ch}, lingering as {@link #reject} says. */
     void linger(SocketChannel ch) {
         if (stopping || !lingering.tryAcquire()) {
-            OutboundBuffer.closeQuietly(ch);
+            Quietly.close(ch);
             return;
         }
-        byte[] answer = server.protocol() == null ? new byte[0] : server.protocol().rejectionBytes();
         Thread.ofVirtual().name("sluice-reject").start(() -> {
             try {
                 ch.configureBlocking(true);
                 ch.socket().setSoTimeout(1_000);
-                ByteBuffer buf = ByteBuffer.wrap(answer);
+                ByteBuffer buf = ByteBuffer.wrap(rejection);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -354,9 +329,9 @@ final class Acceptor implements Runnable {
                     // Read the request out until the client closes or a second passes.
                 }
             } catch (IOException e) {
-                Server.LOG.log(Level.DEBUG, "reject_linger_ended: {0}", e.toString());
+                Log.CORE.log(Level.DEBUG, "reject_linger_ended: {0}", e.toString());
             } finally {
-                OutboundBuffer.closeQuietly(ch);
+                Quietly.close(ch);
                 lingering.release();
             }
         });

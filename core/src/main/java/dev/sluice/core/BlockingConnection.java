@@ -4,15 +4,22 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.function.LongConsumer;
 
 /**
- * Serves one connection on the calling thread with straight-line blocking code, on every blocking
- * engine: read, decode each whole request, handle it, encode the response, write the batch, read
- * again, until the client or the protocol ends it, a timeout fires, or the server shuts down.
- * Before each blocking call the connection's phase and deadline are set, so the {@link Timer} can
- * end a call that takes too long.
+ * Serves one connection's protocol on the calling thread with straight-line blocking code, on
+ * every blocking engine: read, decode each whole request, handle it, encode the answer, write the
+ * batch, read again, until the client or the protocol ends it, a timeout fires, or the server
+ * shuts down. Before each blocking call the connection enters the phase that sets its deadline
+ * ({@link ConnectionState}), so the {@link Timer} can end a call that takes too long.
+ *
+ * <p>Threads: the connection's own (a worker, a virtual thread, the acceptor on
+ * {@code sequential}); {@link #requestTimedOut} alone runs on the timer thread.
+ *
+ * @param <Q> the request type
+ * @param <R> the response type
  */
-final class BlockingConnection implements Runnable {
+final class BlockingConnection<Q, R> extends Exchange<Q, R> {
     /**
      * What a connection reads into while it waits for a request: most request heads fit, and an
      * idle connection holds no more than this.
@@ -20,72 +27,45 @@ final class BlockingConnection implements Runnable {
     static final int IDLE_READ_BYTES = 1024;
     /** The read buffer borrowed from the server while bytes stream in. */
     static final int READ_BYTES = 8 * 1024;
-    /** A codec that leaves this much unconsumed without deciding is broken: close. */
-    private static final int MAX_READ_BYTES = 1 << 20;
-    /**
-     * Encoded responses held before they are written while pipelined requests are still being
-     * decoded: past it the batch is written (blocking) before the next request is decoded.
-     */
-    static final int MAX_BUFFERED_OUT = 256 * 1024;
 
-    private final Server server;
-    private final Conn c;
+    private final EngineContext context;
     private final SocketChannel ch;
     private final Stats stats;
-    private final long idleNanos;
-    private final long headerNanos;
-    private final long writeNanos;
-    private final long requestNanos;
-    private final MinDataRate minBodyRate;
-    private final MinDataRate minResponseRate;
-    private final java.util.function.LongConsumer writeProgress;
-    /** The codec, for {@link #requestTimedOut} on the timer thread; set once serving begins. */
-    private volatile Codec<?, ?> codec;
+    private final BufferPool readBuffers;
+    private final OutboundBuffer out;
+    private final ByteBuffer small = ByteBuffer.allocate(IDLE_READ_BYTES);
+    /** Where bytes are read, in write mode between reads: {@link #small}, or a larger one while they stream. */
+    private ByteBuffer in = small;
+    /** The bytes of the last read. */
+    private int n;
+    /** A message has begun, and with it the header deadline, which runs from {@link #headStart}. */
+    private boolean inMessage;
+    private long headStart;
+    private final LongConsumer writeProgress;
 
-    BlockingConnection(Server server, Conn c) {
-        this.server = server;
-        this.c = c;
+    private BlockingConnection(EngineContext context, ConnectionState c, Protocol<Q, R> protocol) {
+        super(c, protocol);
+        this.context = context;
         this.ch = c.channel;
-        this.stats = server.stats();
-        ServerConfig config = server.config();
-        this.idleNanos = Server.nanos(config.idleTimeout());
-        this.headerNanos = Server.nanos(config.headerTimeout());
-        this.writeNanos = Server.nanos(config.writeTimeout());
-        this.requestNanos = Server.nanos(config.requestTimeout());
-        this.minBodyRate = config.minBodyRate();
-        this.minResponseRate = config.minResponseRate();
-        this.writeProgress = n -> {
-            c.writeBytes += n;
-            if (!c.moveToWriting(writeNanos, System.nanoTime(), minResponseRate)) {
+        this.stats = context.stats;
+        this.readBuffers = context.readBuffers;
+        this.out = new OutboundBuffer(context.outputChunks);
+        this.writeProgress = written -> {
+            if (!c.wrote(written, System.nanoTime())) {
                 throw new TerminatedException();
             }
         };
         c.attachment = this;
     }
 
-    /**
-     * Timer thread: the handler overran the request timeout, and the timer has moved the
-     * connection out of the owner's hands ({@link Conn#HANDLING} to terminated), so the codec is
-     * free. Sends what the codec answers (HTTP: 503) as far as the socket takes it without
-     * waiting, interrupts the handler, and closes. Whatever the handler returns later is discarded.
-     */
-    void requestTimedOut() {
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
-        Codec<?, ?> codec = this.codec;
-        OutboundBuffer out = new OutboundBuffer();
+    /** Serves {@code protocol} on {@code c} until the connection is to close; returns why. */
+    static <Q, R> CloseReason serve(EngineContext context, ConnectionState c, Protocol<Q, R> protocol)
+            throws IOException {
+        BlockingConnection<Q, R> bc = new BlockingConnection<>(context, c, protocol);
         try {
-            if (codec != null) {
-                codec.encodeRequestTimeout(out);
-                ch.configureBlocking(false);
-                stats.addBytesOut(out.writeTo(ch, null));
-            }
-        } catch (IOException | RuntimeException e) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+            return bc.serve();
         } finally {
-            out.release();
-            // Only now: an interrupted handler returns, and its thread closes the connection too.
-            c.interruptHandler();
-            server.closeConn(c, CloseReason.REQUEST_TIMEOUT);
+            bc.release();
         }
     }
 
@@ -98,218 +78,212 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
-        stats.addBusy(1);
-        CloseReason reason = CloseReason.ERROR;
+    /**
+     * Timer thread: the handler overran the request timeout, and the timer has moved the
+     * connection out of the owner's hands ({@link ConnectionState#HANDLING} to terminated), so
+     * the codec is free. Sends what the codec answers (HTTP: 503) as far as the socket takes it
+     * without waiting, interrupts the handler, and closes. Whatever the handler returns later is
+     * discarded.
+     */
+    void requestTimedOut() {
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
+        OutboundBuffer answer = new OutboundBuffer();
         try {
-            reason = server.rawHandler() != null ? serveRaw() : serve(server.protocol());
-        } catch (IOException | TerminatedException e) {
-            reason = afterFailure(e);
-        } catch (RuntimeException | Error e) {
-            Server.LOG.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
+            codec.encodeRequestTimeout(answer);
+            ch.configureBlocking(false);
+            stats.addBytesOut(answer.writeTo(ch, null));
+        } catch (IOException | RuntimeException e) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         } finally {
-            stats.addBusy(-1);
-            server.closeConn(c, reason);
+            answer.release();
+            // Only now: an interrupted handler returns, and its thread closes the connection too.
+            c.interruptHandler();
+            context.connections.close(c, CloseReason.REQUEST_TIMEOUT);
         }
     }
 
-    private CloseReason afterFailure(Exception e) {
-        CloseReason terminal = c.terminalReason();
-        if (terminal != null) {
-            return terminal;
+    private CloseReason serve() throws IOException {
+        while (true) {
+            CloseReason end = read();
+            if (end != null) {
+                return end;
+            }
+            long readAt = System.nanoTime();
+            if (!c.toBusy()) {
+                return endOfStream();
+            }
+            in.flip();
+            end = answerAll();
+            if (end != null) {
+                return end;
+            }
+            if (!inMessage && (in.hasRemaining() || codec.progress() != Codec.Progress.BETWEEN_MESSAGES)) {
+                inMessage = true; // the header deadline runs from this read
+                headStart = readAt;
+            }
+            flush();
+            in.compact();
+            if (!growIfFull()) {
+                return CloseReason.ERROR;
+            }
         }
-        if (server.isClosing()) {
-            return CloseReason.SHUTDOWN;
-        }
-        // Resets and broken pipes are the client's business: DEBUG.
-        Server.LOG.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
-        return CloseReason.ERROR;
     }
 
-    private CloseReason serveRaw() throws IOException {
-        if (!c.move(Conn.BUSY)) {
+    /**
+     * Waits for bytes in the phase the codec's progress names, and reads them.
+     *
+     * @return why to close, or null once bytes are in
+     */
+    private CloseReason read() throws IOException {
+        Codec.Progress progress = codec.progress();
+        if (in != small && in.position() == 0 && n < in.capacity() && progress == Codec.Progress.BETWEEN_MESSAGES) {
+            // The client paused between messages: wait for the next one in the small buffer.
+            readBuffers.give(in);
+            in = small;
+        }
+        boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
+        if (between && context.draining()) {
+            // Shutting down: serve only a request that has already arrived.
+            n = readAvailable();
+            return n > 0 ? null : CloseReason.SHUTDOWN;
+        }
+        long now = System.nanoTime();
+        boolean moved = between ? c.toIdle(now)
+                : progress == Codec.Progress.IN_BODY ? c.toBody(now) : c.toHead(headStart);
+        if (!moved) {
             return c.terminalReason();
         }
-        server.rawHandler().handle(new ChannelConnection(server, c, this::terminated));
-        return CloseReason.NORMAL;
+        n = ch.read(in);
+        if (n < 0) {
+            return endOfStream();
+        }
+        stats.addBytesIn(n);
+        if (progress == Codec.Progress.IN_BODY) {
+            c.bodyRead(n);
+        }
+        return null;
     }
 
-    private IOException terminated() {
-        CloseReason r = c.terminalReason();
-        return new java.net.SocketTimeoutException(r == null ? "closed" : r.logName());
-    }
-
-    private <Q, R> CloseReason serve(Protocol<Q, R> protocol) throws IOException {
-        Codec<Q, R> codec = protocol.newCodec(c.info);
-        this.codec = codec;
-        Handler<Q, R> handler = protocol.handler();
-        OutboundBuffer out = new OutboundBuffer(server.chunks());
-        ByteBuffer small = ByteBuffer.allocate(IDLE_READ_BYTES);
-        ByteBuffer in = small;
-        int n = 0;
-        boolean inMessage = false;
-        long headStart = 0;
-        try {
-            while (true) {
-                Codec.Progress progress = codec.progress();
-                if (in != small && in.position() == 0 && n < in.capacity()
-                        && progress == Codec.Progress.BETWEEN_MESSAGES) {
-                    // The client paused between messages: wait for the next one in the small buffer.
-                    server.readBuffers().give(in);
-                    in = small;
-                }
-                boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
-                if (between && server.draining()) {
-                    // Shutting down: serve only a request that has already arrived.
-                    n = readAvailable(in);
-                    if (n <= 0) {
-                        return CloseReason.SHUTDOWN;
-                    }
-                } else {
-                    long now = System.nanoTime();
-                    boolean moved;
-                    if (between) {
-                        moved = c.move(Conn.IDLE, idleNanos, now);
-                    } else if (progress != Codec.Progress.IN_BODY) {
-                        c.deadline = headerNanos > 0 ? headStart + headerNanos : Long.MAX_VALUE;
-                        moved = c.move(Conn.HEAD);
-                    } else {
-                        moved = c.moveToBody(idleNanos, now, minBodyRate);
-                    }
-                    if (!moved) {
-                        return c.terminalReason();
-                    }
-                    n = ch.read(in);
-                    if (n < 0) {
-                        return endOfStream(codec, out);
-                    }
-                    stats.addBytesIn(n);
-                    if (progress == Codec.Progress.IN_BODY) {
-                        c.bodyBytes += n;
-                    }
-                }
-                long readAt = System.nanoTime();
-                if (!c.move(Conn.BUSY)) {
-                    return endOfStream(codec, out);
-                }
-                c.deadline = Long.MAX_VALUE;
-                in.flip();
-                while (true) {
-                    Q request;
-                    try {
-                        request = codec.decode(in, out);
-                    } catch (ProtocolException e) {
-                        Server.LOG.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
-                                c.info.id(), e.code(), e.reason());
-                        codec.encodeError(e, out);
-                        flush(out);
-                        return CloseReason.ERROR;
-                    }
-                    if (request == null) {
-                        break;
-                    }
-                    inMessage = false;
-                    c.bodyStart = -1;
-                    stats.onRequest();
-                    R response = null;
-                    Throwable failure = null;
-                    c.enterHandler(Thread.currentThread());
-                    c.deadline = requestNanos > 0 ? System.nanoTime() + requestNanos : Long.MAX_VALUE;
-                    if (!c.move(Conn.HANDLING)) {
-                        c.leaveHandler();
-                        return c.terminalReason();
-                    }
-                    try {
-                        response = handler.handle(request);
-                    } catch (Throwable e) { // even an Error: the client gets an answer
-                        failure = e;
-                    }
-                    boolean timedOut = !c.move(Conn.BUSY);
-                    c.leaveHandler();
-                    Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
-                    if (timedOut) {
-                        return c.terminalReason(); // the timer answered; the late response is dropped
-                    }
-                    c.deadline = Long.MAX_VALUE;
-                    boolean closing = server.draining(); // read after the handler: it may have begun meanwhile
-                    boolean keep = ConnectionEngine.encodeAnswer(codec, c, response, failure, out, closing);
-                    if (!keep || closing) {
-                        flush(out);
-                        return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
-                    }
-                    if (out.backlog() >= MAX_BUFFERED_OUT) {
-                        flush(out); // a pipelining client must read before more is decoded for it
-                    }
-                }
-                if (!inMessage && (in.hasRemaining()
-                        || codec.progress() != Codec.Progress.BETWEEN_MESSAGES)) {
-                    inMessage = true; // the header deadline runs from this read
-                    headStart = readAt;
-                }
-                flush(out);
-                in.compact();
-                if (!in.hasRemaining() || (in == small && n == small.capacity())) {
-                    // Full, or bytes are streaming in: read into a larger buffer from now on.
-                    if (in.capacity() >= MAX_READ_BYTES) {
-                        Server.LOG.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
-                                c.info.id(), in.capacity());
-                        return CloseReason.ERROR;
-                    }
-                    ByteBuffer larger = in == small ? server.readBuffers().take()
-                            : ByteBuffer.allocate(in.capacity() * 2);
-                    larger.put(in.flip());
-                    if (in != small) {
-                        server.readBuffers().give(in);
-                    }
-                    in = larger;
-                }
+    /**
+     * Decodes every whole request read and answers each in turn.
+     *
+     * @return why to close, or null to read on
+     */
+    private CloseReason answerAll() throws IOException {
+        while (true) {
+            Q request;
+            try {
+                request = codec.decode(in, out);
+            } catch (ProtocolException e) {
+                encodeProtocolError(e, out);
+                flush();
+                return CloseReason.ERROR;
             }
-        } finally {
-            out.release();
-            if (in != small) {
-                server.readBuffers().give(in.clear());
+            if (request == null) {
+                return null;
+            }
+            CloseReason end = answer(request);
+            if (end != null) {
+                return end;
             }
         }
+    }
+
+    /** Runs the handler under the request timeout and encodes its answer; why to close, or null. */
+    private CloseReason answer(Q request) throws IOException {
+        inMessage = false;
+        c.requestDecoded();
+        stats.onRequest();
+        c.enterHandler(Thread.currentThread());
+        if (!c.toHandling(System.nanoTime())) {
+            c.leaveHandler();
+            return c.terminalReason();
+        }
+        call(request);
+        boolean timedOut = !c.toBusy();
+        c.leaveHandler();
+        Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
+        if (timedOut) {
+            dropAnswer();
+            return c.terminalReason(); // the timer answered; the late response is dropped
+        }
+        boolean closing = context.draining(); // read after the handler: it may have begun meanwhile
+        if (!encodeAnswer(out, closing) || closing) {
+            flush();
+            return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
+        }
+        if (out.backlog() >= Buffering.MAX_BUFFERED_OUT_BYTES) {
+            flush(); // a pipelining client must read before more is decoded for it
+        }
+        return null;
+    }
+
+    /**
+     * The read buffer is full, or bytes are streaming in: read into a larger buffer from now on.
+     *
+     * @return false when the codec left {@link Buffering#MAX_UNDECODED_BYTES} undecided (broken)
+     */
+    private boolean growIfFull() {
+        if (in.hasRemaining() && !(in == small && n == small.capacity())) {
+            return true;
+        }
+        if (in.capacity() >= Buffering.MAX_UNDECODED_BYTES) {
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} codec_stalled: {1,number,#} bytes unconsumed",
+                    c.info.id(), in.capacity());
+            return false;
+        }
+        ByteBuffer larger = in == small ? readBuffers.take() : ByteBuffer.allocate(in.capacity() * 2);
+        larger.put(in.flip());
+        if (in != small) {
+            readBuffers.give(in);
+        }
+        in = larger;
+        return true;
     }
 
     /** The read saw end of stream: the client left, or a timer or shutdown ended the read. */
-    private <Q, R> CloseReason endOfStream(Codec<Q, R> codec, OutboundBuffer out) throws IOException {
+    private CloseReason endOfStream() throws IOException {
         CloseReason terminal = c.terminalReason();
         if (terminal != null && terminal.cutsARequest()) {
-            Server.LOG.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
             codec.encodeTimeout(out);
-            c.deadline = writeNanos > 0 ? System.nanoTime() + writeNanos : Long.MAX_VALUE;
-            stats.addBytesOut(out.writeTo(ch, n -> { }));
+            stats.addBytesOut(out.writeTo(ch, written -> { }));
         }
         return terminal != null ? terminal : CloseReason.NORMAL;
     }
 
     /** Reads what has already arrived without waiting; -1 at end of stream. */
-    private int readAvailable(ByteBuffer in) throws IOException {
+    private int readAvailable() throws IOException {
         ch.configureBlocking(false);
         try {
-            int n = ch.read(in);
-            if (n > 0) {
-                stats.addBytesIn(n);
+            int read = ch.read(in);
+            if (read > 0) {
+                stats.addBytesIn(read);
             }
-            return n;
+            return read;
         } finally {
             ch.configureBlocking(true);
         }
     }
 
-    private void flush(OutboundBuffer out) throws IOException {
+    /** Writes the batch encoded so far, under the write timeout and the minimum response rate. */
+    private void flush() throws IOException {
         if (out.isEmpty()) {
             return;
         }
-        c.writeStart = -1; // the response rate is measured per batch
+        c.caughtUp(); // the response rate is measured per batch
         writeProgress.accept(0);
-        long n = out.writeTo(ch, writeProgress);
-        stats.addBytesOut(n);
-        if (!c.move(Conn.BUSY)) {
+        stats.addBytesOut(out.writeTo(ch, writeProgress));
+        if (!c.toBusy()) {
             throw new TerminatedException();
         }
-        c.deadline = Long.MAX_VALUE;
+    }
+
+    /** Gives back what the connection borrowed. */
+    private void release() {
+        out.release();
+        if (in != small) {
+            readBuffers.give(in.clear());
+        }
     }
 }

@@ -28,6 +28,8 @@ public enum CloseReason {
     /** A protocol error, a peer reset or another I/O failure. */
     ERROR;
 
+    private final String logName = name().toLowerCase(Locale.ROOT);
+
     /**
      * Whether the client is cut while sending a request, and so is told with
      * {@link Codec#encodeTimeout} (HTTP: 408) before the close.
@@ -38,6 +40,6 @@ public enum CloseReason {
 
     /** The stable log word, for example {@code header_timeout}. */
     public String logName() {
-        return name().toLowerCase(Locale.ROOT);
+        return logName;
     }
 }

@@ -1,28 +1,29 @@
 package dev.sluice.core;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A concurrency strategy: how accepted connections get a thread. {@link #dispatch} runs on the
- * acceptor thread; {@link #wake} on whichever thread terminated a connection (timer, acceptor,
- * shutdown). The blocking engines share {@link BlockingConnection}, which serves one connection
- * with straight-line blocking code.
+ * A running concurrency strategy (one of {@link Engine}): how accepted connections get a thread.
+ * {@link #dispatch} runs on the acceptor thread; {@link #wake} on whichever thread terminated a
+ * connection (timer, acceptor, shutdown). The blocking engines share {@link #serve}, which serves
+ * one connection with straight-line blocking code on the calling thread.
  */
 abstract class ConnectionEngine {
-    final Server server;
+    final EngineContext context;
 
-    ConnectionEngine(Server server) {
-        this.server = server;
+    ConnectionEngine(EngineContext context) {
+        this.context = context;
     }
 
-    static ConnectionEngine create(Server server) {
-        return switch (server.config().engine()) {
-            case SEQUENTIAL -> new SequentialEngine(server);
-            case THREAD_PER_CONNECTION -> new ThreadPerConnectionEngine(server);
-            case POOL -> new PoolEngine(server);
-            case VIRTUAL -> new VirtualEngine(server);
-            case EVENT_LOOP -> new EventLoopEngine(server);
+    static ConnectionEngine create(EngineContext context) {
+        return switch (context.config.engine()) {
+            case SEQUENTIAL -> new SequentialEngine(context);
+            case THREAD_PER_CONNECTION -> new ThreadPerConnectionEngine(context);
+            case POOL -> new PoolEngine(context);
+            case VIRTUAL -> new VirtualEngine(context);
+            case EVENT_LOOP -> new EventLoopEngine(context);
         };
     }
 
@@ -31,7 +32,7 @@ abstract class ConnectionEngine {
     }
 
     /** Hands an admitted connection to a thread. Acceptor thread; may wait for capacity. */
-    abstract void dispatch(Conn c);
+    abstract void dispatch(ConnectionState c);
 
     /** Whether the engine's own threads accept ({@link Acceptor#acceptPending}); else the acceptor thread runs. */
     boolean acceptsOnLoop() {
@@ -39,25 +40,25 @@ abstract class ConnectionEngine {
     }
 
     /**
-     * Gets the owner of a connection that another thread terminated while in {@code phase} to
+     * Gets the owner of a connection that another thread terminated for {@code reason} to
      * notice and close it. Blocking engines: a blocked read is ended by shutting the socket's
      * input (the owner sees end of stream and may still answer, as with HTTP's 408); a blocked
      * write by closing the socket; a handler over the request timeout is answered for and
      * interrupted (see {@link BlockingConnection#requestTimedOut}).
      */
-    void wake(Conn c, int phase) {
-        if (phase == Conn.HANDLING && c.attachment instanceof BlockingConnection bc) {
+    void wake(ConnectionState c, CloseReason reason) {
+        if (reason == CloseReason.REQUEST_TIMEOUT && c.attachment instanceof BlockingConnection<?, ?> bc) {
             bc.requestTimedOut();
             return;
         }
         try {
-            if (phase == Conn.WRITING) {
+            if (reason == CloseReason.WRITE_TIMEOUT || reason == CloseReason.MIN_RESPONSE_RATE) {
                 c.channel.close();
             } else {
                 c.channel.shutdownInput();
             }
         } catch (IOException | RuntimeException e) {
-            OutboundBuffer.closeQuietly(c.channel);
+            Quietly.close(c.channel);
         }
     }
 
@@ -85,38 +86,54 @@ abstract class ConnectionEngine {
      * is noticed without interrupting the acceptor. When the server closes first, {@code c} is
      * closed and false returned.
      */
-    final boolean awaitCapacity(Conn c, TimedWait wait) {
+    final boolean awaitCapacity(ConnectionState c, TimedWait wait) {
         try {
             while (!wait.tryFor(Acceptor.POLL_MS, TimeUnit.MILLISECONDS)) {
-                if (server.isClosing()) {
-                    server.closeConn(c, CloseReason.SHUTDOWN);
+                if (context.draining()) {
+                    context.connections.close(c, CloseReason.SHUTDOWN);
                     return false;
                 }
             }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.closeConn(c, CloseReason.SHUTDOWN);
+            context.connections.close(c, CloseReason.SHUTDOWN);
             return false;
         }
     }
 
     /**
-     * Encodes a handler's answer, or its failure (logged), into {@code out}.
-     *
-     * @return whether the connection stays open
+     * Serves {@code c} on the calling thread until it closes: its protocol with a
+     * {@link BlockingConnection}, or the server's {@link ConnectionHandler} with a
+     * {@link StreamConnection}. Counted as a busy thread meanwhile.
      */
-    static <Q, R> boolean encodeAnswer(Codec<Q, R> codec, Conn c, R response, Throwable failure,
-                                       Output out, boolean closing) {
-        if (failure == null) {
-            return codec.encode(response, out, closing);
+    final void serve(ConnectionState c) {
+        Stats stats = context.stats;
+        stats.addBusy(1);
+        CloseReason reason = CloseReason.ERROR;
+        try {
+            reason = context.rawHandler != null ? StreamConnection.serve(context, c)
+                    : BlockingConnection.serve(context, c, context.protocol);
+        } catch (IOException | BlockingConnection.TerminatedException e) {
+            reason = afterFailure(c, e);
+        } catch (RuntimeException | Error e) {
+            Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
+        } finally {
+            stats.addBusy(-1);
+            context.connections.close(c, reason);
         }
-        Server.logHandlerFailure(c, failure);
-        return codec.encodeFailure(failure, out, closing);
     }
 
-    /** Serves {@code c} on the calling thread until it closes. */
-    final void serve(Conn c) {
-        new BlockingConnection(server, c).run();
+    private CloseReason afterFailure(ConnectionState c, Exception e) {
+        CloseReason terminal = c.terminalReason();
+        if (terminal != null) {
+            return terminal;
+        }
+        if (context.draining()) {
+            return CloseReason.SHUTDOWN;
+        }
+        // Resets and broken pipes are the client's business: DEBUG.
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
+        return CloseReason.ERROR;
     }
 }

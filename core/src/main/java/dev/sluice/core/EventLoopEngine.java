@@ -19,24 +19,24 @@ final class EventLoopEngine extends ConnectionEngine {
     private final EventLoop[] loops;
     private int next;
 
-    EventLoopEngine(Server server) {
-        super(server);
-        this.loops = new EventLoop[server.config().effectiveThreads()];
+    EventLoopEngine(EngineContext context) {
+        super(context);
+        this.loops = new EventLoop[context.config.effectiveThreads()];
     }
 
     @Override
     void start() throws IOException {
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(server, i);
+            loops[i] = new EventLoop(context, i);
         }
-        loops[0].listen(server.listener(), server.acceptor());
+        loops[0].listen(context.listener, context.acceptor);
         for (EventLoop loop : loops) {
             loop.start();
         }
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         EventLoop loop = loops[next];
         next = next + 1 == loops.length ? 0 : next + 1;
         loop.add(c);
@@ -48,8 +48,8 @@ final class EventLoopEngine extends ConnectionEngine {
     }
 
     @Override
-    void wake(Conn c, int phase) {
-        EventLoop.wake(c);
+    void wake(ConnectionState c, CloseReason reason) {
+        EventLoop.closeTerminated(c);
     }
 
     @Override

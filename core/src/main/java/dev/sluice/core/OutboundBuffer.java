@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
  * batch of pipelined responses goes out in one write. Used by one thread at a time.
  */
 final class OutboundBuffer implements Output {
-    private static final int CHUNK_BYTES = ChunkPool.CHUNK_BYTES;
+    private static final int CHUNK_BYTES = BufferPool.CHUNK_BYTES;
     /** A chunk grown past this for one large response is dropped once written, not kept. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
@@ -25,8 +25,10 @@ final class OutboundBuffer implements Output {
     /** The chunk, once sealed into the queue, so it can be reused when written. */
     private ByteBuffer sealed;
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    /** Set by a write that found the socket full (non-blocking): {@link #writeTo} stops there. */
+    private boolean full;
     /** Where chunks come from and go back to once written; null: this buffer keeps its own. */
-    private final ChunkPool pool;
+    private final BufferPool pool;
 
     /** A buffer that keeps its chunk (an event loop's, reused for every connection it serves). */
     OutboundBuffer() {
@@ -34,11 +36,11 @@ final class OutboundBuffer implements Output {
     }
 
     /** A connection's buffer: it borrows a chunk from {@code pool} only while it has bytes to send. */
-    OutboundBuffer(ChunkPool pool) {
+    OutboundBuffer(BufferPool pool) {
         this.pool = pool;
     }
 
-    /** A queued file's weight in {@link #backlog()}: 256 KiB of backlog holds at most 16 open files. */
+    /** A queued file's weight in {@link #backlog()}: {@value Buffering#MAX_BUFFERED_OUT_BYTES} bytes of backlog holds at most 16 open files. */
     static final int FILE_WEIGHT = 16 * 1024;
 
     private record FileRegion(FileChannel file, long end, long[] position) {
@@ -119,59 +121,64 @@ final class OutboundBuffer implements Output {
         seal();
         long total = 0;
         boolean blocking = ch.isBlocking();
+        full = false;
         while (!queue.isEmpty()) {
-            Object head = queue.peek();
-            long n;
-            if (head instanceof FileRegion f) {
-                long count = f.end - f.position[0];
-                n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
-                if (n == 0 && blocking && f.file.size() > f.position[0]) {
-                    // On a virtual thread a blocking socket is non-blocking underneath, and
-                    // transferTo answers 0 when the socket buffer is full instead of waiting: an
-                    // ordinary blocking write parks until the client reads or the write timeout
-                    // closes the channel, where calling transferTo again would spin.
-                    n = copySlice(f, ch, count);
-                }
-                f.position[0] += n;
-                if (f.position[0] >= f.end) {
-                    queue.poll();
-                    closeQuietly(f.file);
-                } else if (n == 0) {
-                    if (f.file.size() <= f.position[0]) {
-                        // The file shrank while it was being sent: the promised length cannot be kept.
-                        throw new IOException("file shrank to " + f.file.size() + " bytes while being sent");
-                    }
-                    if (!blocking) {
-                        return total;
-                    }
-                }
-            } else {
-                int k = 0;
-                for (Object o : queue) {
-                    if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
-                        break;
-                    }
-                    gather[k++] = b;
-                }
-                // One buffer (the usual case: a batch encoded into one chunk) is a plain write: the
-                // JDK's gathering write looks up a thread-local iovec array and calls writev.
-                n = blocking ? writeSlice(ch, gather[0]) : k == 1 ? ch.write(gather[0]) : ch.write(gather, 0, k);
-                while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
-                    queue.poll();
-                }
-                java.util.Arrays.fill(gather, 0, k, null);
-                if (!blocking && !queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining()) {
-                    total += n;
-                    return total;
-                }
-            }
+            long n = queue.peek() instanceof FileRegion f ? writeFile(f, ch, blocking) : writeBuffers(ch, blocking);
             total += n;
+            if (full) {
+                return total;
+            }
             if (blocking && n > 0) {
                 progress.accept(n);
             }
         }
         giveBack();
         return total;
+    }
+
+    /** Sends the file region at the head; sets {@link #full} when the socket takes no more now. */
+    private long writeFile(FileRegion f, SocketChannel ch, boolean blocking) throws IOException {
+        long count = f.end - f.position[0];
+        long n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
+        if (n == 0 && blocking && f.file.size() > f.position[0]) {
+            // On a virtual thread a blocking socket is non-blocking underneath, and
+            // transferTo answers 0 when the socket buffer is full instead of waiting: an
+            // ordinary blocking write parks until the client reads or the write timeout
+            // closes the channel, where calling transferTo again would spin.
+            n = copySlice(f, ch, count);
+        }
+        f.position[0] += n;
+        if (f.position[0] >= f.end) {
+            queue.poll();
+            Quietly.close(f.file);
+        } else if (n == 0) {
+            if (f.file.size() <= f.position[0]) {
+                // The file shrank while it was being sent: the promised length cannot be kept.
+                throw new IOException("file shrank to " + f.file.size() + " bytes while being sent");
+            }
+            full = !blocking;
+        }
+        return n;
+    }
+
+    /** Writes the buffers at the head; sets {@link #full} when the socket takes no more now. */
+    private long writeBuffers(SocketChannel ch, boolean blocking) throws IOException {
+        int k = 0;
+        for (Object o : queue) {
+            if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
+                break;
+            }
+            gather[k++] = b;
+        }
+        // One buffer (the usual case: a batch encoded into one chunk) is a plain write: the
+        // JDK's gathering write looks up a thread-local iovec array and calls writev.
+        long n = blocking ? writeSlice(ch, gather[0]) : k == 1 ? ch.write(gather[0]) : ch.write(gather, 0, k);
+        while (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && !b.hasRemaining()) {
+            queue.poll();
+        }
+        java.util.Arrays.fill(gather, 0, k, null);
+        full = !blocking && !queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining();
+        return n;
     }
 
     /** Everything is written: a pooled buffer returns its chunk, so an idle connection holds none. */
@@ -204,10 +211,10 @@ final class OutboundBuffer implements Output {
         return n;
     }
 
-    /** One blocking write of at most 256 KiB, so a slow reader shows progress slice by slice. */
+    /** One blocking write of at most {@value Buffering#WRITE_SLICE_BYTES} bytes, so a slow reader shows progress slice by slice. */
     private static int writeSlice(SocketChannel ch, ByteBuffer b) throws IOException {
         int limit = b.limit();
-        b.limit(Math.min(limit, b.position() + (256 << 10)));
+        b.limit(Math.min(limit, b.position() + Buffering.WRITE_SLICE_BYTES));
         try {
             return ch.write(b);
         } finally {
@@ -219,7 +226,7 @@ final class OutboundBuffer implements Output {
     void release() {
         for (Object o : queue) {
             if (o instanceof FileRegion f) {
-                closeQuietly(f.file);
+                Quietly.close(f.file);
             }
         }
         queue.clear();
@@ -256,11 +263,4 @@ final class OutboundBuffer implements Output {
         }
     }
 
-    static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // Closing quietly is the one place an exception may be dropped.
-        }
-    }
 }

@@ -13,18 +13,18 @@ import java.util.concurrent.BlockingQueue;
  * keep-alive client holds its worker between requests, for up to the idle timeout.
  */
 final class PoolEngine extends ConnectionEngine {
-    private final BlockingQueue<Conn> queue;
+    private final BlockingQueue<ConnectionState> queue;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
-    PoolEngine(Server server) {
-        super(server);
-        this.queue = new ArrayBlockingQueue<>(server.config().effectiveQueue());
+    PoolEngine(EngineContext context) {
+        super(context);
+        this.queue = new ArrayBlockingQueue<>(context.config.effectiveQueue());
     }
 
     @Override
     void start() {
-        int n = server.config().effectiveThreads();
+        int n = context.config.effectiveThreads();
         for (int i = 0; i < n; i++) {
             Thread t = Thread.ofPlatform().name("sluice-worker-" + i).start(this::work);
             workers.add(t);
@@ -33,7 +33,7 @@ final class PoolEngine extends ConnectionEngine {
 
     private void work() {
         while (!stopped) {
-            Conn c;
+            ConnectionState c;
             try {
                 c = queue.take();
             } catch (InterruptedException e) {
@@ -48,10 +48,10 @@ final class PoolEngine extends ConnectionEngine {
     }
 
     @Override
-    void dispatch(Conn c) {
-        if (server.config().overload() == OverloadPolicy.REJECT) {
+    void dispatch(ConnectionState c) {
+        if (context.config.overload() == OverloadPolicy.REJECT) {
             if (!queue.offer(c)) {
-                server.rejectOpened(c);
+                context.connections.reject(c);
             }
             return;
         }
@@ -64,8 +64,8 @@ final class PoolEngine extends ConnectionEngine {
         for (Thread t : workers) {
             t.interrupt();
         }
-        for (Conn c; (c = queue.poll()) != null; ) {
-            server.closeConn(c, CloseReason.SHUTDOWN);
+        for (ConnectionState c; (c = queue.poll()) != null; ) {
+            context.connections.close(c, CloseReason.SHUTDOWN);
         }
     }
 

@@ -51,7 +51,4 @@ public final class Protocol<Q, R> {
         return rejection.clone();
     }
 
-    byte[] rejectionBytes() {
-        return rejection;
-    }
 }

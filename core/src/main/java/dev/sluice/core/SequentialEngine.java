@@ -7,12 +7,12 @@ package dev.sluice.core;
  * most the idle (or header) timeout.
  */
 final class SequentialEngine extends ConnectionEngine {
-    SequentialEngine(Server server) {
-        super(server);
+    SequentialEngine(EngineContext context) {
+        super(context);
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         serve(c);
     }
 }

@@ -2,23 +2,14 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,40 +34,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * methods may be called from any thread.
  */
 public final class Server implements AutoCloseable {
-    static final System.Logger LOG = System.getLogger("dev.sluice.core");
-
     private enum State { NEW, RUNNING, DRAINING, CLOSED }
 
     private final ServerConfig config;
     private final Protocol<?, ?> protocol;
     private final ConnectionHandler rawHandler;
     private final Stats stats = new Stats();
-    private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
-    private final Semaphore permits;
-    /** Open connections per client address, when {@link ServerConfig#maxConnectionsPerIp()} is on. */
-    private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
-    /**
-     * Acceptor only: before this {@link System#nanoTime()}, no connection can have been idle for
-     * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, so {@link #evictIdle} need not look.
-     */
-    private volatile long noEvictionBefore = System.nanoTime();
-
-    /** Output chunks of the blocking engines' connections, lent while they write. */
-    private final ChunkPool chunks = new ChunkPool(256);
-    /** Read buffers of the blocking engines' connections, lent while a message arrives. */
-    private final ChunkPool readBuffers = new ChunkPool(256, BlockingConnection.READ_BYTES, false);
-    private final AtomicLong ids = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile State state = State.NEW;
-    private volatile boolean draining;
     /** close() was called while shutdown() drains: stop waiting. */
     private volatile boolean abortDrain;
-    /** The thread waiting in shutdown() for the last connection to close; woken by it. */
-    private volatile Thread drainWaiter;
-    private ServerSocketChannel listener;
+    /** What the engines see of this server; made by start(). */
+    private volatile EngineContext context;
     private InetSocketAddress address;
     private ConnectionEngine engine;
-    private Acceptor acceptor;
     private Timer timer;
     private List<String> report = List.of();
 
@@ -84,7 +55,6 @@ public final class Server implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.protocol = protocol;
         this.rawHandler = rawHandler;
-        this.permits = new Semaphore(config.maxConnections());
         if (rawHandler != null && !config.engine().blocking()) {
             throw new IllegalArgumentException("a ConnectionHandler needs a blocking engine, not "
                     + config.engine() + ": use a Protocol for event-loop");
@@ -119,24 +89,8 @@ public final class Server implements AutoCloseable {
             }
             ServerSocketChannel ch = ServerSocketChannel.open();
             try {
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                if (config.reusePort()) {
-                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
-                ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
-                listener = ch;
-                address = (InetSocketAddress) ch.getLocalAddress();
-                // Before any engine accepts: accepted sockets inherit it only from then on.
-                String nativeOptions = ListenerOptions.apply(ch, config);
-                acceptor = new Acceptor(this, ch);
-                engine = ConnectionEngine.create(this);
-                engine.start();
-                stats.queueDepthFrom(engine::queueDepth);
-                stats.idleFrom(() -> (int) conns.stream().filter(c -> c.phase() == Conn.IDLE).count());
-                if (config.engine().blocking()) {
-                    timer = new Timer(this);
-                    timer.start();
-                }
+                String nativeOptions = bind(ch);
+                startEngine(ch);
                 report = StartupReport.lines(this, nativeOptions);
             } catch (UnresolvedAddressException e) {
                 abandonStart(ch);
@@ -147,26 +101,52 @@ public final class Server implements AutoCloseable {
             }
             state = State.RUNNING;
             if (!engine.acceptsOnLoop()) {
-                acceptor.start();
+                context.acceptor.start();
             }
-            LOG.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
+            Log.CORE.log(Level.DEBUG, "server_started address={0} engine={1}", address, config.engine());
             return this;
         } finally {
             lifecycle.unlock();
         }
     }
 
+    /** Binds {@code ch} as configured; returns what {@link ListenerOptions#apply} reports. */
+    private String bind(ServerSocketChannel ch) throws IOException {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        if (config.reusePort()) {
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+        address = (InetSocketAddress) ch.getLocalAddress();
+        // Before any engine accepts: accepted sockets inherit it only from then on.
+        return ListenerOptions.apply(ch, config);
+    }
+
+    /** Makes the engine's context, then starts the engine's threads and the timer. */
+    private void startEngine(ServerSocketChannel ch) throws IOException {
+        EngineContext ctx = new EngineContext(config, stats, protocol, rawHandler, ch);
+        context = ctx;
+        engine = ctx.createEngine();
+        engine.start();
+        stats.queueDepthFrom(engine::queueDepth);
+        stats.idleFrom(ctx.connections::idle);
+        if (config.engine().blocking()) {
+            timer = new Timer(ctx);
+            timer.start();
+        }
+    }
+
     /** Undoes a start that failed half-way: nothing it opened stays open. */
     private void abandonStart(ServerSocketChannel ch) {
-        OutboundBuffer.closeQuietly(ch);
+        Quietly.close(ch);
         if (engine != null) {
             engine.stop();
         }
         if (timer != null) {
             timer.stop();
         }
-        listener = null;
         address = null;
+        context = null;
         engine = null;
         timer = null;
     }
@@ -200,7 +180,8 @@ public final class Server implements AutoCloseable {
 
     /** Whether the server has begun shutting down (or was closed). */
     public boolean isClosing() {
-        return draining || state == State.CLOSED;
+        EngineContext ctx = context;
+        return state == State.CLOSED || ctx != null && ctx.draining();
     }
 
     /** {@link #shutdown(Duration)} with {@link ServerConfig#shutdownTimeout()}. */
@@ -231,29 +212,21 @@ public final class Server implements AutoCloseable {
                 return true;
             }
             if (state != State.RUNNING) {
-                return conns.isEmpty();
+                return context == null || context.connections.isEmpty();
             }
             state = State.DRAINING;
-            draining = true;
-            acceptor.stop();
-            for (Conn c : conns) {
-                if (c.terminate(Conn.IDLE, CloseReason.SHUTDOWN)) {
-                    engine.wake(c, Conn.IDLE);
+            EngineContext ctx = context;
+            ctx.startDraining();
+            ctx.acceptor.stop();
+            for (ConnectionState c : ctx.connections) {
+                if (c.terminate(ConnectionState.IDLE, CloseReason.SHUTDOWN)) {
+                    engine.wake(c, CloseReason.SHUTDOWN);
                 }
             }
             engine.drain();
-            long end = System.nanoTime() + timeout.toNanos();
-            drainWaiter = Thread.currentThread();
-            try {
-                for (long left; !conns.isEmpty() && !abortDrain && (left = end - System.nanoTime()) > 0; ) {
-                    LockSupport.parkNanos(this, left); // closeConn or close() unparks
-                }
-            } finally {
-                drainWaiter = null;
-            }
-            boolean clean = conns.isEmpty();
+            boolean clean = ctx.connections.awaitEmpty(System.nanoTime() + timeout.toNanos(), () -> abortDrain);
             if (!clean) {
-                LOG.log(Level.INFO, "shutdown_timeout open={0,number,#}", conns.size());
+                Log.CORE.log(Level.INFO, "shutdown_timeout open={0,number,#}", ctx.connections.size());
             }
             stopEverything();
             return clean;
@@ -269,19 +242,23 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         abortDrain = true;
-        wakeDrainWaiter();
+        EngineContext ctx = context;
+        if (ctx != null) {
+            ctx.connections.wakeWaiter();
+        }
         lifecycle.lock();
         try {
             if (state == State.CLOSED) {
                 return;
             }
-            State was = state;
-            draining = true;
-            state = State.CLOSED;
-            if (was != State.NEW) {
-                acceptor.stop();
-                stopEverything();
+            if (state == State.NEW) {
+                state = State.CLOSED;
+                return;
             }
+            context.startDraining();
+            state = State.CLOSED;
+            context.acceptor.stop();
+            stopEverything();
         } finally {
             lifecycle.unlock();
         }
@@ -289,226 +266,14 @@ public final class Server implements AutoCloseable {
 
     private void stopEverything() {
         state = State.CLOSED;
-        for (Conn c : conns) {
-            closeConn(c, CloseReason.SHUTDOWN);
-        }
+        EngineContext ctx = context;
+        ctx.connections.closeAll(CloseReason.SHUTDOWN);
         engine.stop();
         if (timer != null) {
             timer.stop();
         }
-        acceptor.join();
-        for (Conn c : conns) { // connections dispatched while stopping
-            closeConn(c, CloseReason.SHUTDOWN);
-        }
-        LOG.log(Level.DEBUG, "server_stopped {0}", stats);
-    }
-
-    private void wakeDrainWaiter() {
-        Thread waiter = drainWaiter;
-        if (waiter != null) {
-            LockSupport.unpark(waiter);
-        }
-    }
-
-    static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---- for the engines, the acceptor and the timer ----
-
-    boolean draining() {
-        return draining;
-    }
-
-    Protocol<?, ?> protocol() {
-        return protocol;
-    }
-
-    Acceptor acceptor() {
-        return acceptor;
-    }
-
-    ServerSocketChannel listener() {
-        return listener;
-    }
-
-    ConnectionHandler rawHandler() {
-        return rawHandler;
-    }
-
-    ConnectionEngine engine() {
-        return engine;
-    }
-
-    Set<Conn> conns() {
-        return conns;
-    }
-
-    Semaphore permits() {
-        return permits;
-    }
-
-    ChunkPool chunks() {
-        return chunks;
-    }
-
-    ChunkPool readBuffers() {
-        return readBuffers;
-    }
-
-    /** Registers an accepted channel that holds a permit. */
-    Conn open(SocketChannel ch) throws IOException {
-        ch.configureBlocking(config.engine().blocking());
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(),
-                (InetSocketAddress) ch.getRemoteAddress(), (InetSocketAddress) ch.getLocalAddress());
-        Conn c = new Conn(info, ch);
-        conns.add(c);
-        stats.onOpened();
-        if (state == State.CLOSED) { // raced with close(): it may have missed this one
-            closeConn(c, CloseReason.SHUTDOWN);
-        }
-        return c;
-    }
-
-    /** Closes a connection once, counts it, and returns its permit (unless handed over). */
-    void closeConn(Conn c, CloseReason reason) {
-        closeConn(c, reason, true);
-    }
-
-    /**
-     * As {@link #closeConn(Conn, CloseReason)}; with {@code closeChannel} false the caller closes
-     * the channel itself, later (an event loop, once the selector has let go of it).
-     *
-     * @return whether this call closed the connection (false: it was already closed)
-     */
-    boolean closeConn(Conn c, CloseReason reason, boolean closeChannel) {
-        if (!c.markClosed()) {
-            return false;
-        }
-        if (closeChannel) {
-            OutboundBuffer.closeQuietly(c.channel);
-        }
-        conns.remove(c);
-        // Its slots first, so that whoever sees the close in the stats finds them free.
-        releaseIp(c.info.remote().getAddress());
-        if (c.retire(reason)) { // else a newcomer inherited the permit
-            releasePermit();
-        }
-        stats.onClosed(reason);
-        if (conns.isEmpty()) {
-            wakeDrainWaiter();
-        }
-        LOG.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
-        return true;
-    }
-
-    /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
-    void rejectOpened(Conn c) {
-        if (!c.markClosed()) {
-            return;
-        }
-        conns.remove(c);
-        if (conns.isEmpty()) {
-            wakeDrainWaiter();
-        }
-        releaseIp(c.info.remote().getAddress());
-        releasePermit();
-        stats.onClosed(CloseReason.LIMIT);
-        stats.onRejected();
-        acceptor.linger(c.channel);
-    }
-
-    /** Gives back a connection's permit, waking an event loop whose newcomer waits for one. */
-    void releasePermit() {
-        permits.release();
-        Acceptor a = acceptor;
-        if (a != null) {
-            a.permitFreed();
-        }
-    }
-
-    /**
-     * Counts a newcomer from {@code ip} against {@link ServerConfig#maxConnectionsPerIp()}; false,
-     * counting nothing, when that address is at the cap. Every true is matched by one
-     * {@link #releaseIp}: {@link #closeConn} does it for an opened connection.
-     */
-    boolean admitIp(InetAddress ip) {
-        int cap = config.maxConnectionsPerIp();
-        if (cap == 0) {
-            return true;
-        }
-        boolean[] admitted = {false};
-        perIp.compute(ip, (k, n) -> {
-            int open = n == null ? 0 : n;
-            if (open >= cap) {
-                return n;
-            }
-            admitted[0] = true;
-            return open + 1;
-        });
-        return admitted[0];
-    }
-
-    /** A connection from {@code ip} counted by {@link #admitIp} has gone. */
-    void releaseIp(InetAddress ip) {
-        if (config.maxConnectionsPerIp() != 0) {
-            perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
-        }
-    }
-
-    /**
-     * Closes one connection that has waited for a request for at least
-     * {@link ServerConfig#EVICTABLE_AFTER_IDLE} so that a newcomer can take its permit; false if none has.
-     */
-    boolean evictIdle() {
-        long now = System.nanoTime();
-        if (now - noEvictionBefore < 0) {
-            return false; // the last scan showed nothing can be evictable yet: a flood scans no more
-        }
-        long age = ServerConfig.EVICTABLE_AFTER_IDLE.toNanos();
-        long idleBefore = now - age;
-        long earliest = now + age; // a connection that goes idle from now on
-        for (Conn c : conns) {
-            if (c.handOver(idleBefore)) {
-                engine.wake(c, Conn.IDLE);
-                return true;
-            }
-            if (c.phase() == Conn.IDLE && c.idleSince + age - earliest < 0) {
-                earliest = c.idleSince + age;
-            }
-        }
-        noEvictionBefore = earliest;
-        return false;
-    }
-
-    /** Whether {@code e} is a failure of the listener that was closed on purpose. */
-    boolean stopped(IOException e) {
-        return e instanceof ClosedChannelException || state == State.CLOSED || draining;
-    }
-
-    /**
-     * A handler threw: a {@link ProtocolException} is a deliberate refusal (DEBUG); anything
-     * else is a bug in the handler (WARNING, with the stack).
-     */
-    static void logHandlerFailure(Conn c, Throwable failure) {
-        if (failure instanceof ProtocolException p) {
-            LOG.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}", c.info.id(), p.code(),
-                    p.reason());
-        } else {
-            LOG.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", failure);
-        }
-    }
-
-    static long nanos(Duration d) {
-        return d.isZero() ? 0 : d.toNanos();
-    }
-
-    static long millis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos(d));
+        ctx.acceptor.join();
+        ctx.connections.closeAll(CloseReason.SHUTDOWN); // connections dispatched while stopping
+        Log.CORE.log(Level.DEBUG, "server_stopped {0}", stats);
     }
 }

@@ -10,13 +10,13 @@ import java.util.concurrent.Semaphore;
 final class ThreadPerConnectionEngine extends ConnectionEngine {
     private final Semaphore threads;
 
-    ThreadPerConnectionEngine(Server server) {
-        super(server);
-        this.threads = new Semaphore(server.config().effectiveThreads());
+    ThreadPerConnectionEngine(EngineContext context) {
+        super(context);
+        this.threads = new Semaphore(context.config.effectiveThreads());
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         if (!awaitCapacity(c, threads::tryAcquire)) {
             return;
         }
@@ -30,9 +30,9 @@ final class ThreadPerConnectionEngine extends ConnectionEngine {
             });
         } catch (OutOfMemoryError | RuntimeException e) { // the machine refused a thread
             threads.release();
-            Server.LOG.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
+            Log.CORE.log(System.Logger.Level.WARNING, "conn={0,number,#} thread_start_failed: {1}",
                     c.info.id(), e.toString());
-            server.closeConn(c, CloseReason.ERROR);
+            context.connections.close(c, CloseReason.ERROR);
         }
     }
 }

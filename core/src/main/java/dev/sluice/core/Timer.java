@@ -1,16 +1,14 @@
 package dev.sluice.core;
 
-import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * Enforces the timeouts of the blocking engines with one platform thread, {@code sluice-timer},
  * and no timer object per connection or per read: each connection carries one deadline (a
  * {@code long} its owner rewrites as it moves between phases), and every tick the timer sweeps the
  * open connections for deadlines that have passed. An expired connection is terminated (see
- * {@link Conn}) and its owner woken: a blocked read sees end of stream (the timer shuts the
+ * {@link ConnectionState}) and its owner woken: a blocked read sees end of stream (the timer shuts the
  * socket's input), a blocked write fails (the timer closes the socket); the owner then answers
  * (HTTP: 408 for a header timeout) and closes.
  *
@@ -18,30 +16,23 @@ import java.util.stream.Stream;
  * most an eighth late. A sweep costs one volatile read per open connection.
  */
 final class Timer implements Runnable {
-    private final Server server;
+    private final EngineContext context;
     private final Thread thread;
     private final long tickNanos;
     private final LongSupplier clock;
     private volatile boolean stopped;
 
-    Timer(Server server) {
-        this(server, System::nanoTime);
+    Timer(EngineContext context) {
+        this(context, System::nanoTime);
     }
 
-    Timer(Server server, LongSupplier clock) {
-        this.server = server;
+    Timer(EngineContext context, LongSupplier clock) {
+        this.context = context;
         this.clock = clock;
-        this.tickNanos = tick(server.config());
+        this.tickNanos = context.timeouts.tickNanos();
         this.thread = Thread.ofPlatform().name("sluice-timer").daemon().unstarted(this);
     }
 
-    /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
-    static long tick(ServerConfig c) {
-        // Minimum data rates are left out: a client cut up to a tick late for slowness loses nothing.
-        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout(), c.requestTimeout())
-                .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(Long.MAX_VALUE) / 8;
-        return Math.max(10_000_000L, Math.min(1_000_000_000L, eighth));
-    }
 
     void start() {
         thread.start();
@@ -62,14 +53,10 @@ final class Timer implements Runnable {
 
     /** Terminates and wakes every connection whose deadline is at or before {@code now}. */
     void sweep(long now) {
-        for (Conn c : server.conns()) {
-            if (c.deadline - now > 0) {
-                continue;
-            }
-            int phase = c.phase();
-            CloseReason reason = c.expiryReason(phase);
-            if (reason != null && c.deadline - now <= 0 && c.terminate(phase, reason)) {
-                server.engine().wake(c, phase);
+        for (ConnectionState c : context.connections) {
+            CloseReason reason = c.expire(now);
+            if (reason != null) {
+                context.engine().wake(c, reason);
             }
         }
     }

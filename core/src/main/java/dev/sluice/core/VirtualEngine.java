@@ -7,12 +7,12 @@ package dev.sluice.core;
  * on JDK 21) and caches no buffer in a ThreadLocal.
  */
 final class VirtualEngine extends ConnectionEngine {
-    VirtualEngine(Server server) {
-        super(server);
+    VirtualEngine(EngineContext context) {
+        super(context);
     }
 
     @Override
-    void dispatch(Conn c) {
+    void dispatch(ConnectionState c) {
         Thread.ofVirtual().name("sluice-conn-" + c.info.id()).start(() -> serve(c));
     }
 }

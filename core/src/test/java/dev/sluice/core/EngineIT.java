@@ -281,7 +281,7 @@ class EngineIT {
         ServerConfig cfg = config(Engine.EVENT_LOOP).threads(loops).maxConnections(2)
                 .overload(OverloadPolicy.WAIT).idleTimeout(Duration.ofHours(1))
                 .headerTimeout(Duration.ofHours(1)).build();
-        assertThat(Timer.tick(cfg)).as("sweeps a second apart").isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        assertThat(Timeouts.tick(cfg)).as("sweeps a second apart").isEqualTo(TimeUnit.SECONDS.toNanos(1));
         for (int round = 0; round < 3; round++) {
             try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start()) {
                 Socket a = connect(server);

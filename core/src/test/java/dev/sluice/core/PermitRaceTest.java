@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 class PermitRaceTest {
     @Test
     void aCloseRacingAnEvictionGivesThePermitToOneSideOnly() throws Exception {
-        Server server = Server.create(ServerConfig.builder().maxConnections(1).build(), EchoProtocol.create());
+        EngineContext context = new EngineContext(ServerConfig.builder().maxConnections(1).build(), new Stats(),
+                EchoProtocol.create(), null, null);
         InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 5555);
         CyclicBarrier go = new CyclicBarrier(2);
         int handedOver = 0;
         for (int i = 0; i < 20_000; i++) {
-            server.permits().drainPermits(); // the one permit is held by c
-            Conn c = new Conn(new ConnectionInfo(i, remote, remote), null);
-            c.move(Conn.IDLE, 0, System.nanoTime() - 2_000_000_000L);
+            context.admission.permits.drainPermits(); // the one permit is held by c
+            ConnectionState c = new ConnectionState(new ConnectionInfo(i, remote, remote), null, context.timeouts);
+            c.move(ConnectionState.IDLE, 0, System.nanoTime() - 2_000_000_000L);
             boolean[] evicted = {false};
             Thread evictor = Thread.ofPlatform().start(() -> {
                 try {
@@ -30,12 +31,12 @@ class PermitRaceTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                evicted[0] = c.handOver(System.nanoTime() - 1_000_000_000L); // as Server.evictIdle
+                evicted[0] = c.handOver(System.nanoTime() - 1_000_000_000L); // as Admission.evictIdle
             });
             go.await();
-            server.closeConn(c, CloseReason.NORMAL); // its owner read end of stream
+            context.connections.close(c, CloseReason.NORMAL); // its owner read end of stream
             evictor.join();
-            int free = server.permits().availablePermits();
+            int free = context.admission.permits.availablePermits();
             handedOver += evicted[0] ? 1 : 0;
             assertThat(free).as("free permits after round %d, evicted=%s", i, evicted[0])
                     .isEqualTo(evicted[0] ? 0 : 1);

@@ -88,10 +88,10 @@ class ServerConfigTest {
     @Test
     void timerTicksAtAnEighthOfTheShortestTimeoutWithinBounds() {
         ServerConfig.Builder b = ServerConfig.builder();
-        assertThat(Timer.tick(b.build())).as("defaults: 10s/8").isEqualTo(1_000_000_000L);
-        assertThat(Timer.tick(b.headerTimeout(Duration.ofMillis(800)).build())).isEqualTo(100_000_000L);
-        assertThat(Timer.tick(b.headerTimeout(Duration.ofMillis(1)).build())).isEqualTo(10_000_000L);
-        assertThat(Timer.tick(b.idleTimeout(Duration.ZERO).headerTimeout(Duration.ZERO)
+        assertThat(Timeouts.tick(b.build())).as("defaults: 10s/8").isEqualTo(1_000_000_000L);
+        assertThat(Timeouts.tick(b.headerTimeout(Duration.ofMillis(800)).build())).isEqualTo(100_000_000L);
+        assertThat(Timeouts.tick(b.headerTimeout(Duration.ofMillis(1)).build())).isEqualTo(10_000_000L);
+        assertThat(Timeouts.tick(b.idleTimeout(Duration.ZERO).headerTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO).requestTimeout(Duration.ZERO).build())).as("all off").isEqualTo(1_000_000_000L);
     }
 

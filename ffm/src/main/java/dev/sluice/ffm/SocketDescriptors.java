@@ -35,22 +35,9 @@ final class SocketDescriptors {
     }
 
     private static int find(int localPort, int remotePort, String state) throws IOException {
-        Set<String> links = new HashSet<>();
-        for (Path table : TABLES) {
-            if (!Files.isReadable(table)) {
-                continue;
-            }
-            // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
-            for (String line : Files.readAllLines(table)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[3].equals(state) && port(f[1]) == localPort
-                        && (remotePort < 0 || port(f[2]) == remotePort)) {
-                    links.add("socket:[" + f[9] + "]");
-                }
-            }
-        }
         String what = (state.equals(LISTEN) ? "listening socket on port " : "connection from port ")
                 + localPort + (remotePort < 0 ? "" : " to port " + remotePort);
+        Set<String> links = socketLinks(localPort, remotePort, state);
         if (links.isEmpty()) {
             throw new IOException("no TCP " + what + " in /proc/self/net/tcp or tcp6");
         }
@@ -76,6 +63,25 @@ final class SocketDescriptors {
             throw new IOException("this process holds no descriptor for the " + what);
         }
         return found;
+    }
+
+    /** The {@code socket:[inode]} links of the sockets in the kernel's tables that match. */
+    private static Set<String> socketLinks(int localPort, int remotePort, String state) throws IOException {
+        Set<String> links = new HashSet<>();
+        for (Path table : TABLES) {
+            if (!Files.isReadable(table)) {
+                continue;
+            }
+            // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+            for (String line : Files.readAllLines(table)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[3].equals(state) && port(f[1]) == localPort
+                        && (remotePort < 0 || port(f[2]) == remotePort)) {
+                    links.add("socket:[" + f[9] + "]");
+                }
+            }
+        }
+        return links;
     }
 
     /** The port of {@code 0100007F:1F90} (hex, after the last colon). */

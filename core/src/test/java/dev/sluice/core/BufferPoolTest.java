@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-class ChunkPoolTest {
-    private final ChunkPool pool = new ChunkPool(2);
+class BufferPoolTest {
+    private final BufferPool pool = new BufferPool(2);
 
     @Test
     void lendsClearedDirectChunksAndReusesWhatComesBack() {
         ByteBuffer a = pool.take();
         assertThat(a.isDirect()).isTrue();
-        assertThat(a.capacity()).isEqualTo(ChunkPool.CHUNK_BYTES);
+        assertThat(a.capacity()).isEqualTo(BufferPool.CHUNK_BYTES);
         a.put((byte) 1);
         pool.give(a);
         ByteBuffer again = pool.take();
@@ -22,10 +22,10 @@ class ChunkPoolTest {
 
     @Test
     void keepsNeitherGrownNorHeapBuffersNorMoreThanItsMaximum() {
-        pool.give(ByteBuffer.allocateDirect(2 * ChunkPool.CHUNK_BYTES));
-        pool.give(ByteBuffer.allocate(ChunkPool.CHUNK_BYTES));
+        pool.give(ByteBuffer.allocateDirect(2 * BufferPool.CHUNK_BYTES));
+        pool.give(ByteBuffer.allocate(BufferPool.CHUNK_BYTES));
         ByteBuffer fresh = pool.take();
-        assertThat(fresh.capacity()).isEqualTo(ChunkPool.CHUNK_BYTES);
+        assertThat(fresh.capacity()).isEqualTo(BufferPool.CHUNK_BYTES);
         ByteBuffer a = pool.take();
         ByteBuffer b = pool.take();
         pool.give(a);

@@ -9,7 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  * next request holds none. Thread-safe; at most {@code max} idle buffers are kept, the rest are
  * left to the garbage collector.
  */
-final class ChunkPool {
+final class BufferPool {
     /** The size of the blocking engines' output chunks. */
     static final int CHUNK_BYTES = 16 * 1024;
 
@@ -18,11 +18,11 @@ final class ChunkPool {
     private final boolean direct;
 
     /** A pool of direct {@value #CHUNK_BYTES}-byte output chunks. */
-    ChunkPool(int max) {
+    BufferPool(int max) {
         this(max, CHUNK_BYTES, true);
     }
 
-    ChunkPool(int max, int bytes, boolean direct) {
+    BufferPool(int max, int bytes, boolean direct) {
         this.free = new ArrayBlockingQueue<>(max);
         this.bytes = bytes;
         this.direct = direct;

@@ -3,32 +3,35 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.function.Supplier;
 
 /**
  * The streams a {@link ConnectionHandler} sees, over the connection's blocking channel. Each read
- * runs under the idle timeout and each write under the write timeout (a slice of at most 256 KiB
+ * runs under the idle timeout and each write under the write timeout (a slice of at most {@value Buffering#WRITE_SLICE_BYTES} bytes
  * at a time, so a slow but steady reader is not cut): when one fires, the call throws a
  * {@link java.net.SocketTimeoutException} naming it.
  */
-final class ChannelConnection implements Connection {
-    private static final int WRITE_SLICE = 256 << 10;
-
-    private final Server server;
-    private final Conn c;
-    private final Supplier<IOException> terminated;
-    private final long idleNanos;
-    private final long writeNanos;
+final class StreamConnection implements Connection {
+    private final EngineContext context;
+    private final ConnectionState c;
+    private final Stats stats;
     private final InputStream input = new In();
     private final OutputStream output = new Out();
 
-    ChannelConnection(Server server, Conn c, Supplier<IOException> terminated) {
-        this.server = server;
+    private StreamConnection(EngineContext context, ConnectionState c) {
+        this.context = context;
         this.c = c;
-        this.terminated = terminated;
-        this.idleNanos = Server.nanos(server.config().idleTimeout());
-        this.writeNanos = Server.nanos(server.config().writeTimeout());
+        this.stats = context.stats;
+    }
+
+    /** Runs the server's {@link ConnectionHandler} on {@code c}, on the calling thread. */
+    static CloseReason serve(EngineContext context, ConnectionState c) throws IOException {
+        if (!c.toBusy()) {
+            return c.terminalReason();
+        }
+        context.rawHandler.handle(new StreamConnection(context, c));
+        return CloseReason.NORMAL;
     }
 
     @Override
@@ -48,24 +51,23 @@ final class ChannelConnection implements Connection {
 
     @Override
     public boolean closing() {
-        return server.isClosing();
+        return context.draining();
     }
 
-    private void enter(int phase, long timeoutNanos) throws IOException {
-        if (!c.move(phase, timeoutNanos, System.nanoTime())) {
-            throw terminated.get();
+    private void entered(boolean moved) throws IOException {
+        if (!moved) {
+            throw terminated();
         }
     }
 
-    private void leave() throws IOException {
-        c.deadline = Long.MAX_VALUE;
-        if (!c.move(Conn.BUSY)) {
-            throw terminated.get();
-        }
+    /** The call was cut: a timeout (or shutdown) terminated the connection. */
+    private IOException terminated() {
+        CloseReason r = c.terminalReason();
+        return new SocketTimeoutException(r == null ? "closed" : r.logName());
     }
 
     private IOException failure(IOException e) {
-        return c.terminalReason() != null ? terminated.get() : e;
+        return c.terminalReason() != null ? terminated() : e;
     }
 
     private final class In extends InputStream {
@@ -81,7 +83,7 @@ final class ChannelConnection implements Connection {
             if (len == 0) {
                 return 0;
             }
-            enter(Conn.BODY, idleNanos);
+            entered(c.toStreamRead(System.nanoTime()));
             int n;
             try {
                 n = c.channel.read(ByteBuffer.wrap(b, off, len));
@@ -89,11 +91,11 @@ final class ChannelConnection implements Connection {
                 throw failure(e);
             }
             if (n < 0 && c.terminalReason() != null) {
-                throw terminated.get();
+                throw terminated();
             }
-            leave();
+            entered(c.toBusy());
             if (n > 0) {
-                server.stats().addBytesIn(n);
+                stats.addBytesIn(n);
             }
             return n;
         }
@@ -110,17 +112,17 @@ final class ChannelConnection implements Connection {
             ByteBuffer buf = ByteBuffer.wrap(b, off, len);
             try {
                 while (buf.hasRemaining()) {
-                    enter(Conn.WRITING, writeNanos);
+                    entered(c.toStreamWrite(System.nanoTime()));
                     int limit = buf.limit();
-                    buf.limit(Math.min(limit, buf.position() + WRITE_SLICE));
+                    buf.limit(Math.min(limit, buf.position() + Buffering.WRITE_SLICE_BYTES));
                     int n = c.channel.write(buf);
                     buf.limit(limit);
-                    server.stats().addBytesOut(n);
+                    stats.addBytesOut(n);
                 }
             } catch (IOException e) {
                 throw failure(e);
             }
-            leave();
+            entered(c.toBusy());
         }
     }
 }

@@ -1,0 +1,322 @@
+package dev.sluice.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One open connection's shared state, and the one place its phase and deadline rules live: the
+ * engines name the phase they enter ({@link #toIdle}, {@link #toHead}, {@link #toBody},
+ * {@link #toHandling}, {@link #toWriting}, {@link #toBusy}) and this class sets the deadline that
+ * goes with it from the server's {@link Timeouts}; the sweepers (the blocking engines' {@link Timer},
+ * each {@link EventLoop}) call {@link #expire}.
+ *
+ * <p>States and legal transitions ({@code owner} is the connection's thread or its event loop;
+ * every other thread only terminates):
+ * <pre>
+ *            read                 decoded what arrived: wait in the phase the codec names
+ *   IDLE ----------&gt; BUSY ------------------------------------------&gt; IDLE | HEAD | BODY
+ *   HEAD, BODY ----&gt; BUSY          (a read arrived)
+ *   BUSY ----------&gt; HANDLING -------&gt; BUSY      (a handler runs under the request timeout)
+ *   BUSY ----------&gt; WRITING  -------&gt; BUSY      (the client leaves a write unread)
+ *
+ *   any live phase --deadline passed (a sweep)------------&gt; TERMINATED(reason)
+ *   IDLE           --shutdown----------------------------&gt; TERMINATED(SHUTDOWN)
+ *   IDLE, idle for EVICTABLE_AFTER_IDLE --a newcomer------&gt; HANDED_OVER (it takes the permit)
+ *   any live phase --the closer ({@link #retire})----------&gt; TERMINATED(reason)
+ * </pre>
+ *
+ * <table>
+ *   <caption>Deadlines</caption>
+ *   <tr><th>phase</th><th>deadline</th><th>expires as</th></tr>
+ *   <tr><td>IDLE</td><td>idle timeout from entering it</td><td>{@link CloseReason#IDLE}</td></tr>
+ *   <tr><td>HEAD</td><td>header timeout from the head's first read</td>
+ *       <td>{@link CloseReason#HEADER_TIMEOUT}</td></tr>
+ *   <tr><td>BODY</td><td>the sooner of the idle timeout from now and the minimum body rate
+ *       since the body's first read</td><td>{@link CloseReason#IDLE} or {@link CloseReason#MIN_BODY_RATE}</td></tr>
+ *   <tr><td>HANDLING</td><td>request timeout from the handler's start</td>
+ *       <td>{@link CloseReason#REQUEST_TIMEOUT}</td></tr>
+ *   <tr><td>WRITING</td><td>the sooner of the write timeout from the last progress and the
+ *       minimum response rate since the client fell behind</td>
+ *       <td>{@link CloseReason#WRITE_TIMEOUT} or {@link CloseReason#MIN_RESPONSE_RATE}</td></tr>
+ *   <tr><td>BUSY</td><td>none: decoding and encoding are never timed out</td><td></td></tr>
+ * </table>
+ *
+ * <p>The owner moves between live phases by compare-and-set, so when a sweeper expires or the
+ * acceptor evicts the connection at the same moment, exactly one side wins: a failed move tells
+ * the owner that the connection was terminated and {@link #terminalReason()} says why. Each
+ * deadline is written before the phase it belongs to. Nothing else is shared: the codec and
+ * buffers belong to the owner.
+ */
+final class ConnectionState {
+    static final int IDLE = 0;
+    static final int HEAD = 1;
+    static final int BODY = 2;
+    static final int BUSY = 3;
+    static final int WRITING = 4;
+    /** A handler runs, under the request timeout. */
+    static final int HANDLING = 5;
+    /** Terminated by another thread; the reason is {@code phase - TERMINATED}. */
+    private static final int TERMINATED = 16;
+    /** Evicted while idle to admit a newcomer, who inherits this connection's permit. */
+    private static final int HANDED_OVER = 64;
+
+    private static final CloseReason[] REASONS = CloseReason.values();
+    private static final VarHandle PHASE;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PHASE = l.findVarHandle(ConnectionState.class, "phase", int.class);
+            CLOSED = l.findVarHandle(ConnectionState.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ConnectionInfo info;
+    final SocketChannel channel;
+    private final Timeouts timeouts;
+    private volatile int phase = BUSY;
+    /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
+    volatile long deadline = Long.MAX_VALUE;
+    /**
+     * When the connection last began to wait for a request, in {@link System#nanoTime()} terms;
+     * set on entering IDLE, and read only in IDLE.
+     */
+    volatile long idleSince;
+    /** The deadline is a minimum data rate's, not a timeout's; written before it. */
+    private volatile boolean rateBound;
+    @SuppressWarnings("unused") // through CLOSED
+    private volatile boolean closed;
+    /** The thread running this connection's handler, while it does; guarded by {@code this}. */
+    private Thread handlerThread;
+    /** Owner only: when the current body's first read began ({@code -1}: not in a body), and its bytes. */
+    long bodyStart = -1;
+    long bodyBytes;
+    /** Owner only: when the client first left a write unread ({@code -1}: it keeps up), and bytes since. */
+    long writeStart = -1;
+    long writeBytes;
+    /** Engine-specific state, owned by the engine. */
+    Object attachment;
+
+    ConnectionState(ConnectionInfo info, SocketChannel channel, Timeouts timeouts) {
+        this.info = info;
+        this.channel = channel;
+        this.timeouts = timeouts;
+    }
+
+    int phase() {
+        return phase;
+    }
+
+    /** Owner only: moves to a live phase; false when another thread terminated the connection. */
+    boolean move(int next) {
+        if (next <= HEAD) {
+            bodyStart = -1; // waiting for a request or reading a head: no body's clock runs
+        }
+        int cur = phase;
+        return cur < TERMINATED && (cur == next || PHASE.compareAndSet(this, cur, next));
+    }
+
+    /** Moves to a live phase and sets its deadline {@code timeoutNanos} from now (0: none). */
+    boolean move(int next, long timeoutNanos, long now) {
+        if (next == IDLE && phase != IDLE) {
+            idleSince = now;
+        }
+        return move(next, timeoutNanos, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * Moves to a live phase whose deadline is the sooner of {@code timeoutNanos} from now (0: none)
+     * and {@code rateDeadline} ({@link MinDataRate#deadline}).
+     */
+    boolean move(int next, long timeoutNanos, long now, long rateDeadline) {
+        long timeout = timeoutNanos > 0 ? now + timeoutNanos : Long.MAX_VALUE;
+        boolean rate = rateDeadline != Long.MAX_VALUE
+                && (timeout == Long.MAX_VALUE || rateDeadline - timeout < 0);
+        if (rateBound != rate) { // a volatile read is cheaper than a volatile write, and it rarely changes
+            rateBound = rate;
+        }
+        deadline = rate ? rateDeadline : timeout;
+        return move(next);
+    }
+
+    // ---- the rules: each phase the owner enters, with its deadline ----
+
+    /** Owner: waits for the first byte of a next request, under the idle timeout. */
+    boolean toIdle(long now) {
+        return move(IDLE, timeouts.idleNanos(), now);
+    }
+
+    /** Owner: waits for the rest of a head whose first bytes were read at {@code headStart}. */
+    boolean toHead(long headStart) {
+        long t = timeouts.headerNanos();
+        deadline = t > 0 ? headStart + t : Long.MAX_VALUE;
+        return move(HEAD);
+    }
+
+    /** Owner: waits for body bytes, under the idle timeout and the minimum body rate. */
+    boolean toBody(long now) {
+        if (bodyStart == -1) {
+            bodyStart = now;
+            bodyBytes = 0;
+        }
+        return move(BODY, timeouts.idleNanos(), now, timeouts.minBodyRate().deadline(bodyStart, bodyBytes));
+    }
+
+    /** Owner: {@code n} bytes of a body arrived (counted for the minimum body rate). */
+    void bodyRead(int n) {
+        bodyBytes += n;
+    }
+
+    /** Owner: a whole request was decoded; the next body's rate clock starts afresh. */
+    void requestDecoded() {
+        bodyStart = -1;
+    }
+
+    /** Owner: decodes, encodes or writes what the client takes at once; no deadline applies. */
+    boolean toBusy() {
+        return move(BUSY);
+    }
+
+    /** Owner: a handler that started at {@code start} runs, under the request timeout. */
+    boolean toHandling(long start) {
+        long t = timeouts.requestNanos();
+        deadline = t > 0 ? start + t : Long.MAX_VALUE;
+        return move(HANDLING);
+    }
+
+    /**
+     * Owner: a write waits for the client, under the write timeout from now and the minimum
+     * response rate, with the client credited {@link ServerConfig#RESPONSE_RATE_CREDIT_BYTES} in
+     * flight. The rate's clock starts at the first such wait since {@link #caughtUp}.
+     */
+    boolean toWriting(long now) {
+        if (writeStart == -1) {
+            writeStart = now;
+            writeBytes = 0;
+        }
+        long credited = writeBytes + ServerConfig.RESPONSE_RATE_CREDIT_BYTES;
+        return move(WRITING, timeouts.writeNanos(), now, timeouts.minResponseRate().deadline(writeStart, credited));
+    }
+
+    /** Owner: the client took {@code n} bytes of a write it had left waiting; the deadline restarts. */
+    boolean wrote(long n, long now) {
+        writeBytes += n;
+        return toWriting(now);
+    }
+
+    /** Owner: everything written was taken; the response rate's clock stops. */
+    void caughtUp() {
+        writeStart = -1;
+    }
+
+    /** Owner, for a {@link ConnectionHandler}: a read of its stream, under the idle timeout alone. */
+    boolean toStreamRead(long now) {
+        return move(BODY, timeouts.idleNanos(), now);
+    }
+
+    /** Owner, for a {@link ConnectionHandler}: a write of its stream, under the write timeout alone. */
+    boolean toStreamWrite(long now) {
+        return move(WRITING, timeouts.writeNanos(), now);
+    }
+
+    /**
+     * A sweeper: terminates this connection if its deadline is at or before {@code now}.
+     *
+     * @return why it was terminated, or null when it has not expired (or was already terminated)
+     */
+    CloseReason expire(long now) {
+        if (deadline - now > 0) {
+            return null;
+        }
+        int p = phase;
+        CloseReason reason = expiryReason(p);
+        // The owner writes a deadline before its phase: read again now that the phase is known.
+        return reason != null && deadline - now <= 0 && terminate(p, reason) ? reason : null;
+    }
+
+    /** Owner: a handler is about to run on {@code thread}, which the request timeout may interrupt. */
+    synchronized void enterHandler(Thread thread) {
+        handlerThread = thread;
+    }
+
+    /** Owner: the handler returned; no interrupt for it arrives after this. */
+    synchronized void leaveHandler() {
+        handlerThread = null;
+    }
+
+    /** Timer or loop: interrupts the handler of a timed-out request, if it still runs. */
+    synchronized void interruptHandler() {
+        if (handlerThread != null) {
+            handlerThread.interrupt();
+        }
+    }
+
+    /** Anyone: terminates the connection if it is still in phase {@code from}. */
+    boolean terminate(int from, CloseReason reason) {
+        return PHASE.compareAndSet(this, from, TERMINATED + reason.ordinal());
+    }
+
+    /**
+     * Acceptor: evicts this connection so that a newcomer takes its permit, if it has waited for
+     * a request since {@code idleBefore} or earlier.
+     */
+    boolean handOver(long idleBefore) {
+        return phase == IDLE && idleSince - idleBefore <= 0 && PHASE.compareAndSet(this, IDLE, HANDED_OVER);
+    }
+
+    boolean handedOver() {
+        return phase == HANDED_OVER;
+    }
+
+    /**
+     * The closer: takes the connection out of {@link #handOver}'s reach, terminating it with
+     * {@code reason} if it is still live. False if a newcomer was handed it first, and so holds
+     * its permit; true if the permit is the closer's to give back. Exactly one of this and a
+     * concurrent hand-over wins.
+     */
+    boolean retire(CloseReason reason) {
+        while (true) {
+            int p = phase;
+            if (p == HANDED_OVER) {
+                return false;
+            }
+            if (p >= TERMINATED || PHASE.compareAndSet(this, p, TERMINATED + reason.ordinal())) {
+                return true;
+            }
+        }
+    }
+
+    /** Why another thread terminated the connection, or null while it is live. */
+    CloseReason terminalReason() {
+        int p = phase;
+        if (p == HANDED_OVER) {
+            return CloseReason.LIMIT;
+        }
+        return p >= TERMINATED ? REASONS[p - TERMINATED] : null;
+    }
+
+    /** The reason to close for when the current deadline has passed, or null if none applies. */
+    CloseReason expiryReason(int phase) {
+        return switch (phase) {
+            case IDLE -> CloseReason.IDLE;
+            case BODY -> rateBound ? CloseReason.MIN_BODY_RATE : CloseReason.IDLE;
+            case HEAD -> CloseReason.HEADER_TIMEOUT;
+            case WRITING -> rateBound ? CloseReason.MIN_RESPONSE_RATE : CloseReason.WRITE_TIMEOUT;
+            case HANDLING -> CloseReason.REQUEST_TIMEOUT;
+            default -> null;
+        };
+    }
+
+    /** True exactly once: for the caller that gets to close the connection. */
+    boolean markClosed() {
+        return CLOSED.compareAndSet(this, false, true);
+    }
+
+    boolean isClosed() {
+        return (boolean) CLOSED.getVolatile(this);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sluice.core;
+
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * What the engines, the acceptor and the timer need from their {@link Server}, and nothing more
+ * (in the manner of Helidon's {@code ListenerContext}): the protocol or handler to serve, the
+ * settings, the counters, the open connections, admission, the shared buffer pools, and whether
+ * the server is draining. Made by the server at start; read from any thread.
+ */
+final class EngineContext {
+    final ServerConfig config;
+    final Timeouts timeouts;
+    final Stats stats;
+    /** The protocol served, or null when {@link #rawHandler} is. */
+    final Protocol<?, ?> protocol;
+    /** The blocking handler served, or null when {@link #protocol} is. */
+    final ConnectionHandler rawHandler;
+    final OpenConnections connections;
+    final Admission admission;
+    /** Output chunks of the blocking engines' connections, lent while they write. */
+    final BufferPool outputChunks = new BufferPool(256);
+    /** Read buffers of the blocking engines' connections, lent while a message arrives. */
+    final BufferPool readBuffers = new BufferPool(256, BlockingConnection.READ_BYTES, false);
+    final ServerSocketChannel listener;
+    final Acceptor acceptor;
+    /** Set once, before any connection is accepted. */
+    private ConnectionEngine engine;
+    private volatile boolean draining;
+
+    EngineContext(ServerConfig config, Stats stats, Protocol<?, ?> protocol, ConnectionHandler rawHandler,
+                  ServerSocketChannel listener) {
+        this.config = config;
+        this.timeouts = Timeouts.of(config);
+        this.stats = stats;
+        this.protocol = protocol;
+        this.rawHandler = rawHandler;
+        this.listener = listener;
+        this.connections = new OpenConnections(this);
+        this.admission = new Admission(this);
+        this.acceptor = listener == null ? null : new Acceptor(this);
+    }
+
+    /** Makes the configured engine; before start. */
+    ConnectionEngine createEngine() {
+        engine = ConnectionEngine.create(this);
+        return engine;
+    }
+
+    ConnectionEngine engine() {
+        return engine;
+    }
+
+    /** Whether shutdown (graceful or not) has begun: finish the exchange at hand and close. */
+    boolean draining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.core;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * The protocol side of one connection, shared by every engine: its codec and the handler, one
+ * request and answer at a time. {@link #call} is the one place a handler runs; {@link #encodeAnswer}
+ * the one place its answer (or failure) is encoded. Each engine's per-connection class extends it
+ * and drives the bytes: {@link LoopConnection} on an event loop, {@link BlockingConnection} on a
+ * thread of its own.
+ *
+ * @param <Q> the request type
+ * @param <R> the response type
+ */
+abstract class Exchange<Q, R> {
+    final ConnectionState c;
+    final Codec<Q, R> codec;
+    final Handler<Q, R> handler;
+    /** What the last {@link #call} returned or threw; handed to the encoder, then cleared. */
+    private R response;
+    private Throwable failure;
+
+    Exchange(ConnectionState c, Protocol<Q, R> protocol) {
+        this.c = c;
+        this.codec = protocol.newCodec(c.info);
+        this.handler = protocol.handler();
+    }
+
+    /**
+     * Runs the handler on the calling thread and keeps its response or failure for
+     * {@link #encodeAnswer}. Catches even an Error: the client gets an answer and the thread
+     * (a loop, a worker) lives on.
+     */
+    final void call(Q request) {
+        try {
+            response = handler.handle(request);
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    /**
+     * Encodes the answer of the last {@link #call} into {@code out}, logging a failure.
+     *
+     * @param closing the server is shutting down: the connection closes after this answer
+     * @return whether the connection stays open
+     */
+    final boolean encodeAnswer(Output out, boolean closing) {
+        R r = response;
+        Throwable f = failure;
+        response = null;
+        failure = null;
+        if (f == null) {
+            return codec.encode(r, out, closing);
+        }
+        logHandlerFailure(f);
+        return codec.encodeFailure(f, out, closing);
+    }
+
+    /** Drops the answer of the last {@link #call}: the connection was closed meanwhile. */
+    final void dropAnswer() {
+        response = null;
+        failure = null;
+    }
+
+    /**
+     * A handler threw: a {@link ProtocolException} is a deliberate refusal (DEBUG); anything
+     * else is a bug in the handler (WARNING, with the stack).
+     */
+    private void logHandlerFailure(Throwable f) {
+        if (f instanceof ProtocolException p) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}",
+                    c.info.id(), p.code(), p.reason());
+        } else {
+            Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " handler_failed", f);
+        }
+    }
+
+    /** A protocol error decoding a request: logged at DEBUG, answered; the connection then closes. */
+    final void encodeProtocolError(ProtocolException e, Output out) {
+        Log.CORE.log(Level.DEBUG, "conn={0,number,#} protocol_error code={1,number,#} reason={2}",
+                c.info.id(), e.code(), e.reason());
+        codec.encodeError(e, out);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The registry of a server's open connections: {@link #open} adds an admitted channel,
+ * {@link #close} takes it out exactly once, giving back its admission and counting the close; the
+ * timer, shutdown and eviction walk it. Thread-safe.
+ */
+final class OpenConnections implements Iterable<ConnectionState> {
+    private final EngineContext context;
+    private final Set<ConnectionState> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ids = new AtomicLong();
+    /** Set by {@link #closeAll}: a connection opened after it is closed at once. */
+    private volatile boolean closed;
+    /** The thread waiting in {@link #awaitEmpty}; woken by the last close. */
+    private volatile Thread waiter;
+
+    OpenConnections(EngineContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Registers an accepted channel that holds a permit and its address's count, from
+     * {@code remote}; set up for the engine (blocking mode, {@code TCP_NODELAY}).
+     */
+    ConnectionState open(SocketChannel ch, InetSocketAddress remote) throws IOException {
+        ch.configureBlocking(context.config.engine().blocking());
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(), remote,
+                (InetSocketAddress) ch.getLocalAddress());
+        ConnectionState c = new ConnectionState(info, ch, context.timeouts);
+        add(c);
+        context.stats.onOpened();
+        if (closed) { // raced with closeAll(): it may have missed this one
+            close(c, CloseReason.SHUTDOWN);
+        }
+        return c;
+    }
+
+    /** Closes a connection once, counts it, and returns its admission (a permit unless handed over). */
+    void close(ConnectionState c, CloseReason reason) {
+        close(c, reason, true);
+    }
+
+    /**
+     * As {@link #close(ConnectionState, CloseReason)}; with {@code closeChannel} false the caller
+     * closes the channel itself, later (an event loop, once the selector has let go of it).
+     *
+     * @return whether this call closed the connection (false: it was already closed)
+     */
+    boolean close(ConnectionState c, CloseReason reason, boolean closeChannel) {
+        if (!c.markClosed()) {
+            return false;
+        }
+        if (closeChannel) {
+            Quietly.close(c.channel);
+        }
+        remove(c);
+        // Its slots first, so that whoever sees the close in the stats finds them free.
+        context.admission.release(c.info.remote().getAddress(), c.retire(reason));
+        context.stats.onClosed(reason);
+        if (Log.CORE.isLoggable(Level.DEBUG)) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
+        }
+        return true;
+    }
+
+    /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
+    void reject(ConnectionState c) {
+        if (!c.markClosed()) {
+            return;
+        }
+        remove(c);
+        context.admission.release(c.info.remote().getAddress(), true);
+        context.stats.onClosed(CloseReason.LIMIT);
+        context.stats.onRejected();
+        context.acceptor.linger(c.channel);
+    }
+
+    private void remove(ConnectionState c) {
+        open.remove(c);
+        if (open.isEmpty()) {
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    /** Closes every open connection, and from now on each one opened. */
+    void closeAll(CloseReason reason) {
+        closed = true;
+        for (ConnectionState c : open) {
+            close(c, reason);
+        }
+    }
+
+    /**
+     * Waits until no connection is open, the {@link System#nanoTime()} {@code end} passes, or
+     * {@link #wakeWaiter} is called while {@code abort} holds.
+     *
+     * @return whether none is open
+     */
+    boolean awaitEmpty(long end, java.util.function.BooleanSupplier abort) {
+        waiter = Thread.currentThread();
+        try {
+            for (long left; !open.isEmpty() && !abort.getAsBoolean() && (left = end - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(this, left); // the last close or wakeWaiter unparks
+            }
+        } finally {
+            waiter = null;
+        }
+        return open.isEmpty();
+    }
+
+    /** Wakes the thread in {@link #awaitEmpty}, if any, to look at its abort condition again. */
+    void wakeWaiter() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    boolean isEmpty() {
+        return open.isEmpty();
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** Connections waiting for a next request, counted by a pass over them. */
+    int idle() {
+        return (int) open.stream().filter(c -> c.phase() == ConnectionState.IDLE).count();
+    }
+
+    /** Registers {@code c}, set up by {@link #open} (or, in a benchmark of the sweeps, by hand). */
+    void add(ConnectionState c) {
+        open.add(c);
+    }
+
+    @Override
+    public Iterator<ConnectionState> iterator() {
+        return open.iterator();
+    }
+}
