@@ -78,6 +78,27 @@ class AccessLogFormatTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            2026-12-04T18:02:03.004Z | +00:00 | 04/Dec/2026:18:02:03 +0000 | 2026-12-04T18:02:03.004Z
+            2028-02-29T23:59:59.999Z | +00:00 | 29/Feb/2028:23:59:59 +0000 | 2028-02-29T23:59:59.999Z
+            2027-12-31T23:59:59.999Z | +00:00 | 31/Dec/2027:23:59:59 +0000 | 2027-12-31T23:59:59.999Z
+            2028-01-01T00:00:00.000Z | +00:00 | 01/Jan/2028:00:00:00 +0000 | 2028-01-01T00:00:00.000Z
+            2027-12-31T22:59:59.000Z | +01:00 | 31/Dec/2027:23:59:59 +0100 | 2027-12-31T22:59:59.000Z
+            2027-12-31T23:00:00.000Z | +01:00 | 01/Jan/2028:00:00:00 +0100 | 2027-12-31T23:00:00.000Z
+            2028-02-29T08:00:00.000Z | -09:00 | 28/Feb/2028:23:00:00 -0900 | 2028-02-29T08:00:00.000Z
+            """)
+    void stampsEachLineWithItsOwnDayInOrder(String at, String zone, String clf, String json) {
+        // In this order, each line's second follows the last one's: the formatters' cache must move on.
+        AccessLog.Entry e = new AccessLog.Entry(Instant.parse(at).toEpochMilli(), ip("127.0.0.1"), "GET", "/",
+                "HTTP/1.1", 200, 1, 0, null, null);
+        StringBuilder common = new StringBuilder();
+        AccessLogFormat.COMMON.append(common, e, ZoneOffset.of(zone));
+
+        assertThat(common.toString()).as("common at %s in %s", at, zone).contains("[" + clf + "]");
+        assertThat(line(AccessLogFormat.JSON, e)).as("json at %s", at).startsWith("{\"ts\":\"" + json + "\",");
+    }
+
+    @ParameterizedTest
     @CsvSource({
         "127.0.0.1, 127.0.0.1",
         "0:0:0:0:0:0:0:1, ::1",

@@ -12,6 +12,7 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -109,5 +110,20 @@ class AccessLogTest {
         log.close();
 
         assertThat(sink.text()).startsWith("192.0.2.7 - - [25/Nov/2026:19:02:03 +0100] ");
+    }
+
+    @Test
+    void datesEachLineByItsClockAsTheYearTurns() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2027-12-31T23:59:59.500Z"));
+        Gate sink = new Gate();
+        sink.release.countDown();
+        AccessLog log = new AccessLog(sink, true, AccessLogFormat.COMMON, ZoneOffset.UTC, now::get, 10);
+        log.onExchange(Exchanges.one(GET));
+        now.set(Instant.parse("2028-01-01T00:00:00.500Z"));
+        log.onExchange(Exchanges.one(GET));
+        log.close();
+
+        assertThat(sink.text().lines().map(l -> l.substring(l.indexOf('['), l.indexOf(']') + 1)))
+                .as(sink.text()).containsExactly("[31/Dec/2027:23:59:59 +0000]", "[01/Jan/2028:00:00:00 +0000]");
     }
 }

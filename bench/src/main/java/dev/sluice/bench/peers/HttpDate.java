@@ -1,8 +1,8 @@
 package dev.sluice.bench.peers;
 
 import io.netty.util.AsciiString;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -12,21 +12,33 @@ import java.util.Locale;
  */
 final class HttpDate {
     private static final DateTimeFormatter FORMAT =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
-    private volatile AsciiString value = format();
+    private final InstantSource clock;
+    private volatile AsciiString value;
+
+    /** Reads the system clock. */
+    HttpDate() {
+        this(InstantSource.system());
+    }
+
+    /** Reads {@code clock}; tests pass a fixed one. */
+    HttpDate(InstantSource clock) {
+        this.clock = clock;
+        this.value = format();
+    }
 
     /** The current value; refreshed by {@link #refresh()}. */
     AsciiString value() {
         return value;
     }
 
-    /** Formats the current second; call once a second. */
+    /** Formats the clock's current second; call once a second. */
     void refresh() {
         value = format();
     }
 
-    private static AsciiString format() {
-        return new AsciiString(FORMAT.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    private AsciiString format() {
+        return new AsciiString(FORMAT.format(clock.instant()));
     }
 }
