@@ -3,7 +3,8 @@
 #
 #   sluice_find_java   sets JAVA_HOME and JAVA (its bin/java) and returns 0, or prints one line
 #                      on stderr and returns 1
-#   sluice_quiet_maven adds to MAVEN_OPTS what keeps Maven quiet on that JDK
+#   sluice_quiet_maven adds to MAVEN_OPTS what keeps Maven quiet on that JDK and colourless
+#   sluice_mvn ARGS    runs `mvn -B ARGS`: batch mode, no colour, no stray escape sequences
 #
 # Where it looks: $JAVA_HOME if it is a JDK >= 21; else the newest JDK >= 21 among those under
 # /usr/lib/jvm and the one of `javac` on the PATH. A JDK is a directory with bin/java and
@@ -70,12 +71,23 @@ sluice_find_java() {
 }
 
 # Maven 3.8 and 3.9 use sun.misc.Unsafe through Guava, and JDK 24+ warns about that in four lines
-# on every build; allowing it (an option of JDK 23+) silences them. Call after sluice_find_java.
+# on every build; allowing it (an option of JDK 23+) silences them. Maven 3.8's jansi writes a
+# reset sequence (ESC[0m) on each stream at exit even in batch mode with colour off, so a build's
+# output is never clean text; jansi.noreset stops that (it must be a JVM option: `mvn -D` comes
+# too late). Call after sluice_find_java.
 sluice_quiet_maven() {
     local v
+    MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Djansi.noreset=true"
+    export MAVEN_OPTS
     v=$(sluice_java_version "$JAVA_HOME") || return 0
     if [ "$(sluice_java_major "$v")" -ge 23 ]; then
-        MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
-        export MAVEN_OPTS
+        MAVEN_OPTS="$MAVEN_OPTS --sun-misc-unsafe-memory-access=allow"
     fi
+}
+
+# Runs Maven without colour: batch mode (-B) turns it off, and style.color=never keeps it off
+# for the Maven versions that read it. TERM=dumb and NO_COLOR need nothing more: there is no
+# colour to turn off. Call after sluice_quiet_maven.
+sluice_mvn() {
+    mvn -B -Dstyle.color=never "$@"
 }

@@ -1,5 +1,8 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.ServerConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +35,32 @@ final class AdminOptions {
         }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("--admin-host must not be empty");
+        }
+    }
+
+    /**
+     * {@link #validate()}, and that the admin port cannot clash with {@code main}'s, checked
+     * before either binds: the same port (not 0, which picks a free one) on addresses that
+     * overlap (equal, or one a wildcard).
+     *
+     * @throws IllegalArgumentException naming both flags
+     */
+    void validate(ServerConfig main) {
+        validate();
+        if (port != null && port != 0 && port == main.port() && overlap(host, main.host())) {
+            throw new IllegalArgumentException("--port and --admin-port are both " + port + " (on "
+                    + main.host() + " and " + host + "); give the admin port another one");
+        }
+    }
+
+    /** Whether two hosts may share an address: equal, a wildcard, or resolving alike. */
+    static boolean overlap(String a, String b) {
+        try {
+            InetAddress x = InetAddress.getByName(a.replaceAll("^\\[(.*)]$", "$1"));
+            InetAddress y = InetAddress.getByName(b.replaceAll("^\\[(.*)]$", "$1"));
+            return x.isAnyLocalAddress() || y.isAnyLocalAddress() || x.equals(y);
+        } catch (UnknownHostException e) {
+            return a.equalsIgnoreCase(b); // the bind will say what is wrong with the name
         }
     }
 }

@@ -81,7 +81,7 @@ final class AdminServer implements AutoCloseable {
                 .withMaxHeaderBytes(16 * 1024);
         Server server = Server.create(config(options.host, options.port), HttpProtocol.create(http, router));
         server.start();
-        return new AdminServer(server, "http://" + ServerRunner.hostPort(options.host, server.port()));
+        return new AdminServer(server, "http://" + ListenAddress.hostPort(options.host, server.port()));
     }
 
     private static Duration since(Instant started, InstantSource clock) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code sluice echo}: a TCP echo server (RFC 862) on {@link EchoProtocol}. */
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
-        sortSynopsis = false,
+        sortSynopsis = false, abbreviateSynopsis = true, footer = {"", FlagDefaults.FOOTER},
         description = {
             "A TCP echo server (RFC 862): every byte a client sends comes back to it unchanged.",
             "Prints the startup report and 'listening on tcp://HOST:PORT' on stdout, logs on "

@@ -30,6 +30,12 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class FlagDefaults implements IDefaultValueProvider {
     static final String ENV_PREFIX = "SLUICE_";
+    /** The help footer of every server command. */
+    static final String FOOTER = "Every flag can also be set by its environment variable (Env:); a flag "
+            + "on the command line wins. A variable of an on/off flag takes true/false, yes/no, "
+            + "on/off or 1/0, in any case.";
+    private static final Map<String, String> BOOLEANS = Map.of("true", "true", "yes", "true",
+            "on", "true", "1", "true", "false", "false", "no", "false", "off", "false", "0", "false");
     /** Flag name to default, for every ServerConfig component, in declaration order. */
     static final Map<String, String> CONFIG_DEFAULTS = configDefaults();
     /**
@@ -58,13 +64,26 @@ final class FlagDefaults implements IDefaultValueProvider {
             return null;
         }
         OptionSpec option = (OptionSpec) arg;
-        String fromEnv = env.apply(envName(option));
-        if (fromEnv != null && !fromEnv.isEmpty()) {
-            return fromEnv;
+        String fromEnv = fromEnvironment(option);
+        if (fromEnv != null) {
+            // An unknown word stays as it is: picocli refuses it, and Main names the variable.
+            return isBoolean(option) ? BOOLEANS.getOrDefault(fromEnv.strip().toLowerCase(Locale.ROOT),
+                    fromEnv) : fromEnv;
         }
         String command = option.command() == null ? "" : option.command().name();
         String own = COMMAND_DEFAULTS.getOrDefault(command, Map.of()).get(option.longestName());
         return own != null ? own : CONFIG_DEFAULTS.get(option.longestName());
+    }
+
+    /** The value of {@code option}'s variable, or null when it is unset or empty. */
+    String fromEnvironment(OptionSpec option) {
+        String value = env.apply(envName(option));
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Whether {@code option} is an on/off flag. */
+    static boolean isBoolean(OptionSpec option) {
+        return option.type() == boolean.class || option.type() == Boolean.class;
     }
 
     /** Every option but {@code --help} and {@code --version} has an environment fallback. */

@@ -140,9 +140,12 @@ final class Metrics implements HttpObserver, AutoCloseable {
                 .register(registry);
     }
 
-    /** Every metric in the Prometheus text format ({@link #CONTENT_TYPE}). */
+    /**
+     * Every metric in the Prometheus text format ({@link #CONTENT_TYPE}), numbers written plain
+     * ({@link PrometheusNumbers}): {@code le="0.0001"}, {@code 10508748}.
+     */
     String scrape() {
-        return registry.scrape(CONTENT_TYPE);
+        return PrometheusNumbers.plain(registry.scrape(CONTENT_TYPE));
     }
 
     /** Takes one sample for the recent window; the sampling thread calls it once a second. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "respond", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
-        sortSynopsis = false,
+        sortSynopsis = false, abbreviateSynopsis = true, footer = {"", FlagDefaults.FOOTER},
         description = {
             "An HTTP/1.1 server that answers every request with 200 and TEXT as text/plain.",
             "Prints the startup report and 'listening on http://HOST:PORT' on stdout, logs on "
@@ -60,7 +60,7 @@ final class RespondCommand implements Callable<Integer> {
         }
         HttpResponse response = HttpResponse.ok(text);
         HttpHandler handler = HttpHandler.nonBlocking(request -> response);
-        return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler,
-                admin, accessLog);
+        return ServeSupport.run(new ServerRunner(spec.commandLine(), "http"), spec.commandLine(),
+                server::toConfig, httpConfig, handler, admin, accessLog);
     }
 }

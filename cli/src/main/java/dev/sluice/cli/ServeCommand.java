@@ -5,12 +5,16 @@ import dev.sluice.http.StaticFiles;
 import dev.sluice.http.StaticFilesConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -20,22 +24,26 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
-        sortSynopsis = false,
+        sortSynopsis = false, abbreviateSynopsis = true, footer = {"", FlagDefaults.FOOTER},
         description = {
             "Serves the files under DIR over HTTP/1.1: GET and HEAD, conditional and range "
                     + "requests, directory listings, precompressed .br/.gz siblings.",
             "Refuses paths that lead outside DIR, hidden files and symbolic links out of DIR. "
-                    + "Prints 'listening on http://HOST:PORT' on stdout, logs on stderr, and runs "
-                    + "until SIGTERM or SIGINT. Exits 2 on a bad flag, a DIR that is not a folder, "
-                    + "or an address it cannot listen on."
+                    + "Prints 'listening on http://HOST:PORT', the folder and URLs to open on "
+                    + "stdout, logs on stderr, and runs until SIGTERM or SIGINT. Exits 2 on a bad "
+                    + "flag, a DIR that is not a folder, or an address it cannot listen on."
         })
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".",
-            description = "The folder to serve.")
+            description = "The folder to serve (or -d DIR).")
     Path dir;
+
+    @Option(names = {"-d", "--directory"}, paramLabel = "<dir>",
+            description = "The folder to serve, as DIR (jwebserver's -d). Default: DIR, or '.'.")
+    Path directory;
 
     @Option(names = "--no-listing", defaultValue = "false", description = "Answer 404 for a folder "
             + "without an index file instead of listing it.")
@@ -85,26 +93,66 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        if (!Files.isDirectory(dir)) {
-            return Main.badValue(spec.commandLine(), "DIR '" + dir + "' is not a folder");
+        CommandLine cli = spec.commandLine();
+        Path folder;
+        try {
+            folder = folder(cli.getParseResult());
+        } catch (IllegalArgumentException e) {
+            return Main.badValue(cli, e.getMessage());
         }
         StaticFilesConfig files;
         HttpConfig httpConfig;
         try {
             httpConfig = http.toConfig();
-            files = StaticFilesConfig.of(dir.toAbsolutePath().normalize())
+            files = StaticFilesConfig.of(folder)
                     .withListing(!noListing)
                     .withShowHidden(showHidden)
                     .withFollowSymlinks(followSymlinks)
-                    .withCacheControl(cacheControl)
+                    .withCacheControl(cacheControl == null || cacheControl.isEmpty() ? null : cacheControl)
                     .withMaxRanges(maxRanges)
                     .withIndexFile(index.isEmpty() ? null : index)
                     .withPrecompressed(!noPrecompressed);
         } catch (IllegalArgumentException e) {
-            return Main.badValue(spec.commandLine(), e.getMessage());
+            return Main.badValue(cli, e.getMessage());
         }
-        StaticFiles handler = StaticFiles.create(files);
-        return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler,
+        ServerRunner runner = new ServerRunner(cli, "http").afterBanner(s -> banner(folder,
+                ListenAddress.urls("http", ListenAddress.host(s.config().host(), s.address()),
+                        s.address(), ListenAddress.machine())));
+        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, StaticFiles.create(files),
                 admin, accessLog);
+    }
+
+    /**
+     * The folder to serve, absolute: DIR or {@code -d} (not both on the command line; DIR beats
+     * {@code SLUICE_DIRECTORY}), else the working directory.
+     *
+     * @throws IllegalArgumentException when it is given twice, does not exist or is not a folder
+     */
+    Path folder(ParseResult parsed) {
+        boolean positional = parsed.hasMatchedPositional(0);
+        if (positional && parsed.hasMatchedOption("--directory")) {
+            throw new IllegalArgumentException("the folder is given twice, as DIR '" + dir
+                    + "' and -d '" + directory + "'; give one");
+        }
+        boolean flag = !positional && directory != null;
+        Path folder = flag ? directory : dir;
+        String named = (flag ? "-d" : "DIR") + " '" + folder + "'";
+        if (!Files.exists(folder)) {
+            String port = folder.toString().matches("[0-9]{1,5}")
+                    ? "; to listen on port " + folder + ", use --port " + folder : "";
+            throw new IllegalArgumentException(named + " does not exist" + port);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(named + " is not a folder");
+        }
+        return folder.toAbsolutePath().normalize();
+    }
+
+    /** What {@code serve} prints after the listening line: the folder, and URLs to open. */
+    static List<String> banner(Path folder, List<String> urls) {
+        List<String> lines = new ArrayList<>();
+        lines.add("serving " + folder + " at");
+        urls.forEach(u -> lines.add("  " + u));
+        return lines;
     }
 }

@@ -11,6 +11,8 @@ import dev.sluice.http.HttpRequest;
 import dev.sluice.http.HttpResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.InstantSource;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -22,7 +24,8 @@ import picocli.CommandLine;
  *
  * <p>For a command, {@link #run} does it all through {@link ServerRunner}:
  * <pre>{@code
- * return ServeSupport.run(spec.commandLine(), server::toConfig, httpConfig, handler, admin, accessLog);
+ * return ServeSupport.run(new ServerRunner(cli, "http"), cli, server::toConfig, httpConfig, handler,
+ *         admin, accessLog);
  * }</pre>
  * Step by step: open the access log; make the main server with the observer; start the admin
  * server for it and print {@code admin on http://HOST:PORT} (its {@code /ready} says 503 until the
@@ -59,13 +62,15 @@ final class ServeSupport implements AutoCloseable {
     }
 
     /**
-     * Checks the options and opens the access log; nothing listens yet.
+     * Checks the options, the admin port against {@code main}'s, and opens the access log;
+     * nothing listens yet.
      *
      * @param out where the {@code admin on} line goes
      * @throws IllegalArgumentException for a bad option or an access log that cannot be opened
      */
-    static ServeSupport open(AdminOptions admin, AccessLogOptions accessLog, PrintWriter out) {
-        admin.validate();
+    static ServeSupport open(ServerConfig main, AdminOptions admin, AccessLogOptions accessLog,
+                             PrintWriter out) {
+        admin.validate(main);
         return new ServeSupport(admin, accessLog.enabled() ? accessLog.open() : null, out);
     }
 
@@ -80,7 +85,7 @@ final class ServeSupport implements AutoCloseable {
      * for it, if asked for, printing {@code admin on URL}.
      *
      * @return {@code main}
-     * @throws IllegalArgumentException when the admin server cannot listen, saying where and why
+     * @throws ListenFailure when the admin server cannot listen, saying where, why and which flag
      */
     Server attach(Server main) {
         server = main;
@@ -90,9 +95,8 @@ final class ServeSupport implements AutoCloseable {
         metrics.bind(main.stats());
         try {
             admin = AdminServer.start(adminOptions, main, metrics, accessLog, InstantSource.system());
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot listen on admin http://" + ServerRunner.hostPort(
-                    adminOptions.host, adminOptions.port) + ": " + e.getMessage(), e);
+        } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
+            throw ListenFailure.of(adminOptions.host, adminOptions.port, e, "--admin-port", "--admin-host");
         }
         metrics.startSampling();
         out.println("admin on " + admin.url());
@@ -101,22 +105,25 @@ final class ServeSupport implements AutoCloseable {
     }
 
     /**
-     * Runs an HTTP command: {@link #open}, then {@link ServerRunner#run} with a main server made
-     * from {@code config} and {@code handler} and {@link #attach attached}, then {@link #close}.
+     * Runs an HTTP command: {@link #open}, then {@code runner}'s {@link ServerRunner#run} with a
+     * main server made from {@code config} and {@code handler} and {@link #attach attached}, then
+     * {@link #close}. Nothing listens before every option, the ports' clash included, is checked.
      *
      * @return the exit code: 0 after a shutdown, 2 for a bad option or an address in use
      */
-    static int run(CommandLine command, Supplier<ServerConfig> config, HttpConfig http,
-                   HttpHandler handler, AdminOptions admin, AccessLogOptions accessLog) {
+    static int run(ServerRunner runner, CommandLine command, Supplier<ServerConfig> config,
+                   HttpConfig http, HttpHandler handler, AdminOptions admin,
+                   AccessLogOptions accessLog) {
+        ServerConfig main;
         ServeSupport support;
         try {
-            support = open(admin, accessLog, command.getOut());
+            main = config.get();
+            support = open(main, admin, accessLog, command.getOut());
         } catch (IllegalArgumentException e) {
             return Main.badValue(command, e.getMessage());
         }
         try (support) {
-            return new ServerRunner(command, "http").run(() -> support.attach(
-                    Server.create(config.get(), support.protocol(http, handler))));
+            return runner.run(() -> support.attach(Server.create(main, support.protocol(http, handler))));
         }
     }
 
@@ -131,7 +138,7 @@ final class ServeSupport implements AutoCloseable {
     static ServeSupport start(ServerConfig config, HttpConfig http, HttpHandler handler,
                               AdminOptions admin, AccessLogOptions accessLog, PrintWriter out)
             throws IOException {
-        ServeSupport support = open(admin, accessLog, out);
+        ServeSupport support = open(config, admin, accessLog, out);
         try {
             support.attach(Server.create(config, support.protocol(http, handler))).start();
             return support;

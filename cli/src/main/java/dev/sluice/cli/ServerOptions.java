@@ -23,11 +23,12 @@ import picocli.CommandLine.TypeConversionException;
  * Ranges are checked once, by {@link ServerConfig}, when {@link #toConfig()} builds it.
  */
 final class ServerOptions {
-    @Option(names = "--host", paramLabel = "<host>", description = "Interface to bind: a name or "
-            + "literal; 0.0.0.0 for every IPv4 interface, :: for every interface.")
+    @Option(names = {"-b", "--host"}, paramLabel = "<host>", description = "Address to bind: a "
+            + "name or literal; 0.0.0.0 or :: (one socket either way) for " + ListenAddress.ALL
+            + "; 127.0.0.1 for this machine only.")
     String host;
 
-    @Option(names = "--port", paramLabel = "<port>",
+    @Option(names = {"-p", "--port"}, paramLabel = "<port>",
             description = "TCP port, 0-65535; 0 picks a free one (the listening line shows it).")
     int port;
 

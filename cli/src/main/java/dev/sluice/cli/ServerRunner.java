@@ -5,16 +5,15 @@ import dev.sluice.core.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ExitCode;
 import sun.misc.Signal;
@@ -35,17 +34,23 @@ import sun.misc.SignalHandler;
  */
 final class ServerRunner {
     private static final System.Logger LOG = System.getLogger("dev.sluice.cli");
-    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final CommandLine command;
     private final String scheme;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private Function<Server, List<String>> afterBanner = s -> List.of();
     private final AtomicReference<String> signal = new AtomicReference<>();
 
     /** @param scheme for the listening line: {@code tcp}, {@code http} */
     ServerRunner(CommandLine command, String scheme) {
         this.command = command;
         this.scheme = scheme;
+    }
+
+    /** Prints {@code lines} of the started server after the {@code listening on} line. */
+    ServerRunner afterBanner(Function<Server, List<String>> lines) {
+        this.afterBanner = lines;
+        return this;
     }
 
     /**
@@ -59,6 +64,8 @@ final class ServerRunner {
         Server server;
         try {
             server = factory.get();
+        } catch (ListenFailure e) {
+            return Main.usageError(command.getErr(), e.getMessage());
         } catch (IllegalArgumentException e) {
             return Main.badValue(command, e.getMessage());
         }
@@ -68,15 +75,18 @@ final class ServerRunner {
             server.start();
         } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
             ServerConfig c = server.config();
-            return Main.usageError(command.getErr(), "cannot listen on " + scheme + "://"
-                    + hostPort(c.host(), c.port()) + ": " + reason(e));
+            return Main.usageError(command.getErr(),
+                    ListenFailure.of(c.host(), c.port(), e, "--port", "--host").getMessage());
         }
         try (server) { // close() is a no-op after shutdown, and a safety net if it throws
+            InetSocketAddress bound = server.address();
+            String host = ListenAddress.host(server.config().host(), bound);
             for (String line : server.report()) {
-                out.println(line);
+                out.println(ListenAddress.reportLine(line, host, bound));
             }
-            out.println("listening on " + scheme + "://" + hostPort(listeningHost(server),
-                    server.port()));
+            out.println("listening on " + scheme + "://" + ListenAddress.hostPort(host, bound.getPort())
+                    + ListenAddress.scope(bound));
+            afterBanner.apply(server).forEach(out::println);
             out.flush();
             awaitSignal();
             LOG.log(Level.INFO, "shutdown_started signal={0} timeout={1}", signal.get(),
@@ -123,49 +133,5 @@ final class ServerRunner {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The bound address as a literal: the configured host when it is a literal of that address
-     * (so {@code ::1} stays {@code ::1}, and a wildcard stays {@code 0.0.0.0} rather than the
-     * {@code ::} the JDK may report for a dual-stack socket bound to it), else the bound address.
-     */
-    private static String listeningHost(Server server) {
-        InetSocketAddress bound = server.address();
-        InetAddress ip = bound.getAddress();
-        if (ip == null) {
-            return bound.getHostString();
-        }
-        String configured = server.config().host().replaceAll("^\\[(.*)]$", "$1");
-        if (ip.isAnyLocalAddress()) {
-            return configured;
-        }
-        // Only a literal is parsed here: a name would mean another DNS look-up.
-        if (configured.indexOf(':') >= 0 || IPV4.matcher(configured).matches()) {
-            try {
-                if (InetAddress.getByName(configured).equals(ip)) {
-                    return configured;
-                }
-            } catch (UnknownHostException e) {
-                // not a literal after all: fall through to the bound address
-            }
-        }
-        return ip.getHostAddress();
-    }
-
-    /** {@code host:port}, with an IPv6 literal in brackets as in a URL: {@code [::1]:7}. */
-    static String hostPort(String host, int port) {
-        boolean bare = host.indexOf(':') >= 0 && !host.startsWith("[");
-        return (bare ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof UnresolvedAddressException) {
-            return "unknown host";
-        }
-        if (e instanceof UnsupportedAddressTypeException) {
-            return "unsupported address type";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -36,7 +36,7 @@ final class StatusPage {
     static Snapshot snapshot(Server main, Metrics metrics, AccessLog log, Duration uptime) {
         Stats s = main.stats();
         int port = main.port() == -1 ? main.config().port() : main.port();
-        String listening = "http://" + ServerRunner.hostPort(main.config().host(), port);
+        String listening = "http://" + ListenAddress.hostPort(main.config().host(), port);
         Map<String, Long> requests = new LinkedHashMap<>();
         for (int c = 2; c <= 9; c++) {
             long n = metrics.requests(c);

@@ -123,7 +123,8 @@ class CommandLineIT {
         "echo --request-timeout soon",
         "echo stray",
         "bogus",
-        "",
+        "serve a b",
+        "serve 8000",
         // TEST-NET-1 (RFC 5737) is never an address of this machine: bind fails, nothing is sent
         "echo --host 192.0.2.1 --port 0",
     })
@@ -149,9 +150,28 @@ class CommandLineIT {
             try (SluiceProcess p = SluiceProcess.jar("echo", "--host", "127.0.0.1",
                     "--port", Integer.toString(taken.getLocalPort()))) {
                 assertUsageError(p);
-                assertThat(p.stderr().get(0)).as(p::transcript)
-                        .contains("127.0.0.1:" + taken.getLocalPort());
+                assertThat(p.stderr().get(0)).as(p::transcript).isEqualTo("sluice: port "
+                        + taken.getLocalPort() + " is in use on 127.0.0.1 (another process?); "
+                        + "choose another with --port");
             }
+        }
+    }
+
+    /** picocli's own NO_COLOR check yields to -Dpicocli.ansi=true; ours does not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"NO_COLOR=1", "TERM=dumb"})
+    void helpHasNoColourUnderNoColorOrADumbTerminalEvenWhenForced(String setting) {
+        Map<String, String> forced = Map.of("JAVA_TOOL_OPTIONS", "-Dpicocli.ansi=true");
+        try (SluiceProcess p = SluiceProcess.jar(forced, "serve", "--help")) {
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
+            assertThat(String.join("\n", p.stdout())).as("forced colour has escapes").contains("\u001b[");
+        }
+        Map<String, String> env = new java.util.HashMap<>(forced);
+        env.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        try (SluiceProcess p = SluiceProcess.jar(env, "serve", "--help")) {
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
+            assertThat(p.stdout()).as("got an escape sequence under %s; want none%n%s", setting,
+                    p.transcript()).isNotEmpty().noneMatch(l -> l.indexOf('\u001b') >= 0);
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,32 @@ class LauncherIT {
         try (SluiceProcess p = SluiceProcess.command(List.of(link.toString(), "--version"),
                 jdkOfThisJvm(), dir)) {
             assertVersion(p);
+        }
+    }
+
+    /**
+     * The launcher's Maven step (lib/find-java.sh: sluice_quiet_maven, sluice_mvn) on a terminal
+     * that takes colour: neither a passing nor a failing build writes an escape sequence (Debian's
+     * Maven 3.8.7 wrote ESC[0m at exit even with -B -q). Offline and non-recursive: no download,
+     * no build of the modules under test.
+     */
+    @Test
+    void mavenStepWritesNoEscapeSequences() {
+        String lib = SluiceProcess.REPO_ROOT.resolve("bin/lib/find-java.sh").toString();
+        for (String goal : List.of("-N validate", "-pl no-such-module validate")) {
+            String script = ". '" + lib + "' && sluice_find_java && sluice_quiet_maven && sluice_mvn -q -o " + goal;
+            Map<String, String> env = new HashMap<>(jdkOfThisJvm());
+            env.put("TERM", "xterm-256color");
+            env.put("MAVEN_OPTS", "");
+            try (SluiceProcess p = SluiceProcess.command(List.of("bash", "-c", script), env,
+                    SluiceProcess.REPO_ROOT)) {
+                int exit = p.awaitExit(Duration.ofSeconds(90));
+                assertThat(exit).as(p::transcript).isEqualTo(goal.startsWith("-N") ? 0 : 1);
+                assertThat(p.stdout()).as("got an escape sequence; want none%n%s", p.transcript())
+                        .noneMatch(l -> l.indexOf('\u001b') >= 0);
+                assertThat(p.stderr()).as("got an escape sequence; want none%n%s", p.transcript())
+                        .noneMatch(l -> l.indexOf('\u001b') >= 0);
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,10 @@ class ServeIT {
         try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
                 root.toString())) {
             String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            p.awaitStdout(Pattern.compile("  http://.*"), START_WAIT);
             assertThat(p.stdout()).as("serve's default engine").anyMatch(l -> l.startsWith("engine: event-loop "));
+            assertThat(p.stdout()).as("the folder and the one URL of a server bound to one address%n%s",
+                    p.transcript()).containsSequence("serving " + root.toRealPath() + " at", "  " + base + "/");
             assertThat(curl("-sS", base + "/hello.txt")).as(p::transcript).isEqualTo("hello, file");
             assertThat(curl("-sS", "-i", base + "/hello.txt"))
                     .containsIgnoringCase("content-type: text/plain; charset=utf-8")
@@ -89,7 +94,22 @@ class ServeIT {
         try (SluiceProcess p = SluiceProcess.jar("serve", "--port", "0", tmp.resolve("nope").toString())) {
             assertThat(p.awaitExit()).as(p::transcript).isEqualTo(2);
             assertThat(p.stderr()).as(p::transcript).hasSize(1)
-                    .allMatch(l -> l.startsWith("sluice: DIR '") && l.contains("is not a folder"));
+                    .allMatch(l -> l.startsWith("sluice: DIR '") && l.contains("' does not exist"));
+        }
+    }
+
+    /** The admin port on the main port would bind, print its URL, then fail the main one. */
+    @Test
+    void refusesAnAdminPortOnTheMainPortBeforeBindingEither() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port",
+                Integer.toString(port), "--admin-port", Integer.toString(port))) {
+            CommandLineIT.assertUsageError(p);
+            assertThat(p.stderr().get(0)).as(p::transcript)
+                    .startsWith("sluice: --port and --admin-port are both " + port + " ");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.ServerConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,32 @@ class ServeOptionsTest {
                 .hasMessageContaining("unknown access log format 'xml'; expected one of common, combined, json");
         assertThatThrownBy(() -> parse("--admin-port", "70000").admin.validate())
                 .hasMessage("--admin-port must be 0..65535, got 70000");
+    }
+
+    @Test
+    void refusesAnAdminPortThatClashesWithTheMainPortBeforeAnythingBinds() {
+        ServerConfig main = config("0.0.0.0", 18485);
+        assertThatThrownBy(() -> parse("--admin-port", "18485").admin.validate(main))
+                .hasMessage("--port and --admin-port are both 18485 (on 0.0.0.0 and 127.0.0.1); "
+                        + "give the admin port another one");
+        // 0 picks a free port for each: never a clash
+        parse("--admin-port", "0").admin.validate(config("0.0.0.0", 0));
+        // another port, or addresses that do not overlap
+        parse("--admin-port", "18486").admin.validate(main);
+        parse("--admin-port", "18485", "--admin-host", "::1").admin.validate(config("127.0.0.1", 18485));
+    }
+
+    private static ServerConfig config(String host, int port) {
+        return ServerConfig.builder().host(host).port(port).build();
+    }
+
+    @Test
+    void hostsOverlapWhenEqualOrEitherIsAWildcard() {
+        assertThat(AdminOptions.overlap("0.0.0.0", "127.0.0.1")).isTrue();
+        assertThat(AdminOptions.overlap("127.0.0.1", "::")).isTrue();
+        assertThat(AdminOptions.overlap("[::1]", "::1")).isTrue();
+        assertThat(AdminOptions.overlap("127.0.0.1", "127.0.0.1")).isTrue();
+        assertThat(AdminOptions.overlap("127.0.0.1", "::1")).isFalse();
+        assertThat(AdminOptions.overlap("127.0.0.1", "127.0.0.2")).isFalse();
     }
 }
