@@ -41,17 +41,21 @@ final class PemKeys {
         try {
             return switch (block) {
                 case PrivateKeyInfo info -> converter.getPrivateKey(info);
-                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                case PEMKeyPair pair -> privateKey(converter, pair);
                 case PKCS8EncryptedPrivateKeyInfo encrypted ->
                         converter.getPrivateKey(decrypt(encrypted, need(password, file), file, passwordFile));
                 case PEMEncryptedKeyPair encrypted ->
-                        converter.getKeyPair(decrypt(encrypted, need(password, file), file, passwordFile))
-                                .getPrivate();
+                        privateKey(converter, decrypt(encrypted, need(password, file), file, passwordFile));
                 default -> null;
             };
         } catch (PEMException e) {
             throw new KeyMaterialException(file + ": unsupported or malformed key: " + e.getMessage(), e);
         }
+    }
+
+    /** SEC1 may leave out the public key (it is optional there): the private part is all we need. */
+    private static PrivateKey privateKey(JcaPEMKeyConverter converter, PEMKeyPair pair) throws PEMException {
+        return converter.getPrivateKey(pair.getPrivateKeyInfo());
     }
 
     private static char[] need(char[] password, Path file) throws KeyMaterialException {

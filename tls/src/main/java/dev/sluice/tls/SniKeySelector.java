@@ -25,13 +25,17 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <ol>
  *   <li>When some pair's SANs match the name ({@link HostNames}), only those pairs qualify: the
  *       first of them with the asked type, else none (the JDK then asks for the next type).</li>
- *   <li>When no name was sent, or no pair matches it, the first pair serves; another pair of the
- *       asked type only when the client cannot verify the first pair's key type at all.</li>
+ *   <li>When no name was sent, or no pair matches it, the first pair serves, and so do the pairs
+ *       with exactly its names (the same site in another key type): the first of them with the
+ *       asked type. A client that can use none of their key types fails the handshake, as with
+ *       nginx's default server.</li>
  * </ol>
  * Immutable: a reload builds a new one. Runs on whichever thread runs the handshake.
  */
 final class SniKeySelector extends X509ExtendedKeyManager {
     private final List<Entry> entries;
+    /** The first pair, and those with exactly its names: what serves no or unknown names. */
+    private final List<Entry> defaults;
 
     private record Entry(String alias, CertifiedKey key, String type, List<String> names) {
     }
@@ -46,6 +50,8 @@ final class SniKeySelector extends X509ExtendedKeyManager {
             list.add(new Entry("sluice-" + i, k, k.key().getAlgorithm(), HostNames.subjectAltNames(k.certificate())));
         }
         this.entries = List.copyOf(list);
+        List<String> firstNames = list.get(0).names();
+        this.defaults = list.stream().filter(e -> e.names().equals(firstNames)).toList();
     }
 
     @Override
@@ -66,11 +72,7 @@ final class SniKeySelector extends X509ExtendedKeyManager {
                 return firstOfType(named, keyType);
             }
         }
-        Entry first = entries.get(0);
-        if (first.type().equals(keyType)) {
-            return first.alias();
-        }
-        return peerCanVerify(session, first.type()) ? null : firstOfType(entries, keyType);
+        return firstOfType(defaults, keyType);
     }
 
     @Override
@@ -132,26 +134,5 @@ final class SniKeySelector extends X509ExtendedKeyManager {
             }
         }
         return null;
-    }
-
-    /**
-     * Whether the client's signature algorithms include one for {@code keyType}; true when the
-     * session does not say (then the JDK will ask for that type itself).
-     */
-    private static boolean peerCanVerify(SSLSession session, String keyType) {
-        if (!(session instanceof ExtendedSSLSession ext)) {
-            return true;
-        }
-        String[] algorithms = ext.getPeerSupportedSignatureAlgorithms();
-        if (algorithms == null || algorithms.length == 0) {
-            return true;
-        }
-        String marker = keyType.equals("EC") ? "ecdsa" : keyType.toLowerCase(Locale.ROOT);
-        for (String a : algorithms) {
-            if (a.toLowerCase(Locale.ROOT).contains(marker)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
