@@ -67,6 +67,13 @@ public final class CertificateWatcher implements AutoCloseable {
         if (debounce.isNegative()) {
             throw new IllegalArgumentException("debounce must not be negative, got " + debounce);
         }
+        CertificateWatcher watcher = withoutThread(reloader, debounce);
+        watcher.thread = Thread.ofPlatform().name("sluice-tls-watcher").daemon().start(watcher::run);
+        return watcher;
+    }
+
+    /** A watcher whose checks run only through {@link #checkNow()}: for tests, no race with the thread. */
+    static CertificateWatcher withoutThread(CertificateReloader reloader, Duration debounce) throws IOException {
         CertificateWatcher watcher = new CertificateWatcher(reloader, debounce,
                 java.nio.file.FileSystems.getDefault().newWatchService());
         try {
@@ -75,7 +82,6 @@ public final class CertificateWatcher implements AutoCloseable {
             watcher.watchService.close();
             throw e;
         }
-        watcher.thread = Thread.ofPlatform().name("sluice-tls-watcher").daemon().start(watcher::run);
         return watcher;
     }
 
