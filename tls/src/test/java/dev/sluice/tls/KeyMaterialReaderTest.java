@@ -47,6 +47,31 @@ class KeyMaterialReaderTest {
     }
 
     @Test
+    void readsEcKeyAfterAnEcParametersBlock() throws Exception {
+        // What openssl ecparam -genkey writes without -noout.
+        KeyPair pair = TestPki.ec();
+        org.bouncycastle.util.io.pem.PemObject parameters = new org.bouncycastle.util.io.pem.PemObject(
+                "EC PARAMETERS", org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1.getEncoded());
+        X509Certificate cert = TestPki.certificate(pair, 7, "DNS:a.example");
+        CertifiedKey loaded = KeyMaterialReader.read(KeySource.pem(TestPki.pem(dir.resolve("c.pem"), cert),
+                TestPki.pem(dir.resolve("k.pem"), parameters, TestPki.sec1(pair))));
+        assertThat(loaded.key().getAlgorithm()).isEqualTo("EC");
+    }
+
+    @Test
+    void readsLegacyOpenSslEncryptedRsaKey() throws Exception {
+        KeyPair pair = TestPki.sharedRsa();
+        X509Certificate cert = TestPki.certificate(pair, 8, "DNS:a.example");
+        Path key = TestPki.pem(dir.resolve("k.pem"), new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(
+                pair.getPrivate(), new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("AES-128-CBC")
+                        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build("pw".toCharArray())));
+        CertifiedKey loaded = KeyMaterialReader.read(KeySource.pem(TestPki.pem(dir.resolve("c.pem"), cert), key)
+                .withKeyPasswordFile(Files.writeString(dir.resolve("pw"), "pw")));
+        assertThat(Files.readString(key)).contains("Proc-Type: 4,ENCRYPTED");
+        assertThat(loaded.key().getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+    }
+
+    @Test
     void readsEcKeyInPkcs8() throws Exception {
         KeyPair pair = TestPki.ec();
         assertThat(loadPem(pair, TestPki.pkcs8(pair.getPrivate())).key().getAlgorithm()).isEqualTo("EC");
