@@ -81,6 +81,16 @@ public final class CertificateReloader {
     }
 
     /**
+     * As {@link #newEngine()}, with the client's address for the engine's session
+     * ({@link javax.net.ssl.SSLSession#getPeerHost()}, for logs; the server never resolves it).
+     */
+    public SSLEngine newEngine(String peerHost, int peerPort) {
+        SSLEngine engine = context().createSSLEngine(peerHost, peerPort);
+        configure(engine);
+        return engine;
+    }
+
+    /**
      * Makes {@code engine} a server engine with the configured protocols, cipher suites (server
      * order), client authentication and ALPN protocols.
      */

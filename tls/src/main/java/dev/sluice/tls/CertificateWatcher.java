@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #POLL_INTERVAL} without events, for file systems that send none (some network and
  * container mounts).
  *
+ * <p>The first check compares with the files as they were when the watcher started: start it
+ * right after {@link CertificateReloader#load}, or a change made in between is seen only with the
+ * next one.
+ *
  * <p>One platform daemon thread, {@code sluice-tls-watcher}, runs the checks and the reloads;
  * {@link #checkNow()} runs one on the caller's thread.
  */

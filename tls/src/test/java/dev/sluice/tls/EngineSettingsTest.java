@@ -41,6 +41,16 @@ class EngineSettingsTest {
     }
 
     @Test
+    void engineForAPeerCarriesItsAddressAndTheSameSettings() throws Exception {
+        TlsConfig config = config();
+        SSLEngine engine = CertificateReloader.load(config, Clock.systemUTC()).newEngine("192.0.2.9", 40000);
+        assertThat(engine.getPeerHost()).isEqualTo("192.0.2.9");
+        assertThat(engine.getPeerPort()).isEqualTo(40000);
+        assertThat(engine.getUseClientMode()).isFalse();
+        assertThat(engine.getEnabledCipherSuites()).containsExactlyElementsOf(config.cipherSuites());
+    }
+
+    @Test
     void refusesACipherSuiteTheJdkDoesNotKnow() throws Exception {
         TlsConfig config = config().withCipherSuites(List.of("TLS_NOT_A_SUITE"));
         assertThatThrownBy(() -> CertificateReloader.load(config, Clock.systemUTC()))
