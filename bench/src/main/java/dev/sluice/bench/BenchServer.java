@@ -35,13 +35,12 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         Flags f = Flags.parse(args, "engine", "port", "threads", "max-connections", "handler",
                 "sleep-ms", "host");
-        ServerConfig config = ServerConfig.builder()
-                .host(f.string("host", "127.0.0.1"))
-                .port(f.integer("port", 0))
-                .engine(Engine.fromName(f.string("engine", ServerConfig.DEFAULT_ENGINE.cliName())))
-                .threads(f.integer("threads", 0))
-                .maxConnections(f.integer("max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS))
-                .build();
+        ServerConfig config = ServerConfig.defaults()
+                .withHost(f.string("host", "127.0.0.1"))
+                .withPort(f.integer("port", 0))
+                .withEngine(Engine.fromName(f.string("engine", ServerConfig.DEFAULT_ENGINE.cliName())))
+                .withThreads(f.integer("threads", 0))
+                .withMaxConnections(f.integer("max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS));
         Protocol<?, ?> protocol = protocol(f.string("handler", "echo"), f.integer("sleep-ms", 2));
         Server server = Server.create(config, protocol).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

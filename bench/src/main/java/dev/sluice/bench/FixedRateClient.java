@@ -93,30 +93,40 @@ final class FixedRateClient {
             while (!waiting.isEmpty() && waiting.peek().at <= now) {
                 due(waiting.poll(), now);
             }
-            long wait = waiting.isEmpty() ? 50_000_000L : waiting.peek().at - System.nanoTime();
-            int ready = wait < SPIN_NANOS ? selector.selectNow() : selector.select((wait - SPIN_NANOS / 2) / 1_000_000);
-            if (ready > 0) {
-                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey k = it.next();
-                    it.remove();
-                    if (k.isValid()) {
-                        event((Conn) k.attachment(), k);
-                    }
-                }
-            }
+            selectUntilDue();
             if (now - lastTimeoutScan > 100_000_000L) {
                 lastTimeoutScan = now;
-                for (Conn c : all) {
-                    if (c.inFlight && now - c.sentAt > timeoutNanos) {
-                        fail(c, false, System.nanoTime());
-                    }
-                }
+                failOverdue(all, now);
             }
         }
         for (Conn c : all) {
             c.close();
         }
         selector.close();
+    }
+
+    /** Handles what is ready, waiting at most until the next connection is due (spinning near it). */
+    private void selectUntilDue() throws IOException {
+        long wait = waiting.isEmpty() ? 50_000_000L : waiting.peek().at - System.nanoTime();
+        int ready = wait < SPIN_NANOS ? selector.selectNow() : selector.select((wait - SPIN_NANOS / 2) / 1_000_000);
+        if (ready > 0) {
+            for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey k = it.next();
+                it.remove();
+                if (k.isValid()) {
+                    event((Conn) k.attachment(), k);
+                }
+            }
+        }
+    }
+
+    /** Fails every request in flight for longer than the timeout. */
+    private void failOverdue(Conn[] all, long now) {
+        for (Conn c : all) {
+            if (c.inFlight && now - c.sentAt > timeoutNanos) {
+                fail(c, false, System.nanoTime());
+            }
+        }
     }
 
     /** The connection's `at` has come: connect if it has no channel, else send. */
@@ -181,16 +191,7 @@ final class FixedRateClient {
     private void event(Conn c, SelectionKey k) {
         long now = System.nanoTime();
         if (k.isConnectable()) {
-            try {
-                c.ch.finishConnect();
-                c.connected = true;
-                k.interestOps(SelectionKey.OP_READ);
-                if (c.pendingSend) {
-                    send(c, now);
-                }
-            } catch (IOException e) {
-                connectFailed(c, now);
-            }
+            finishConnect(c, k, now);
             return;
         }
         if (!k.isReadable()) {
@@ -218,6 +219,19 @@ final class FixedRateClient {
             }
         } catch (IOException | RuntimeException e) {
             fail(c, true, now);
+        }
+    }
+
+    private void finishConnect(Conn c, SelectionKey k, long now) {
+        try {
+            c.ch.finishConnect();
+            c.connected = true;
+            k.interestOps(SelectionKey.OP_READ);
+            if (c.pendingSend) {
+                send(c, now);
+            }
+        } catch (IOException e) {
+            connectFailed(c, now);
         }
     }
 

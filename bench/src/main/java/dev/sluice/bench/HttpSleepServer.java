@@ -26,12 +26,11 @@ public final class HttpSleepServer {
 
     public static void main(String[] args) throws Exception {
         Flags f = Flags.parse(args, "engine", "port", "sleep-ms", "max-connections");
-        ServerConfig config = ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(f.integer("port", 0))
-                .engine(Engine.fromName(f.string("engine", ServerConfig.DEFAULT_ENGINE.cliName())))
-                .maxConnections(f.integer("max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS))
-                .build();
+        ServerConfig config = ServerConfig.defaults()
+                .withHost("127.0.0.1")
+                .withPort(f.integer("port", 0))
+                .withEngine(Engine.fromName(f.string("engine", ServerConfig.DEFAULT_ENGINE.cliName())))
+                .withMaxConnections(f.integer("max-connections", ServerConfig.DEFAULT_MAX_CONNECTIONS));
         long sleepMs = f.integer("sleep-ms", 2);
         Server server = Server.create(config, HttpProtocol.create(request -> {
             Thread.sleep(sleepMs);

@@ -28,18 +28,9 @@ final class IdleClient {
                 continue;
             }
             threads.add(Thread.ofVirtual().start(() -> {
-                try {
-                    // Every exchange shares one deadline, so engines that leave connections
-                    // waiting in the backlog cost seconds, not minutes.
-                    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                    s.setSoTimeout((int) left);
-                    if (load.exchange(s, load.newAnswerBuffer())) {
-                        answered.increment();
-                    } else {
-                        failed.increment();
-                    }
-                    s.setSoTimeout(0);
-                } catch (IOException e) {
+                if (exchange(load, s, deadline)) {
+                    answered.increment();
+                } else {
                     failed.increment();
                 }
             }));
@@ -56,6 +47,21 @@ final class IdleClient {
         }
         for (Socket s : sockets) {
             Load.closeQuietly(s);
+        }
+    }
+
+    /** One exchange on {@code s}, by the deadline every exchange shares; whether it was answered. */
+    private static boolean exchange(Load load, Socket s, long deadline) {
+        try {
+            // One deadline for all, so engines that leave connections waiting in the backlog cost
+            // seconds, not minutes.
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            s.setSoTimeout((int) left);
+            boolean answered = load.exchange(s, load.newAnswerBuffer());
+            s.setSoTimeout(0);
+            return answered;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -242,7 +242,8 @@ public final class Load {
                 served, connections, connections - served);
         System.out.printf(Locale.ROOT, "closed-loop latency (us): p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 us(h, 50), us(h, 99), us(h, 99.9), h.getMaxValue() / 1e3);
-        System.out.printf(Locale.ROOT, "server cpu %.2f s (%.0f%% of a core), %.2f us/request; client cpu %.0f%% of a core%n",
+        System.out.printf(Locale.ROOT,
+                "server cpu %.2f s (%.0f%% of a core), %.2f us/request; client cpu %.0f%% of a core%n",
                 serverCpu, 100 * serverCpu / seconds, cpuPerRequestMicros, 100 * clientCpu / seconds);
         System.out.printf(Locale.ROOT, "result rps=%.0f requests=%d errors=%d connect_errors=%d served=%d "
                         + "connections=%d p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
@@ -265,5 +266,15 @@ public final class Load {
         } catch (IOException e) {
             // Closing is all that is left.
         }
+    }
+
+    /** Closes with SO_LINGER 0: the kernel sends RST instead of FIN. */
+    static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed by the peer: closing is all that is left
+        }
+        closeQuietly(s);
     }
 }

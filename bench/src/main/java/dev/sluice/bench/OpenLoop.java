@@ -93,73 +93,79 @@ public final class OpenLoop {
      */
     private static void idle(InetSocketAddress address, byte[] request, int timeoutMillis, int n)
             throws Exception {
-        HttpConnection[] held = new HttpConnection[n];
-        LongAdder answered = new LongAdder();
-        List<Thread> threads = new ArrayList<>(n);
         // A few hundred handshakes at a time: all at once would overflow the listen backlog and
         // leave the rest to SYN retransmits seconds apart.
-        Semaphore connecting = new Semaphore(CONNECTING);
-        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
-        LongAdder connectFailures = new LongAdder();
-        int connectMillis = Math.min(timeoutMillis, 2000);
+        IdleRun run = new IdleRun(address, request, Math.min(timeoutMillis, 2000), new Semaphore(CONNECTING),
+                new AtomicLong(Long.MAX_VALUE), new LongAdder(), new LongAdder(), new HttpConnection[n]);
+        List<Thread> threads = new ArrayList<>(n);
         int tried = 0;
         for (int i = 0; i < n; i++) {
             int slot = i;
-            connecting.acquire();
-            if (connectFailures.sum() >= GIVE_UP_AFTER) {
+            run.connecting().acquire();
+            if (run.connectFailures().sum() >= GIVE_UP_AFTER) {
                 // A server that stopped taking connections (a thread per connection, all busy):
                 // the rest would only wait out their timeouts.
-                connecting.release();
+                run.connecting().release();
                 break;
             }
             tried++;
-            threads.add(Thread.ofVirtual().start(() -> {
-                Socket s = new Socket();
-                try {
-                    try {
-                        s.setTcpNoDelay(true);
-                        s.connect(address, connectMillis);
-                        s.getOutputStream().write(request);
-                    } catch (IOException e) {
-                        connectFailures.increment();
-                        throw e;
-                    } finally {
-                        connecting.release();
-                    }
-                    HttpConnection c = new HttpConnection(s);
-                    held[slot] = c;
-                    while (deadline.get() == Long.MAX_VALUE) {
-                        Thread.sleep(10); // until every request is out
-                    }
-                    s.setSoTimeout((int) Math.max(1, (deadline.get() - System.nanoTime()) / 1_000_000));
-                    int status = c.readResponse();
-                    if (status >= 200 && status < 300 && !c.closeAfter()) {
-                        answered.increment();
-                    }
-                } catch (IOException | InterruptedException e) {
-                    Load.closeQuietly(s);
-                }
-            }));
+            threads.add(Thread.ofVirtual().start(() -> run.hold(slot)));
         }
-        connecting.acquire(CONNECTING); // every connect has ended
-        deadline.set(System.nanoTime() + timeoutMillis * 1_000_000L);
+        run.connecting().acquire(CONNECTING); // every connect has ended
+        run.deadline().set(System.nanoTime() + timeoutMillis * 1_000_000L);
         for (Thread t : threads) {
             t.join();
         }
-        System.out.println("ready asked=" + n + " answered=" + answered.sum() + " failed="
-                + (tried - answered.sum()) + " not_tried=" + (n - tried));
+        long answered = run.answered().sum();
+        System.out.println("ready asked=" + n + " answered=" + answered + " failed="
+                + (tried - answered) + " not_tried=" + (n - tried));
         System.out.flush();
         while (System.in.read() >= 0) {
             // Hold the connections until the script closes our stdin.
         }
         int open = 0;
-        for (HttpConnection c : held) {
+        for (HttpConnection c : run.held()) {
             if (c != null) {
                 open += c.stillOpen() ? 1 : 0;
                 c.close();
             }
         }
         System.out.println("closed still_open=" + open);
+    }
+
+    /** What the connections of {@link #idle} share: one semaphore, one deadline, the counts. */
+    private record IdleRun(InetSocketAddress address, byte[] request, int connectMillis, Semaphore connecting,
+                           AtomicLong deadline, LongAdder connectFailures, LongAdder answered,
+                           HttpConnection[] held) {
+
+        /** Connects, sends the request, waits for the common deadline, then reads the answer. */
+        void hold(int slot) {
+            Socket s = new Socket();
+            try {
+                try {
+                    s.setTcpNoDelay(true);
+                    s.connect(address, connectMillis);
+                    s.getOutputStream().write(request);
+                } catch (IOException e) {
+                    connectFailures.increment();
+                    throw e;
+                } finally {
+                    connecting.release();
+                }
+                HttpConnection c = new HttpConnection(s);
+                held[slot] = c;
+                while (deadline.get() == Long.MAX_VALUE) {
+                    Thread.sleep(10); // until every request is out
+                }
+                s.setSoTimeout((int) Math.max(1, (deadline.get() - System.nanoTime()) / 1_000_000));
+                int status = c.readResponse();
+                if (status >= 200 && status < 300 && !c.closeAfter()) {
+                    answered.increment();
+                }
+            } catch (IOException | InterruptedException e) {
+                Load.closeQuietly(s);
+            }
+        }
     }
 
     private static double us(Histogram h, double percentile) {

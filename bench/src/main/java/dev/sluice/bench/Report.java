@@ -56,7 +56,8 @@ public final class Report {
         StringBuilder out = new StringBuilder();
         r.throughput(out, "echo64", "Echo, 64-byte ping-pong, 64 connections");
         r.throughput(out, "echo1000", "Echo, 64-byte ping-pong, 1,000 connections");
-        r.throughput(out, "sleep200", "Blocking handler: sleeps 2 ms per request, 200 connections (length-framed 64 B)");
+        r.throughput(out, "sleep200",
+                "Blocking handler: sleeps 2 ms per request, 200 connections (length-framed 64 B)");
         if (r.byWorkload.containsKey("echo64")) {
             out.append(BOTTLENECK_LEGEND);
         }
@@ -77,7 +78,8 @@ public final class Report {
         for (var e : engines.entrySet()) {
             List<Run> runs = e.getValue();
             out.append("| ").append(e.getKey())
-                    .append(" | ").append(fmt(median(runs, "rps"), 0)).append(" (").append(each(runs, "rps")).append(')')
+                    .append(" | ").append(fmt(median(runs, "rps"), 0))
+                    .append(" (").append(each(runs, "rps")).append(')')
                     .append(" | ").append(fmt(median(runs, "cpu_us_per_req"), 1))
                     .append(" | ").append(pct(median(runs, "server_util")))
                     .append(" | ").append(pct(median(runs, "client_util")))

@@ -102,7 +102,8 @@ final class ResponseParser {
             switch (l.substring(0, colon).trim()) {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.contains("chunked");
-                case "connection" -> keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
+                case "connection" ->
+                        keepAlive = value.contains("keep-alive") || (keepAlive && !value.contains("close"));
                 default -> { }
             }
         }

@@ -107,6 +107,22 @@ public final class Soak {
                              List<ServerSample> trend, PrintStream out) throws IOException, InterruptedException {
         SoakClients clients = new SoakClients(o.address(), files, counters, o.headerTimeout(), o.idleTimeout(),
                 o.writeTimeout(), o.grace(), o.thinkMs(), o.expectBodyCut());
+        List<Thread> threads = startClients(o, clients);
+        sample(o, counters, length, trend, out);
+        clients.stop();
+        // A client in a read or a dribble notices the stop within its read timeout.
+        long joinUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (Thread t : threads) {
+            t.join(Math.max(1, (joinUntil - System.nanoTime()) / 1_000_000));
+            if (t.isAlive()) {
+                counters.fail("driver", t.getName() + " did not stop within 60 s");
+                t.interrupt();
+            }
+        }
+    }
+
+    /** One thread per client the options ask for, each started. */
+    private static List<Thread> startClients(Options o, SoakClients clients) {
         List<Thread> threads = new ArrayList<>();
         long seed = System.nanoTime();
         for (int i = 0; i < o.keepAlive(); i++) {
@@ -131,6 +147,12 @@ public final class Soak {
         for (int i = 0; i < o.neverRead(); i++) {
             threads.add(start("never-read-" + i, clients::neverRead));
         }
+        return threads;
+    }
+
+    /** Waits out {@code length}; with {@code trend}, samples the server every so often meanwhile. */
+    private static void sample(Options o, SoakCounters counters, Duration length, List<ServerSample> trend,
+                               PrintStream out) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         long endAt = t0 + length.toNanos();
         long nextSample = t0 + o.sampleEvery().toNanos();
@@ -144,16 +166,6 @@ public final class Soak {
                         (System.nanoTime() - t0) / 1_000_000_000, SoakVerdict.describe(s), okCount,
                         counters.failures(), counters.uncut());
                 nextSample += o.sampleEvery().toNanos();
-            }
-        }
-        clients.stop();
-        // A client in a read or a dribble notices the stop within its read timeout.
-        long joinUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        for (Thread t : threads) {
-            t.join(Math.max(1, (joinUntil - System.nanoTime()) / 1_000_000));
-            if (t.isAlive()) {
-                counters.fail("driver", t.getName() + " did not stop within 60 s");
-                t.interrupt();
             }
         }
     }

@@ -1,14 +1,12 @@
 package dev.sluice.bench;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -67,44 +65,67 @@ final class SoakClients {
     void keepAlive(long seed) {
         String kind = "keep_alive";
         SplittableRandom random = new SplittableRandom(seed);
-        Socket s = null;
         CountingInput in = null;
         while (running) {
             SoakRequest r = SoakRequest.pick(random, files);
-            boolean reused = s != null;
             try {
-                if (s == null) {
-                    s = connect(ORDINARY_READ_TIMEOUT_MS);
-                    in = new CountingInput(s.getInputStream());
-                }
-                long before = in.count;
-                HttpReply reply;
-                try {
-                    reply = exchange(s, in, r, false);
-                } catch (IOException e) {
-                    if (!reused || in.count != before || !(e instanceof HttpReply.NoResponseException
-                            || e instanceof SocketException)) {
-                        throw e;
-                    }
-                    counters.count(kind, "stale_retry");
-                    Load.closeQuietly(s);
-                    s = connect(ORDINARY_READ_TIMEOUT_MS);
-                    in = new CountingInput(s.getInputStream());
-                    reply = exchange(s, in, r, false);
-                }
-                verdict(kind, r, reply);
-                if (reply.closes()) {
-                    Load.closeQuietly(s);
-                    s = null;
+                Sent sent = in == null ? send(open(), false, r) : send(in, true, r);
+                in = sent.in();
+                verdict(kind, r, sent.reply());
+                if (sent.reply().closes()) {
+                    Load.closeQuietly(in.socket);
+                    in = null;
                 }
             } catch (IOException | RuntimeException e) {
                 counters.fail(kind, r + ": " + e);
-                Load.closeQuietly(s);
-                s = null;
+                if (in != null) {
+                    Load.closeQuietly(in.socket);
+                }
+                in = null;
             }
             think();
         }
-        Load.closeQuietly(s);
+        if (in != null) {
+            Load.closeQuietly(in.socket);
+        }
+    }
+
+    /** A reply and the connection it came on. */
+    private record Sent(CountingInput in, HttpReply reply) {
+    }
+
+    /** A new keep-alive connection. */
+    private CountingInput open() throws IOException {
+        return new CountingInput(connect(ORDINARY_READ_TIMEOUT_MS));
+    }
+
+    /** Sends {@code r} on {@code in}; once more on a new connection if a {@code reused} one was stale. */
+    private Sent send(CountingInput in, boolean reused, SoakRequest r) throws IOException {
+        long before = in.count;
+        try {
+            return new Sent(in, exchange(in.socket, in, r, false));
+        } catch (IOException e) {
+            if (!reused || in.count != before || !stale(e)) {
+                if (!reused) {
+                    Load.closeQuietly(in.socket); // a caller holds only a connection it got back
+                }
+                throw e;
+            }
+            counters.count("keep_alive", "stale_retry");
+            Load.closeQuietly(in.socket);
+            CountingInput fresh = open();
+            try {
+                return new Sent(fresh, exchange(fresh.socket, fresh, r, false));
+            } catch (IOException | RuntimeException again) {
+                Load.closeQuietly(fresh.socket);
+                throw again;
+            }
+        }
+    }
+
+    /** Whether {@code e}, with no byte of an answer read, says a reused connection had been closed. */
+    private static boolean stale(IOException e) {
+        return e instanceof HttpReply.NoResponseException || e instanceof SocketException;
     }
 
     /** Connection per request: {@code Connection: close}, and the server must then close. */
@@ -209,36 +230,15 @@ final class SoakClients {
                     }
                     return;
                 }
-                try {
-                    if (filler.length > 0) {
-                        out.write(filler[i % filler.length]);
-                        out.flush();
-                    }
-                } catch (IOException e) {
-                    // The server closed: an answer may still wait in our receive buffer.
-                }
-                int b;
-                try {
-                    in.mark(1);
-                    b = in.read();
-                } catch (SocketTimeoutException e) {
-                    continue; // nothing yet: the pause between two bytes
-                } catch (IOException e) {
-                    b = -1;
+                Dribble.sendQuietly(out, filler, i);
+                int b = Dribble.peek(in);
+                if (b == Dribble.NOTHING_YET) {
+                    continue; // the pause between two bytes
                 }
                 if (b >= 0) {
-                    in.reset();
                     s.setSoTimeout(ORDINARY_READ_TIMEOUT_MS);
-                    String outcome;
-                    try {
-                        outcome = String.valueOf(HttpReply.read(in, "POST").status());
-                    } catch (IOException e) {
-                        outcome = "partial_answer";
-                    }
-                    counters.count(kind, outcome);
-                } else {
-                    counters.count(kind, "closed");
                 }
+                counters.count(kind, b >= 0 ? Dribble.answer(in) : "closed");
                 counters.max(kind, "max_cut_ms", ms(System.nanoTime() - t0));
                 return;
             }
@@ -258,7 +258,7 @@ final class SoakClients {
                 s.getOutputStream().write(request, 0, 1 + random.nextInt(request.length - 1));
                 s.getOutputStream().flush();
                 pause(random.nextInt(50));
-                reset(s);
+                Load.reset(s);
                 counters.count(kind, "reset");
             } catch (IOException e) {
                 counters.fail(kind, "connect: " + e);
@@ -284,7 +284,7 @@ final class SoakClients {
                 for (int n; got < want && (n = s.getInputStream().read(buf)) > 0; ) {
                     got += n;
                 }
-                reset(s);
+                Load.reset(s);
                 counters.count(kind, got >= want ? "reset" : "server_closed_first");
             } catch (IOException e) {
                 counters.fail(kind, e.toString());
@@ -352,16 +352,6 @@ final class SoakClients {
         }
     }
 
-    /** Closes with SO_LINGER 0: the kernel sends RST instead of FIN. */
-    private static void reset(Socket s) {
-        try {
-            s.setSoLinger(true, 0);
-        } catch (IOException e) {
-            // already closed by the peer: closing is all that is left
-        }
-        Load.closeQuietly(s);
-    }
-
     private void think() {
         if (thinkMs > 0) {
             pause(thinkMs);
@@ -378,32 +368,5 @@ final class SoakClients {
 
     private static long ms(long nanos) {
         return nanos / 1_000_000;
-    }
-
-    /** Counts the bytes read, to tell a connection that died before its answer from one that died in it. */
-    private static final class CountingInput extends FilterInputStream {
-        long count;
-
-        CountingInput(InputStream in) {
-            super(new BufferedInputStream(in, 64 * 1024));
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }

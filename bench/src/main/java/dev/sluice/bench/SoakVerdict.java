@@ -49,7 +49,8 @@ final class SoakVerdict {
         this.counters = counters;
         long heapGrowth = end.heapAfterGcKiB() - start.heapAfterGcKiB();
         if (heapGrowth >= HEAP_MAX_GROWTH_MIB * 1024L
-                || heapGrowth >= HEAP_NOISE_MIB * 1024L && heapGrowth * 100 >= start.heapAfterGcKiB() * HEAP_MAX_GROWTH_PERCENT) {
+                || heapGrowth >= HEAP_NOISE_MIB * 1024L
+                        && heapGrowth * 100 >= start.heapAfterGcKiB() * HEAP_MAX_GROWTH_PERCENT) {
             problems.add("heap after GC grew by " + kib(heapGrowth));
         }
         long rssGrowth = end.rssKiB() - start.rssKiB();

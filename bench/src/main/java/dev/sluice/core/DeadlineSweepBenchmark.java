@@ -41,7 +41,7 @@ public class DeadlineSweepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ServerConfig config = ServerConfig.builder().port(0).idleTimeout(Duration.ofMinutes(1)).build();
+        ServerConfig config = ServerConfig.defaults().withPort(0).withIdleTimeout(Duration.ofMinutes(1));
         context = new EngineContext(config, new Stats(), EchoProtocol.create(), null, null);
         timer = new Timer(context, System::nanoTime);
         loop = new EventLoop(context, 0);

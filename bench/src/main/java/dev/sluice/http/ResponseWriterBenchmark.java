@@ -65,7 +65,7 @@ public class ResponseWriterBenchmark {
     @Benchmark
     public int single() {
         sink.len = 0;
-        writer.write(hello, false, false, true, sink);
+        writer.write(hello, RequestShape.FULL_1_1, Persistence.KEEP_ALIVE, sink);
         return sink.len;
     }
 
@@ -73,7 +73,7 @@ public class ResponseWriterBenchmark {
     public int pipelined16() {
         sink.len = 0;
         for (int i = 0; i < 16; i++) {
-            writer.write(hello, false, false, true, sink);
+            writer.write(hello, RequestShape.FULL_1_1, Persistence.KEEP_ALIVE, sink);
         }
         return sink.len;
     }

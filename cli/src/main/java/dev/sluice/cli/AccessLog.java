@@ -133,12 +133,17 @@ final class AccessLog implements HttpObserver, AutoCloseable {
             if (stopping) {
                 return;
             }
-            sleeping = true;
-            if (queued.get() < wakeAt && running) { // re-checked after announcing the sleep
-                LockSupport.parkNanos(this, Math.max(0, flushBy - System.nanoTime()));
-            }
-            sleeping = false;
+            sleepUntil(flushBy);
         }
+    }
+
+    /** Parks the writer until {@code flushBy} or until enough is queued to wake it. */
+    private void sleepUntil(long flushBy) {
+        sleeping = true;
+        if (queued.get() < wakeAt && running) { // re-checked after announcing the sleep
+            LockSupport.parkNanos(this, Math.max(0, flushBy - System.nanoTime()));
+        }
+        sleeping = false;
     }
 
     /**

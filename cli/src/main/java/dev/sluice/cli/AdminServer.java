@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.Engine;
 import dev.sluice.core.Server;
 import dev.sluice.core.ServerConfig;
+import dev.sluice.core.internal.Spelling;
 import dev.sluice.http.HttpConfig;
 import dev.sluice.http.HttpProtocol;
 import dev.sluice.http.HttpResponse;
@@ -42,17 +43,16 @@ final class AdminServer implements AutoCloseable {
 
     /** The admin server's core configuration: {@code virtual}, small limits, short timeouts. */
     static ServerConfig config(String host, int port) {
-        return ServerConfig.builder()
-                .host(host)
-                .port(port)
-                .backlog(MAX_CONNECTIONS)
-                .engine(Engine.VIRTUAL)
-                .maxConnections(MAX_CONNECTIONS)
-                .idleTimeout(Duration.ofSeconds(30))
-                .headerTimeout(Duration.ofSeconds(5))
-                .writeTimeout(Duration.ofSeconds(10))
-                .shutdownTimeout(Duration.ofSeconds(1))
-                .build();
+        return ServerConfig.defaults()
+                .withHost(host)
+                .withPort(port)
+                .withBacklog(MAX_CONNECTIONS)
+                .withEngine(Engine.VIRTUAL)
+                .withMaxConnections(MAX_CONNECTIONS)
+                .withIdleTimeout(Duration.ofSeconds(30))
+                .withHeaderTimeout(Duration.ofSeconds(5))
+                .withWriteTimeout(Duration.ofSeconds(10))
+                .withShutdownTimeout(Duration.ofSeconds(1));
     }
 
     /**
@@ -81,7 +81,7 @@ final class AdminServer implements AutoCloseable {
                 .withMaxHeaderBytes(16 * 1024);
         Server server = Server.create(config(options.host, options.port), HttpProtocol.create(http, router));
         server.start();
-        return new AdminServer(server, "http://" + ListenAddress.hostPort(options.host, server.port()));
+        return new AdminServer(server, "http://" + Spelling.hostPort(options.host, server.port()));
     }
 
     private static Duration since(Instant started, InstantSource clock) {

@@ -44,22 +44,4 @@ final class DurationConverter implements ITypeConverter<Duration> {
             throw new TypeConversionException("'" + text + "' is too long a duration");
         }
     }
-
-    /**
-     * {@code d} as {@link #parse} reads it, in the largest unit that is exact: {@code 0},
-     * {@code 250ms}, {@code 10s}, {@code 2m}, {@code 1h}. Parts of a millisecond are dropped.
-     */
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0) {
-            return "0";
-        }
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        return ms % 1_000 == 0 ? ms / 1_000 + "s" : ms + "ms";
-    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.core.Engine;
 import dev.sluice.core.ServerConfig;
+import dev.sluice.core.internal.Spelling;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.Collections;
@@ -105,7 +106,7 @@ final class FlagDefaults implements IDefaultValueProvider {
     /** A default as the flag spells it: {@code 1m}, {@code event-loop}, {@code wait}. */
     static String spell(Object value) {
         if (value instanceof Duration d) {
-            return DurationConverter.format(d);
+            return Spelling.duration(d);
         }
         if (value instanceof Engine e) {
             return e.cliName();

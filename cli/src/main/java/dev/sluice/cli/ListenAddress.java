@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.internal.Spelling;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -66,12 +67,6 @@ final class ListenAddress {
         return literal(ip);
     }
 
-    /** {@code host:port}, with an IPv6 literal in brackets as in a URL: {@code [::1]:7}. */
-    static String hostPort(String host, int port) {
-        boolean bare = host.indexOf(':') >= 0 && !host.startsWith("[");
-        return (bare ? "[" + host + "]" : host) + ":" + port;
-    }
-
     /** The report's {@code listen: [0:0:0:0:0:0:0:0]:8080 backlog=...} line, said as the banner says it. */
     static String reportLine(String line, String host, InetSocketAddress bound) {
         if (!line.startsWith("listen: ")) {
@@ -79,7 +74,7 @@ final class ListenAddress {
         }
         int end = line.indexOf(' ', "listen: ".length());
         String rest = end < 0 ? "" : line.substring(end);
-        return "listen: " + hostPort(host, bound.getPort()) + scope(bound) + rest;
+        return "listen: " + Spelling.hostPort(host, bound.getPort()) + scope(bound) + rest;
     }
 
     /**
@@ -92,14 +87,14 @@ final class ListenAddress {
         int port = bound.getPort();
         InetAddress ip = bound.getAddress();
         if (ip == null || !ip.isAnyLocalAddress()) {
-            return List.of(scheme + "://" + hostPort(host, port) + "/");
+            return List.of(scheme + "://" + Spelling.hostPort(host, port) + "/");
         }
         List<String> urls = new ArrayList<>();
         urls.add(scheme + "://localhost:" + port + "/");
         for (InetAddress a : machine) {
             boolean reachable = !a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress();
             if (reachable && (ip instanceof Inet6Address || a instanceof Inet4Address)) {
-                urls.add(scheme + "://" + hostPort(literal(a), port) + "/");
+                urls.add(scheme + "://" + Spelling.hostPort(literal(a), port) + "/");
             }
         }
         return urls;

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.core.internal.Spelling;
 import java.net.BindException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
@@ -22,7 +23,7 @@ final class ListenFailure extends RuntimeException {
      */
     static ListenFailure of(String host, int port, Exception e, String portFlag, String hostFlag) {
         String why = e.getMessage() == null ? "" : e.getMessage();
-        String where = ListenAddress.hostPort(host, port);
+        String where = Spelling.hostPort(host, port);
         String message;
         if (e instanceof BindException && why.contains("in use")) {
             message = "port " + port + " is in use on " + host + " (another process?); choose "

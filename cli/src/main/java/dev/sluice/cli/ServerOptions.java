@@ -115,26 +115,25 @@ final class ServerOptions {
 
     /** The configuration these flags describe. @throws IllegalArgumentException naming a bad one */
     ServerConfig toConfig() {
-        return ServerConfig.builder()
-                .host(host)
-                .port(port)
-                .backlog(backlog)
-                .reusePort(reusePort)
-                .engine(engine)
-                .threads(threads)
-                .queue(queue)
-                .maxConnections(maxConnections)
-                .overload(overload)
-                .maxConnectionsPerIp(maxConnectionsPerIp)
-                .idleTimeout(idleTimeout)
-                .headerTimeout(headerTimeout)
-                .writeTimeout(writeTimeout)
-                .requestTimeout(requestTimeout)
-                .minBodyRate(minBodyRate)
-                .minResponseRate(minResponseRate)
-                .shutdownTimeout(shutdownTimeout)
-                .tcpNotsentLowatBytes(tcpNotsentLowatBytes)
-                .build();
+        return ServerConfig.defaults()
+                .withHost(host)
+                .withPort(port)
+                .withBacklog(backlog)
+                .withReusePort(reusePort)
+                .withEngine(engine)
+                .withThreads(threads)
+                .withQueue(queue)
+                .withMaxConnections(maxConnections)
+                .withOverload(overload)
+                .withMaxConnectionsPerIp(maxConnectionsPerIp)
+                .withIdleTimeout(idleTimeout)
+                .withHeaderTimeout(headerTimeout)
+                .withWriteTimeout(writeTimeout)
+                .withRequestTimeout(requestTimeout)
+                .withMinBodyRate(minBodyRate)
+                .withMinResponseRate(minResponseRate)
+                .withShutdownTimeout(shutdownTimeout)
+                .withTcpNotsentLowatBytes(tcpNotsentLowatBytes);
     }
 
     /** {@code --engine}: a name from {@link Engine#cliName()}. */

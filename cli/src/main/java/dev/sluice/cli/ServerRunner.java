@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.core.Server;
 import dev.sluice.core.ServerConfig;
+import dev.sluice.core.internal.Spelling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -84,13 +85,13 @@ final class ServerRunner {
             for (String line : server.report()) {
                 out.println(ListenAddress.reportLine(line, host, bound));
             }
-            out.println("listening on " + scheme + "://" + ListenAddress.hostPort(host, bound.getPort())
+            out.println("listening on " + scheme + "://" + Spelling.hostPort(host, bound.getPort())
                     + ListenAddress.scope(bound));
             afterBanner.apply(server).forEach(out::println);
             out.flush();
             awaitSignal();
             LOG.log(Level.INFO, "shutdown_started signal={0} timeout={1}", signal.get(),
-                    DurationConverter.format(server.config().shutdownTimeout()));
+                    Spelling.duration(server.config().shutdownTimeout()));
             long started = System.nanoTime();
             boolean clean = server.shutdown();
             LOG.log(Level.INFO, "shutdown_finished clean={0} elapsed={1}ms {2}", clean,

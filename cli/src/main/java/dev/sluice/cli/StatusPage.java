@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.CloseReason;
 import dev.sluice.core.Server;
 import dev.sluice.core.Stats;
+import dev.sluice.core.internal.Spelling;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class StatusPage {
     static Snapshot snapshot(Server main, Metrics metrics, AccessLog log, Duration uptime) {
         Stats s = main.stats();
         int port = main.port() == -1 ? main.config().port() : main.port();
-        String listening = "http://" + ListenAddress.hostPort(main.config().host(), port);
+        String listening = "http://" + Spelling.hostPort(main.config().host(), port);
         Map<String, Long> requests = new LinkedHashMap<>();
         for (int c = 2; c <= 9; c++) {
             long n = metrics.requests(c);

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.core.internal.Spelling;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,7 @@ class DurationConverterTest {
         "PT1H0.001S, 3600001ms",
     })
     void formatsInTheLargestExactUnit(Duration d, String want) {
-        assertThat(DurationConverter.format(d)).isEqualTo(want);
+        assertThat(Spelling.duration(d)).isEqualTo(want);
         assertThat(DurationConverter.parse(want)).as("round trip").isEqualTo(d);
     }
 }

@@ -79,7 +79,7 @@ class ServeOptionsTest {
     }
 
     private static ServerConfig config(String host, int port) {
-        return ServerConfig.builder().host(host).port(port).build();
+        return ServerConfig.defaults().withHost(host).withPort(port);
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link ServeSupport#start}: the bundle a command gets, in process, on 127.0.0.1:0. */
 @Timeout(60)
 class ServeSupportIT {
-    private static final ServerConfig LOCAL = ServerConfig.builder().host("127.0.0.1").port(0).build();
+    private static final ServerConfig LOCAL = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
 
     private static AdminOptions admin(Integer port) {
         AdminOptions o = new AdminOptions();

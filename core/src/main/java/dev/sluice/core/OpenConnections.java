@@ -65,10 +65,11 @@ final class OpenConnections implements Iterable<ConnectionState> {
         if (closeChannel) {
             Quietly.close(c.channel);
         }
-        remove(c);
-        // Its slots first, so that whoever sees the close in the stats finds them free.
+        // Its slots first, so that whoever sees the close in the stats finds them free; the
+        // registry last, so that shutdown, woken when it empties, finds the stats settled.
         context.admission.release(c.info.remote().getAddress(), c.retire(reason));
         context.stats.onClosed(reason);
+        remove(c);
         if (Log.CORE.isLoggable(Level.DEBUG)) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
         }
@@ -80,10 +81,10 @@ final class OpenConnections implements Iterable<ConnectionState> {
         if (!c.markClosed()) {
             return;
         }
-        remove(c);
         context.admission.release(c.info.remote().getAddress(), true);
         context.stats.onClosed(CloseReason.LIMIT);
         context.stats.onRejected();
+        remove(c);
         context.acceptor.linger(c.channel);
     }
 

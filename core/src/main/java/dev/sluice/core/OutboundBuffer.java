@@ -40,7 +40,10 @@ final class OutboundBuffer implements Output {
         this.pool = pool;
     }
 
-    /** A queued file's weight in {@link #backlog()}: {@value Buffering#MAX_BUFFERED_OUT_BYTES} bytes of backlog holds at most 16 open files. */
+    /**
+     * A queued file's weight in {@link #backlog()}: {@value Buffering#MAX_BUFFERED_OUT_BYTES} bytes of
+     * backlog holds at most 16 open files.
+     */
     static final int FILE_WEIGHT = 16 * 1024;
 
     private record FileRegion(FileChannel file, long end, long[] position) {
@@ -211,7 +214,10 @@ final class OutboundBuffer implements Output {
         return n;
     }
 
-    /** One blocking write of at most {@value Buffering#WRITE_SLICE_BYTES} bytes, so a slow reader shows progress slice by slice. */
+    /**
+     * One blocking write of at most {@value Buffering#WRITE_SLICE_BYTES} bytes, so a slow reader shows
+     * progress slice by slice.
+     */
     private static int writeSlice(SocketChannel ch, ByteBuffer b) throws IOException {
         int limit = b.limit();
         b.limit(Math.min(limit, b.position() + Buffering.WRITE_SLICE_BYTES));

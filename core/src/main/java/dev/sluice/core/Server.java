@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeouts until it is shut down.
  *
  * <pre>{@code
- * try (Server server = Server.create(ServerConfig.builder().port(0).build(), EchoProtocol.create())
+ * try (Server server = Server.create(ServerConfig.defaults().withPort(0), EchoProtocol.create())
  *         .start()) {
  *     System.out.println("listening on " + server.port());
  *     ...

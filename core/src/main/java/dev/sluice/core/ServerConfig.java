@@ -1,12 +1,24 @@
 package dev.sluice.core;
 
+import dev.sluice.core.internal.ConfigCopy;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Everything a {@link Server} needs to know before it starts. Immutable and validated on
  * construction; {@link #defaults()} is fit for a public network: every timeout and limit is on.
- * Build variations with {@link #toBuilder()}.
+ * Change components with one {@code withX} per component, each returning a validated copy:
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.defaults()
+ *         .withPort(8080)
+ *         .withEngine(Engine.EVENT_LOOP)
+ *         .withIdleTimeout(Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * <p>The same style as every Sluice config record ({@code HttpConfig}, {@code StaticFilesConfig}):
+ * a flat record, so each accessor stays one call ({@code config.idleTimeout()}) for the engines
+ * that read it on every connection, with no builder to keep in step with the components.
  *
  * <p>Timeouts are {@link Duration}s of at most {@link #MAX_TIMEOUT}; {@link Duration#ZERO} turns
  * one off (for {@link #shutdownTimeout()}: no grace, close at once). Counts are plain
@@ -20,22 +32,22 @@ import java.util.Objects;
  *     backlog, shown by {@code ss -ltn} as Send-Q); the kernel truncates it to
  *     {@code net.core.somaxconn}. At least 1. Default {@value #DEFAULT_BACKLOG}.
  * @param reusePort set {@code SO_REUSEPORT}, so several processes can share the port and the kernel
- *     balances new connections among them. Default off.
+ *     balances new connections among them. Default {@value #DEFAULT_REUSE_PORT}.
  * @param engine the concurrency strategy. Default {@link #DEFAULT_ENGINE}.
  * @param threads meaning depends on the engine: the most platform threads alive on
  *     {@code thread-per-connection}, the pool size on {@code pool}, the selector threads on
  *     {@code event-loop}; ignored by {@code sequential} and {@code virtual}. {@code 0} derives it
- *     from the machine ({@link #effectiveThreads()}). Default 0.
+ *     from the machine ({@link #effectiveThreads()}). Default {@value #DEFAULT_THREADS}.
  * @param queue on {@code pool}, how many accepted connections may wait for a free thread; when
  *     it is full the {@link #overload()} policy applies. {@code 0} derives it: as many as
- *     {@link #effectiveThreads()}. Ignored by the other engines. Default 0.
+ *     {@link #effectiveThreads()}. Ignored by the other engines. Default {@value #DEFAULT_QUEUE}.
  * @param maxConnections the most connections open at once, on any engine. At the limit the server
  *     first closes a connection that has waited for a request for at least
  *     {@link #EVICTABLE_AFTER_IDLE} (between requests, or new and silent) to make room, then
  *     applies {@link #overload()}.
  *     At least 1. Default {@value #DEFAULT_MAX_CONNECTIONS}.
  * @param overload what happens to a newcomer at {@link #maxConnections()}. Default
- *     {@link OverloadPolicy#WAIT}.
+ *     {@link #DEFAULT_OVERLOAD}.
  * @param maxConnectionsPerIp the most connections open at once from one client IP address; a
  *     newcomer over it gets the protocol's rejection bytes (HTTP: 503 with {@code Retry-After})
  *     and is closed, counted in {@link Stats#rejectedPerIp()}. Clients behind one NAT or proxy
@@ -213,15 +225,27 @@ public record ServerConfig(
                 Duration.ofSeconds(DEFAULT_MIN_RATE_GRACE_SECONDS));
     }
 
-    /** A builder that starts from {@link #defaults()}. */
-    public static Builder builder() {
-        return defaults().toBuilder();
-    }
+    // One withX per component: a copy with that component changed, validated as a new record is.
+    // ConfigCopy names the component once here instead of re-listing all eighteen per method.
 
-    /** A builder that starts from this configuration. */
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
+    public ServerConfig withHost(String v) { return ConfigCopy.with(this, "host", v); }
+    public ServerConfig withPort(int v) { return ConfigCopy.with(this, "port", v); }
+    public ServerConfig withBacklog(int v) { return ConfigCopy.with(this, "backlog", v); }
+    public ServerConfig withReusePort(boolean v) { return ConfigCopy.with(this, "reusePort", v); }
+    public ServerConfig withEngine(Engine v) { return ConfigCopy.with(this, "engine", v); }
+    public ServerConfig withThreads(int v) { return ConfigCopy.with(this, "threads", v); }
+    public ServerConfig withQueue(int v) { return ConfigCopy.with(this, "queue", v); }
+    public ServerConfig withMaxConnections(int v) { return ConfigCopy.with(this, "maxConnections", v); }
+    public ServerConfig withOverload(OverloadPolicy v) { return ConfigCopy.with(this, "overload", v); }
+    public ServerConfig withMaxConnectionsPerIp(int v) { return ConfigCopy.with(this, "maxConnectionsPerIp", v); }
+    public ServerConfig withIdleTimeout(Duration v) { return ConfigCopy.with(this, "idleTimeout", v); }
+    public ServerConfig withHeaderTimeout(Duration v) { return ConfigCopy.with(this, "headerTimeout", v); }
+    public ServerConfig withWriteTimeout(Duration v) { return ConfigCopy.with(this, "writeTimeout", v); }
+    public ServerConfig withRequestTimeout(Duration v) { return ConfigCopy.with(this, "requestTimeout", v); }
+    public ServerConfig withMinBodyRate(MinDataRate v) { return ConfigCopy.with(this, "minBodyRate", v); }
+    public ServerConfig withMinResponseRate(MinDataRate v) { return ConfigCopy.with(this, "minResponseRate", v); }
+    public ServerConfig withShutdownTimeout(Duration v) { return ConfigCopy.with(this, "shutdownTimeout", v); }
+    public ServerConfig withTcpNotsentLowatBytes(int v) { return ConfigCopy.with(this, "tcpNotsentLowatBytes", v); }
 
     /**
      * {@link #threads()}, or when it is 0 the engine's derived default: the available processors
@@ -245,75 +269,5 @@ public record ServerConfig(
     /** {@link #queue()}, or when it is 0 the derived default: {@link #effectiveThreads()}. */
     public int effectiveQueue() {
         return queue > 0 ? queue : Math.max(1, effectiveThreads());
-    }
-
-    /** Sets components one at a time; {@link #build()} validates them all. */
-    public static final class Builder {
-        private String host;
-        private int port;
-        private int backlog;
-        private boolean reusePort;
-        private Engine engine;
-        private int threads;
-        private int queue;
-        private int maxConnections;
-        private OverloadPolicy overload;
-        private int maxConnectionsPerIp;
-        private Duration idleTimeout;
-        private Duration headerTimeout;
-        private Duration writeTimeout;
-        private Duration requestTimeout;
-        private MinDataRate minBodyRate;
-        private MinDataRate minResponseRate;
-        private Duration shutdownTimeout;
-        private int tcpNotsentLowatBytes;
-
-        private Builder(ServerConfig c) {
-            host = c.host;
-            port = c.port;
-            backlog = c.backlog;
-            reusePort = c.reusePort;
-            engine = c.engine;
-            threads = c.threads;
-            queue = c.queue;
-            maxConnections = c.maxConnections;
-            overload = c.overload;
-            maxConnectionsPerIp = c.maxConnectionsPerIp;
-            idleTimeout = c.idleTimeout;
-            headerTimeout = c.headerTimeout;
-            writeTimeout = c.writeTimeout;
-            requestTimeout = c.requestTimeout;
-            minBodyRate = c.minBodyRate;
-            minResponseRate = c.minResponseRate;
-            shutdownTimeout = c.shutdownTimeout;
-            tcpNotsentLowatBytes = c.tcpNotsentLowatBytes;
-        }
-
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder backlog(int v) { backlog = v; return this; }
-        public Builder reusePort(boolean v) { reusePort = v; return this; }
-        public Builder engine(Engine v) { engine = v; return this; }
-        public Builder threads(int v) { threads = v; return this; }
-        public Builder queue(int v) { queue = v; return this; }
-        public Builder maxConnections(int v) { maxConnections = v; return this; }
-        public Builder overload(OverloadPolicy v) { overload = v; return this; }
-        public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
-        public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
-        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
-        public Builder minBodyRate(MinDataRate v) { minBodyRate = v; return this; }
-        public Builder minResponseRate(MinDataRate v) { minResponseRate = v; return this; }
-        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
-        public Builder tcpNotsentLowatBytes(int v) { tcpNotsentLowatBytes = v; return this; }
-
-        /** @throws IllegalArgumentException naming the first invalid component */
-        public ServerConfig build() {
-            return new ServerConfig(host, port, backlog, reusePort, engine, threads, queue,
-                    maxConnections, overload, maxConnectionsPerIp, idleTimeout, headerTimeout,
-                    writeTimeout, requestTimeout, minBodyRate, minResponseRate, shutdownTimeout,
-                    tcpNotsentLowatBytes);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import dev.sluice.core.internal.Spelling;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -50,20 +51,12 @@ final class StartupReport {
 
     /** {@code 127.0.0.1:8080}, or {@code [::1]:8080} for IPv6. */
     static String hostPort(java.net.InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return Spelling.hostPort(a.getAddress().getHostAddress(), a.getPort());
     }
 
     /** A duration as the CLI spells it: {@code 250ms}, {@code 10s}, {@code 2m}; zero is {@code off}. */
     static String format(Duration d) {
-        if (d.isZero()) {
-            return "off";
-        }
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        return ms % 1_000 == 0 ? ms / 1_000 + "s" : ms + "ms";
+        return d.isZero() ? "off" : Spelling.duration(d);
     }
 
     /** The kernel's cap on listen backlogs, or -1 where there is no such file. */

@@ -129,7 +129,8 @@ public final class Stats {
                 .append(" rejected=").append(rejected()).append(" rejected_per_ip=").append(rejectedPerIp())
                 .append(" requests=").append(requests())
                 .append(" bytes_in=").append(bytesIn()).append(" bytes_out=").append(bytesOut())
-                .append(" idle=").append(idle()).append(" busy_threads=").append(busyThreads()).append(" queue=").append(queueDepth());
+                .append(" idle=").append(idle()).append(" busy_threads=").append(busyThreads())
+                .append(" queue=").append(queueDepth());
         for (CloseReason r : CloseReason.values()) {
             sb.append(" closed_").append(r.logName()).append('=').append(closes(r));
         }

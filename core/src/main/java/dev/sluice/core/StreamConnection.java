@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * The streams a {@link ConnectionHandler} sees, over the connection's blocking channel. Each read
- * runs under the idle timeout and each write under the write timeout (a slice of at most {@value Buffering#WRITE_SLICE_BYTES} bytes
- * at a time, so a slow but steady reader is not cut): when one fires, the call throws a
+ * runs under the idle timeout and each write under the write timeout (a slice of at most
+ * {@value Buffering#WRITE_SLICE_BYTES} bytes at a time, so a slow but steady reader is not cut): when
+ * one fires, the call throws a
  * {@link java.net.SocketTimeoutException} naming it.
  */
 final class StreamConnection implements Connection {

@@ -11,8 +11,8 @@ public final class EchoMain {
     }
 
     public static void main(String[] args) throws IOException {
-        ServerConfig cfg = ServerConfig.builder().host("127.0.0.1").port(0)
-                .engine(Engine.fromName(args[0])).build();
+        ServerConfig cfg = ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
+                .withEngine(Engine.fromName(args[0]));
         // Load the logging path now: with no descriptors left, loading a class can fail.
         System.getLogger("dev.sluice.core").log(System.Logger.Level.INFO, "echo_main {0}", "ready");
         try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {

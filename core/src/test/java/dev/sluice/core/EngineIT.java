@@ -35,8 +35,8 @@ class EngineIT {
     @RegisterExtension
     final ServerLog log = new ServerLog();
 
-    static ServerConfig.Builder config(Engine engine) {
-        return ServerConfig.builder().host("127.0.0.1").port(0).engine(engine);
+    static ServerConfig config(Engine engine) {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine);
     }
 
     @ParameterizedTest
@@ -44,7 +44,7 @@ class EngineIT {
     void echoesLargePayloadsByteExactToManyClientsAtOnce(Engine engine) throws Exception {
         int clients = engine == Engine.SEQUENTIAL ? 8 : 64;
         int bytes = 1 << 20;
-        try (Server server = Server.create(config(engine).build(), EchoProtocol.create()).start();
+        try (Server server = Server.create(config(engine), EchoProtocol.create()).start();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -94,7 +94,7 @@ class EngineIT {
     @EnumSource(value = Engine.class, names = {"POOL", "THREAD_PER_CONNECTION"})
     void threadBoundHoldsWithHundredsOfConnectionsOpen(Engine engine) throws Exception {
         int threads = 8;
-        ServerConfig cfg = config(engine).threads(threads).queue(16).build();
+        ServerConfig cfg = config(engine).withThreads(threads).withQueue(16);
         try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
             List<Socket> sockets = new ArrayList<>();
             try {
@@ -138,7 +138,7 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void idleTimeoutClosesSilentClientAndFreesItsSlot(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).idleTimeout(Duration.ofMillis(300)).threads(1).build();
+        ServerConfig cfg = config(engine).withIdleTimeout(Duration.ofMillis(300)).withThreads(1);
         try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
              Socket silent = connect(server)) {
             assertThat(closedByServer(silent)).as("silent client closed by server").isTrue();
@@ -153,8 +153,8 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void headerTimeoutIsADeadlineOverTheWholeHead(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).headerTimeout(Duration.ofMillis(500))
-                .idleTimeout(Duration.ofSeconds(30)).threads(1).build();
+        ServerConfig cfg = config(engine).withHeaderTimeout(Duration.ofMillis(500))
+                .withIdleTimeout(Duration.ofSeconds(30)).withThreads(1);
         try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
              Socket slow = connect(server)) {
             long start = System.nanoTime();
@@ -202,7 +202,7 @@ class EngineIT {
     /** A client that asks for 32 MiB and reads nothing is closed by a 300 ms write timeout. */
     private static void assertWriteTimeoutCutsANonReader(Engine engine, Handler<String, Object> big)
             throws Exception {
-        ServerConfig cfg = config(engine).writeTimeout(Duration.ofMillis(300)).threads(1).build();
+        ServerConfig cfg = config(engine).withWriteTimeout(Duration.ofMillis(300)).withThreads(1);
         try (Server server = Server.create(cfg, LineProtocol.create(big)).start();
              Socket reader = Clients.connectSmallReceiver(server)) {
             send(reader, "big\n");
@@ -221,7 +221,7 @@ class EngineIT {
     @EnumSource(Engine.class)
     void waitPolicyHoldsNewcomerUntilASlotFrees(Engine engine) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        ServerConfig cfg = config(engine).maxConnections(2).overload(OverloadPolicy.WAIT).build();
+        ServerConfig cfg = config(engine).withMaxConnections(2).withOverload(OverloadPolicy.WAIT);
         try (Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
              Socket a = connect(server); Socket b = connect(server)) {
             // Both slots busy (on sequential, one busy and one waiting in the backlog).
@@ -252,7 +252,7 @@ class EngineIT {
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void rejectPolicyTurnsNewcomerAwayWhenNothingIsIdle(Engine engine) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        ServerConfig cfg = config(engine).maxConnections(2).overload(OverloadPolicy.REJECT).build();
+        ServerConfig cfg = config(engine).withMaxConnections(2).withOverload(OverloadPolicy.REJECT);
         try (Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
              Socket a = connect(server); Socket b = connect(server)) {
             send(a, "block\n");
@@ -278,9 +278,9 @@ class EngineIT {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void eventLoopAdmitsWaitingNewcomersAsSoonAsPermitsFree(int loops) throws Exception {
-        ServerConfig cfg = config(Engine.EVENT_LOOP).threads(loops).maxConnections(2)
-                .overload(OverloadPolicy.WAIT).idleTimeout(Duration.ofHours(1))
-                .headerTimeout(Duration.ofHours(1)).build();
+        ServerConfig cfg = config(Engine.EVENT_LOOP).withThreads(loops).withMaxConnections(2)
+                .withOverload(OverloadPolicy.WAIT).withIdleTimeout(Duration.ofHours(1))
+                .withHeaderTimeout(Duration.ofHours(1));
         assertThat(Timeouts.tick(cfg)).as("sweeps a second apart").isEqualTo(TimeUnit.SECONDS.toNanos(1));
         for (int round = 0; round < 3; round++) {
             try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start()) {
@@ -316,7 +316,7 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void aBusyKeepAliveClientIsNotEvictedForAWaitingNewcomer(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).maxConnections(1).overload(OverloadPolicy.WAIT).build();
+        ServerConfig cfg = config(engine).withMaxConnections(1).withOverload(OverloadPolicy.WAIT);
         Handler<String, Object> echo = Handler.nonBlocking(line -> line); // the loop's own path too
         try (Server server = Server.create(cfg, LineProtocol.create(echo)).start();
              Socket busy = connect(server)) {
@@ -340,7 +340,7 @@ class EngineIT {
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void idleConnectionIsClosedToMakeRoomBeforeAnyoneIsTurnedAway(Engine engine) throws Exception {
         for (OverloadPolicy policy : OverloadPolicy.values()) {
-            ServerConfig cfg = config(engine).maxConnections(2).overload(policy).build();
+            ServerConfig cfg = config(engine).withMaxConnections(2).withOverload(policy);
             try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
                  Socket a = connect(server); Socket b = connect(server)) {
                 assertThat(exchange(a, "a")).isEqualTo("a");
@@ -376,7 +376,7 @@ class EngineIT {
     @EnumSource(Engine.class)
     void shutdownFinishesInFlightExchangeAndRefusesNewcomers(Engine engine) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        ServerConfig cfg = config(engine).shutdownTimeout(Duration.ofSeconds(10)).build();
+        ServerConfig cfg = config(engine).withShutdownTimeout(Duration.ofSeconds(10));
         Server server = Server.create(cfg, LineProtocol.create(blockUntil(release))).start();
         try (Socket busy = connect(server)) {
             Socket idle = engine == Engine.SEQUENTIAL ? null : connect(server);
@@ -405,7 +405,7 @@ class EngineIT {
     @EnumSource(Engine.class)
     void shutdownForceClosesWhatOutlastsTheTimeout(Engine engine) throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        ServerConfig cfg = config(engine).build();
+        ServerConfig cfg = config(engine);
         Server server = Server.create(cfg, LineProtocol.create(blockUntil(never))).start();
         try (Socket stuck = connect(server)) {
             send(stuck, "stuck\n");
@@ -424,7 +424,7 @@ class EngineIT {
     @EnumSource(Engine.class)
     void closeDuringGracefulShutdownStopsAtOnce(Engine engine) throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        ServerConfig cfg = config(engine).shutdownTimeout(Duration.ofMinutes(5)).build();
+        ServerConfig cfg = config(engine).withShutdownTimeout(Duration.ofMinutes(5));
         Server server = Server.create(cfg, LineProtocol.create(blockUntil(never))).start();
         try (Socket stuck = connect(server)) {
             send(stuck, "stuck\n");
@@ -443,7 +443,7 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void clientResetMidRequestLeaksNothing(Engine engine) throws Exception {
-        try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start()) {
+        try (Server server = Server.create(config(engine), LineProtocol.create(l -> l)).start()) {
             resetMidRequest(server, 50); // warms lazily created selectors, pollers and pools
             assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(10))).isTrue();
             long fdsBefore = Clients.openFds();
@@ -472,7 +472,7 @@ class EngineIT {
             }
             return line;
         };
-        try (Server server = Server.create(config(engine).build(), LineProtocol.create(h)).start();
+        try (Server server = Server.create(config(engine), LineProtocol.create(h)).start();
              Socket s = connect(server)) {
             assertThat(exchange(s, "boom")).isEqualTo("FAILED");
             assertThat(exchange(s, "fine")).isEqualTo("fine");
@@ -488,7 +488,7 @@ class EngineIT {
             default -> line;
         };
         // One loop or worker, so a dead thread would show on the next connection.
-        ServerConfig cfg = config(engine).threads(1).build();
+        ServerConfig cfg = config(engine).withThreads(1);
         for (Handler<String, Object> handler : List.of(h, Handler.nonBlocking(h))) {
             try (Server server = Server.create(cfg, LineProtocol.create(handler)).start()) {
                 try (Socket s = connect(server)) {
@@ -512,7 +512,7 @@ class EngineIT {
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("f"), new byte[1000]);
         Handler<String, Object> h = line -> line.equals("file") ? new LineProtocol.FileSlice(file, 5000) : line;
-        try (Server server = Server.create(config(engine).build(), LineProtocol.create(h)).start()) {
+        try (Server server = Server.create(config(engine), LineProtocol.create(h)).start()) {
             try (Socket s = connect(server)) {
                 send(s, "file\n");
                 assertThat(s.getInputStream().readNBytes(1000)).hasSize(1000);
@@ -529,7 +529,7 @@ class EngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void pipelinedRequestsAreAnsweredInOrder(Engine engine) throws Exception {
-        try (Server server = Server.create(config(engine).build(), LineProtocol.create(l -> l)).start();
+        try (Server server = Server.create(config(engine), LineProtocol.create(l -> l)).start();
              Socket s = connect(server)) {
             StringBuilder batch = new StringBuilder();
             for (int i = 0; i < 500; i++) {
@@ -553,7 +553,7 @@ class EngineIT {
             conn.output().write(new String(body, java.nio.charset.StandardCharsets.UTF_8)
                     .toUpperCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         };
-        try (Server server = Server.create(config(engine).build(), upper).start();
+        try (Server server = Server.create(config(engine), upper).start();
              Socket s = connect(server)) {
             var out = new java.io.DataOutputStream(s.getOutputStream());
             out.writeInt(5);

@@ -19,13 +19,13 @@ class ListenIT {
     @RegisterExtension
     final ServerLog log = new ServerLog();
 
-    private static ServerConfig.Builder loopback() {
-        return ServerConfig.builder().host("127.0.0.1").port(0);
+    private static ServerConfig loopback() {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
     }
 
     @Test
     void backlogReachesTheKernelListenQueue() throws Exception {
-        try (Server server = Server.create(loopback().backlog(77).build(), EchoProtocol.create()).start()) {
+        try (Server server = Server.create(loopback().withBacklog(77), EchoProtocol.create()).start()) {
             // ss shows a listening socket's backlog as Send-Q (the third column).
             Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + server.port())
                     .redirectErrorStream(true).start();
@@ -39,7 +39,7 @@ class ListenIT {
 
     @Test
     void portZeroPicksAnEphemeralPortReadableFromTheApi() throws Exception {
-        try (Server server = Server.create(loopback().build(), EchoProtocol.create()).start();
+        try (Server server = Server.create(loopback(), EchoProtocol.create()).start();
              Socket s = Clients.connect(server)) {
             assertThat(server.port()).isPositive();
             assertThat(server.address().getPort()).isEqualTo(server.port());
@@ -50,7 +50,7 @@ class ListenIT {
 
     @Test
     void servesIpv6Loopback() throws Exception {
-        try (Server server = Server.create(loopback().host("::1").build(), EchoProtocol.create()).start();
+        try (Server server = Server.create(loopback().withHost("::1"), EchoProtocol.create()).start();
              Socket s = new Socket("::1", server.port())) {
             s.setSoTimeout(5_000);
             s.getOutputStream().write('6');
@@ -60,13 +60,13 @@ class ListenIT {
 
     @Test
     void portInUseFailsWithBindExceptionUnlessBothReusePort() throws Exception {
-        try (Server first = Server.create(loopback().build(), EchoProtocol.create()).start()) {
-            ServerConfig same = loopback().port(first.port()).build();
+        try (Server first = Server.create(loopback(), EchoProtocol.create()).start()) {
+            ServerConfig same = loopback().withPort(first.port());
             assertThatThrownBy(() -> Server.create(same, EchoProtocol.create()).start())
                     .isInstanceOf(BindException.class);
         }
-        try (Server a = Server.create(loopback().reusePort(true).build(), EchoProtocol.create()).start();
-             Server b = Server.create(loopback().port(a.port()).reusePort(true).build(),
+        try (Server a = Server.create(loopback().withReusePort(true), EchoProtocol.create()).start();
+             Server b = Server.create(loopback().withPort(a.port()).withReusePort(true),
                      EchoProtocol.create()).start()) {
             assertThat(b.port()).isEqualTo(a.port());
         }
@@ -74,8 +74,8 @@ class ListenIT {
 
     @Test
     void reportShowsEffectiveSettingsAndWarnsWhereTheMachineUndercutsThem() throws Exception {
-        ServerConfig cfg = loopback().engine(Engine.POOL).threads(4).queue(9)
-                .backlog(1 << 20).maxConnections(1 << 24).build();
+        ServerConfig cfg = loopback().withEngine(Engine.POOL).withThreads(4).withQueue(9)
+                .withBacklog(1 << 20).withMaxConnections(1 << 24);
         try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
             List<String> report = server.report();
             assertThat(report).anyMatch(l -> l.equals("engine: pool (4 platform threads, queue 9)"));
@@ -88,14 +88,14 @@ class ListenIT {
     @Test
     void reportSaysWhyTcpNotsentLowatIsNotSetWhenNoProviderIsPresent() throws Exception {
         // core's tests run without sluice-ffm: the server starts and says what is missing.
-        try (Server server = Server.create(loopback().build(), EchoProtocol.create()).start();
+        try (Server server = Server.create(loopback(), EchoProtocol.create()).start();
              Socket s = Clients.connect(server)) {
             assertThat(server.report()).contains(
                     "socket: tcp-notsent-lowat not set: needs the sluice-ffm module on JDK 22 or later");
             s.getOutputStream().write('k');
             assertThat(s.getInputStream().read()).isEqualTo('k');
         }
-        try (Server server = Server.create(loopback().tcpNotsentLowatBytes(0).build(),
+        try (Server server = Server.create(loopback().withTcpNotsentLowatBytes(0),
                 EchoProtocol.create()).start()) {
             assertThat(server.report()).contains("socket: tcp-notsent-lowat=off (the kernel's default)");
         }
@@ -106,7 +106,7 @@ class ListenIT {
         Process cat = new ProcessBuilder("cat", "/proc/sys/net/core/somaxconn").start();
         long want = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
         assertThat(StartupReport.somaxconn()).isEqualTo(want);
-        try (Server server = Server.create(loopback().backlog((int) Math.min(want, 1024)).build(),
+        try (Server server = Server.create(loopback().withBacklog((int) Math.min(want, 1024)),
                 EchoProtocol.create()).start()) {
             assertThat(server.report()).noneMatch(l -> l.startsWith("warning: backlog"));
         }
@@ -115,11 +115,11 @@ class ListenIT {
     @Test
     void failedStartLeavesNothingOpen() throws Exception {
         long fds = Clients.openFds();
-        assertThatThrownBy(() -> Server.create(loopback().host("no-such-host.invalid").build(),
+        assertThatThrownBy(() -> Server.create(loopback().withHost("no-such-host.invalid"),
                 EchoProtocol.create()).start()).isInstanceOf(java.net.UnknownHostException.class);
-        try (Server first = Server.create(loopback().engine(Engine.EVENT_LOOP).build(), EchoProtocol.create()).start()) {
+        try (Server first = Server.create(loopback().withEngine(Engine.EVENT_LOOP), EchoProtocol.create()).start()) {
             long during = Clients.openFds();
-            assertThatThrownBy(() -> Server.create(loopback().port(first.port()).engine(Engine.EVENT_LOOP).build(),
+            assertThatThrownBy(() -> Server.create(loopback().withPort(first.port()).withEngine(Engine.EVENT_LOOP),
                     EchoProtocol.create()).start()).isInstanceOf(BindException.class);
             assertThat(Clients.openFds()).as("descriptors after a failed bind").isEqualTo(during);
         }
@@ -134,7 +134,7 @@ class ListenIT {
 
     @Test
     void reportNamesTheAddressPlainly() throws Exception {
-        try (Server server = Server.create(loopback().host("::1").build(), EchoProtocol.create()).start()) {
+        try (Server server = Server.create(loopback().withHost("::1"), EchoProtocol.create()).start()) {
             assertThat(server.report()).contains("listen: [0:0:0:0:0:0:0:1]:" + server.port()
                     + " backlog=1024 reuse-port=false");
         }
@@ -142,16 +142,16 @@ class ListenIT {
 
     @Test
     void lifecycleMisuseIsRefusedAndStopsAreIdempotent() throws IOException {
-        Server server = Server.create(loopback().build(), EchoProtocol.create());
+        Server server = Server.create(loopback(), EchoProtocol.create());
         assertThat(server.port()).isEqualTo(-1);
         server.start();
         assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
         server.close();
         server.close();
         assertThat(server.shutdown()).isTrue();
-        Server never = Server.create(loopback().build(), EchoProtocol.create());
+        Server never = Server.create(loopback(), EchoProtocol.create());
         never.close();
-        assertThatThrownBy(() -> Server.create(loopback().engine(Engine.EVENT_LOOP).build(),
+        assertThatThrownBy(() -> Server.create(loopback().withEngine(Engine.EVENT_LOOP),
                 (ConnectionHandler) c -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocking engine");
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PermitRaceTest {
     @Test
     void aCloseRacingAnEvictionGivesThePermitToOneSideOnly() throws Exception {
-        EngineContext context = new EngineContext(ServerConfig.builder().maxConnections(1).build(), new Stats(),
+        EngineContext context = new EngineContext(ServerConfig.defaults().withMaxConnections(1), new Stats(),
                 EchoProtocol.create(), null, null);
         InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 5555);
         CyclicBarrier go = new CyclicBarrier(2);

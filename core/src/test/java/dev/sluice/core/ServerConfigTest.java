@@ -28,48 +28,51 @@ class ServerConfigTest {
     }
 
     @Test
-    void builderChangesOnlyWhatItIsTold() {
-        ServerConfig c = ServerConfig.builder().port(0).engine(Engine.POOL).threads(3).build();
+    void withChangesOnlyWhatItIsTold() {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig c = d.withPort(0).withEngine(Engine.POOL).withThreads(3);
         assertThat(c.port()).isZero();
         assertThat(c.engine()).isEqualTo(Engine.POOL);
         assertThat(c.effectiveThreads()).isEqualTo(3);
         assertThat(c.effectiveQueue()).as("queue 0 derives from threads").isEqualTo(3);
-        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.withPort(d.port()).withEngine(d.engine()).withThreads(d.threads()))
+                .as("the same three changed back").isEqualTo(d);
+        assertThat(d.port()).as("defaults() untouched").isEqualTo(ServerConfig.DEFAULT_PORT);
     }
 
     @Test
     void derivedThreadsFollowTheEngine() {
         int cores = Runtime.getRuntime().availableProcessors();
-        ServerConfig.Builder b = ServerConfig.builder();
-        assertThat(b.engine(Engine.EVENT_LOOP).build().effectiveThreads()).isEqualTo(cores);
-        assertThat(b.engine(Engine.POOL).build().effectiveThreads())
+        ServerConfig b = ServerConfig.defaults();
+        assertThat(b.withEngine(Engine.EVENT_LOOP).effectiveThreads()).isEqualTo(cores);
+        assertThat(b.withEngine(Engine.POOL).effectiveThreads())
                 .isEqualTo(Math.min(ServerConfig.MAX_DERIVED_THREADS, ServerConfig.THREADS_PER_CORE * cores));
-        assertThat(b.engine(Engine.SEQUENTIAL).threads(9).build().effectiveThreads()).isEqualTo(1);
-        assertThat(b.engine(Engine.VIRTUAL).threads(9).build().effectiveThreads()).isZero();
+        assertThat(b.withEngine(Engine.SEQUENTIAL).withThreads(9).effectiveThreads()).isEqualTo(1);
+        assertThat(b.withEngine(Engine.VIRTUAL).withThreads(9).effectiveThreads()).isZero();
     }
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("port", (UnaryOperator<ServerConfig.Builder>) b -> b.port(-1)),
-                Arguments.of("port", (UnaryOperator<ServerConfig.Builder>) b -> b.port(65_536)),
-                Arguments.of("backlog", (UnaryOperator<ServerConfig.Builder>) b -> b.backlog(-1)),
-                Arguments.of("backlog", (UnaryOperator<ServerConfig.Builder>) b -> b.backlog(0)),
-                Arguments.of("threads", (UnaryOperator<ServerConfig.Builder>) b -> b.threads(-2)),
-                Arguments.of("queue", (UnaryOperator<ServerConfig.Builder>) b -> b.queue(-2)),
-                Arguments.of("max-connections", (UnaryOperator<ServerConfig.Builder>) b -> b.maxConnections(0)),
+                Arguments.of("port", (UnaryOperator<ServerConfig>) b -> b.withPort(-1)),
+                Arguments.of("port", (UnaryOperator<ServerConfig>) b -> b.withPort(65_536)),
+                Arguments.of("backlog", (UnaryOperator<ServerConfig>) b -> b.withBacklog(-1)),
+                Arguments.of("backlog", (UnaryOperator<ServerConfig>) b -> b.withBacklog(0)),
+                Arguments.of("threads", (UnaryOperator<ServerConfig>) b -> b.withThreads(-2)),
+                Arguments.of("queue", (UnaryOperator<ServerConfig>) b -> b.withQueue(-2)),
+                Arguments.of("max-connections", (UnaryOperator<ServerConfig>) b -> b.withMaxConnections(0)),
                 Arguments.of("idle-timeout",
-                        (UnaryOperator<ServerConfig.Builder>) b -> b.idleTimeout(Duration.ofSeconds(-1))),
-                Arguments.of("write-timeout", (UnaryOperator<ServerConfig.Builder>)
-                        b -> b.writeTimeout(Duration.ofSeconds(Long.MAX_VALUE))),
+                        (UnaryOperator<ServerConfig>) b -> b.withIdleTimeout(Duration.ofSeconds(-1))),
+                Arguments.of("write-timeout", (UnaryOperator<ServerConfig>)
+                        b -> b.withWriteTimeout(Duration.ofSeconds(Long.MAX_VALUE))),
                 Arguments.of("tcp-notsent-lowat-bytes",
-                        (UnaryOperator<ServerConfig.Builder>) b -> b.tcpNotsentLowatBytes(-1)),
-                Arguments.of("host", (UnaryOperator<ServerConfig.Builder>) b -> b.host(" ")));
+                        (UnaryOperator<ServerConfig>) b -> b.withTcpNotsentLowatBytes(-1)),
+                Arguments.of("host", (UnaryOperator<ServerConfig>) b -> b.withHost(" ")));
     }
 
     @ParameterizedTest
     @MethodSource("invalid")
-    void rejectsInvalidValuesNamingTheSetting(String name, UnaryOperator<ServerConfig.Builder> change) {
-        assertThatThrownBy(() -> change.apply(ServerConfig.builder()).build())
+    void rejectsInvalidValuesNamingTheSetting(String name, UnaryOperator<ServerConfig> change) {
+        assertThatThrownBy(() -> change.apply(ServerConfig.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(name);
     }
@@ -87,12 +90,12 @@ class ServerConfigTest {
 
     @Test
     void timerTicksAtAnEighthOfTheShortestTimeoutWithinBounds() {
-        ServerConfig.Builder b = ServerConfig.builder();
-        assertThat(Timeouts.tick(b.build())).as("defaults: 10s/8").isEqualTo(1_000_000_000L);
-        assertThat(Timeouts.tick(b.headerTimeout(Duration.ofMillis(800)).build())).isEqualTo(100_000_000L);
-        assertThat(Timeouts.tick(b.headerTimeout(Duration.ofMillis(1)).build())).isEqualTo(10_000_000L);
-        assertThat(Timeouts.tick(b.idleTimeout(Duration.ZERO).headerTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ZERO).requestTimeout(Duration.ZERO).build())).as("all off").isEqualTo(1_000_000_000L);
+        ServerConfig b = ServerConfig.defaults();
+        assertThat(Timeouts.tick(b)).as("defaults: 10s/8").isEqualTo(1_000_000_000L);
+        assertThat(Timeouts.tick(b.withHeaderTimeout(Duration.ofMillis(800)))).isEqualTo(100_000_000L);
+        assertThat(Timeouts.tick(b.withHeaderTimeout(Duration.ofMillis(1)))).isEqualTo(10_000_000L);
+        assertThat(Timeouts.tick(b.withIdleTimeout(Duration.ZERO).withHeaderTimeout(Duration.ZERO)
+                .withWriteTimeout(Duration.ZERO).withRequestTimeout(Duration.ZERO))).as("all off").isEqualTo(1_000_000_000L);
     }
 
     @Test

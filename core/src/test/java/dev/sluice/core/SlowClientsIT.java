@@ -37,14 +37,14 @@ class SlowClientsIT {
     @RegisterExtension
     final ServerLog log = new ServerLog();
 
-    private static ServerConfig.Builder config(Engine engine) {
+    private static ServerConfig config(Engine engine) {
         return EngineIT.config(engine);
     }
 
     @ParameterizedTest
     @EnumSource(Engine.class)
     void slowlorisIsCutAtTheHeaderDeadlineAndItsSlotGoesToTheNextClient(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).maxConnections(1).headerTimeout(Duration.ofMillis(500)).build();
+        ServerConfig cfg = config(engine).withMaxConnections(1).withHeaderTimeout(Duration.ofMillis(500));
         try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
              Socket slow = connect(server)) {
             send(slow, "a");
@@ -74,8 +74,8 @@ class SlowClientsIT {
     @EnumSource(Engine.class)
     void bodyBelowTheMinimumRateIsAnsweredAndClosedButASlowerThanLineRateBodyIsServed(Engine engine)
             throws Exception {
-        ServerConfig cfg = config(engine).idleTimeout(Duration.ofSeconds(30))
-                .minBodyRate(MinDataRate.of(1_000, Duration.ofMillis(300))).build();
+        ServerConfig cfg = config(engine).withIdleTimeout(Duration.ofSeconds(30))
+                .withMinBodyRate(MinDataRate.of(1_000, Duration.ofMillis(300)));
         try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start()) {
             try (Socket rudy = connect(server)) {
                 long start = System.nanoTime();
@@ -130,7 +130,7 @@ class SlowClientsIT {
             }
             return line;
         };
-        ServerConfig cfg = config(engine).threads(1).requestTimeout(Duration.ofMillis(300)).build();
+        ServerConfig cfg = config(engine).withThreads(1).withRequestTimeout(Duration.ofMillis(300));
         try (Server server = Server.create(cfg, LineProtocol.create(handler)).start()) {
             try (Socket s = connect(server)) {
                 assertThat(exchange(s, "hang")).isEqualTo("UNAVAILABLE");
@@ -154,7 +154,7 @@ class SlowClientsIT {
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void connectionsBeyondTheCapForOneAddressAreTurnedAwayAndCounted(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).maxConnectionsPerIp(2).build();
+        ServerConfig cfg = config(engine).withMaxConnectionsPerIp(2);
         try (Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
              Socket a = connect(server);
              Socket b = connect(server)) {
@@ -179,8 +179,8 @@ class SlowClientsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void readerBelowTheMinimumResponseRateIsCutAndItsBuffersReleased(Engine engine) throws Exception {
-        ServerConfig cfg = config(engine).writeTimeout(Duration.ofSeconds(30))
-                .minResponseRate(MinDataRate.of(200_000, Duration.ofMillis(200))).build();
+        ServerConfig cfg = config(engine).withWriteTimeout(Duration.ofSeconds(30))
+                .withMinResponseRate(MinDataRate.of(200_000, Duration.ofMillis(200)));
         Handler<String, Object> big = line -> ByteBuffer.allocate(32 << 20);
         System.gc();
         long before = directBytes();
@@ -229,7 +229,7 @@ class SlowClientsIT {
         };
         System.gc();
         long before = heldBytes();
-        try (Server server = Server.create(config(engine).build(), LineProtocol.create(padded)).start();
+        try (Server server = Server.create(config(engine), LineProtocol.create(padded)).start();
              Socket flood = connect(server)) {
             StringBuilder batch = new StringBuilder();
             for (int i = 0; i < requests; i++) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(30)
 class NotSentLowatIT {
-    private static ServerConfig.Builder loopback(Engine engine) {
-        return ServerConfig.builder().host("127.0.0.1").port(0).engine(engine);
+    private static ServerConfig loopback(Engine engine) {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine);
     }
 
     /** The kernel's value on the server's end of a connection the server has answered. */
@@ -42,7 +42,7 @@ class NotSentLowatIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void acceptedSocketsCarryTheDefault(Engine engine) throws IOException {
-        try (Server server = Server.create(loopback(engine).build(), EchoProtocol.create()).start()) {
+        try (Server server = Server.create(loopback(engine), EchoProtocol.create()).start()) {
             assertThat(server.report()).contains("socket: tcp-notsent-lowat=16384");
             assertThat(acceptedValue(server)).isEqualTo(ServerConfig.DEFAULT_TCP_NOTSENT_LOWAT_BYTES);
         }
@@ -50,7 +50,7 @@ class NotSentLowatIT {
 
     @Test
     void acceptedSocketsCarryAConfiguredValue() throws IOException {
-        ServerConfig cfg = loopback(Engine.EVENT_LOOP).tcpNotsentLowatBytes(65_536).build();
+        ServerConfig cfg = loopback(Engine.EVENT_LOOP).withTcpNotsentLowatBytes(65_536);
         try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
             assertThat(server.report()).contains("socket: tcp-notsent-lowat=65536");
             assertThat(acceptedValue(server)).isEqualTo(65_536);
@@ -59,7 +59,7 @@ class NotSentLowatIT {
 
     @Test
     void zeroLeavesTheKernelsDefault() throws IOException {
-        ServerConfig cfg = loopback(Engine.VIRTUAL).tcpNotsentLowatBytes(0).build();
+        ServerConfig cfg = loopback(Engine.VIRTUAL).withTcpNotsentLowatBytes(0);
         try (Server server = Server.create(cfg, EchoProtocol.create()).start()) {
             assertThat(server.report()).contains("socket: tcp-notsent-lowat=off (the kernel's default)");
             // 0 on the socket: the kernel then applies net.ipv4.tcp_notsent_lowat (unbounded).

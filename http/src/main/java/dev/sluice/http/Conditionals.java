@@ -22,6 +22,9 @@ final class Conditionals {
 
     enum Outcome { PROCEED, NOT_MODIFIED, PRECONDITION_FAILED }
 
+    /** RFC 9110 8.8.3.2: strong comparison (If-Match) rules out weak tags; weak (If-None-Match) ignores {@code W/}. */
+    enum Comparison { STRONG, WEAK }
+
     private Conditionals() {
     }
 
@@ -33,7 +36,7 @@ final class Conditionals {
     static Outcome evaluate(Headers h, String etag, long lastModified, long now) {
         List<String> ifMatch = h.all("If-Match");
         if (!ifMatch.isEmpty()) {
-            if (!matches(ifMatch, etag, true)) {
+            if (!matches(ifMatch, etag, Comparison.STRONG)) {
                 return Outcome.PRECONDITION_FAILED;
             }
         } else {
@@ -44,7 +47,7 @@ final class Conditionals {
         }
         List<String> ifNoneMatch = h.all("If-None-Match");
         if (!ifNoneMatch.isEmpty()) {
-            if (matches(ifNoneMatch, etag, false)) {
+            if (matches(ifNoneMatch, etag, Comparison.WEAK)) {
                 return Outcome.NOT_MODIFIED;
             }
         } else {
@@ -85,7 +88,8 @@ final class Conditionals {
      * {@code etag} (a strong tag of ours). Strong comparison (RFC 9110 8.8.3.2) rules out weak
      * tags; weak comparison ignores the {@code W/}. Malformed elements match nothing.
      */
-    static boolean matches(List<String> fieldValues, String etag, boolean strong) {
+    static boolean matches(List<String> fieldValues, String etag, Comparison comparison) {
+        boolean strong = comparison == Comparison.STRONG;
         for (String value : fieldValues) {
             int i = 0;
             int n = value.length();

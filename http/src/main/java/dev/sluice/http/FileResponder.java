@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * representation (the file, or a precompressed sibling), computes its validators, evaluates the
  * conditional fields ({@link Conditionals}), then {@code Range} ({@link RangeParser}), and answers
  * 200, 206 (one range, or {@code multipart/byteranges} for several), 304, 412 or 416. Bodies are
- * file regions, sent zero-copy and opened only when the response is encoded. Thread-safe.
+ * file regions, sent zero-copy and opened only when the response is encoded. Thread-safe. Built on
+ * the public {@link HttpResponse} API alone ({@code withFile}, {@code withSegments}), as a user's
+ * file server would be.
  *
  * <p>The {@code ETag} is strong, {@code "<mtime in ns, hex>-<size, hex>"} of the file actually
  * sent, so a sibling has its own. {@code Last-Modified} is the modification time, but never later
@@ -36,40 +38,29 @@ final class FileResponder {
         this.clock = clock;
     }
 
+    /** The file sent, its {@code Content-Encoding} (null for the file itself), and whether a sibling exists. */
+    private record Representation(SafePaths.Found file, String encoding, boolean hasSibling) {
+    }
+
+    /** The validators of the file sent, and the time they were computed at, in epoch seconds. */
+    private record Validators(String etag, long lastModified, long now) {
+    }
+
     /**
      * Answers {@code request} with {@code file}, found at {@code path}; {@code name} (the last
      * segment asked for, before any symbolic link) gives the content type.
      */
     HttpResponse respond(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path, String name) {
-        SafePaths.Found chosen = file;
-        String encoding = null;
-        boolean hasSibling = false;
-        if (config.precompressed()) {
-            SafePaths.Found br = sibling(path, ".br");
-            SafePaths.Found gzip = sibling(path, ".gz");
-            hasSibling = br != null || gzip != null;
-            encoding = AcceptEncoding.choose(request.headers().all("Accept-Encoding"), br != null, gzip != null);
-            if (AcceptEncoding.BR.equals(encoding)) {
-                chosen = br;
-            } else if (AcceptEncoding.GZIP.equals(encoding)) {
-                chosen = gzip;
-            }
-        }
-        BasicFileAttributes attrs = chosen.attributes();
-        long size = attrs.size();
-        long now = clock.instant().getEpochSecond();
-        long lastModified = Math.min(Math.floorDiv(attrs.lastModifiedTime().toMillis(), 1000), now);
-        String etag = "\"" + Long.toHexString(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
-                + "-" + Long.toHexString(size) + "\"";
-
-        HttpResponse common = HttpResponse.status(200).withHeader("ETag", etag);
+        Representation rep = choose(request, file, path);
+        Validators v = validators(rep.file().attributes());
+        HttpResponse common = HttpResponse.status(200).withHeader("ETag", v.etag());
         if (config.cacheControl() != null) {
             common = common.withHeader("Cache-Control", config.cacheControl());
         }
-        common = varied(common, hasSibling);
-        switch (Conditionals.evaluate(request.headers(), etag, lastModified, now)) {
+        common = varied(common, rep.hasSibling());
+        switch (Conditionals.evaluate(request.headers(), v.etag(), v.lastModified(), v.now())) {
             case PRECONDITION_FAILED -> {
-                return varied(PRECONDITION_FAILED, hasSibling);
+                return varied(PRECONDITION_FAILED, rep.hasSibling());
             }
             case NOT_MODIFIED -> {
                 // RFC 9110 15.4.5: a 304 carries the ETag, Cache-Control and Vary a 200 would.
@@ -80,33 +71,68 @@ final class FileResponder {
             }
         }
         String type = ContentTypes.of(name);
-        HttpResponse ok = common.withHeader("Last-Modified", HttpDates.format(lastModified))
+        HttpResponse ok = common.withHeader("Last-Modified", HttpDates.format(v.lastModified()))
                 .withHeader("Content-Type", type)
                 .withHeader("Accept-Ranges", config.maxRanges() > 0 ? "bytes" : "none")
                 .withHeader("X-Content-Type-Options", "nosniff");
-        if (encoding != null) {
-            ok = ok.withHeader("Content-Encoding", encoding);
+        if (rep.encoding() != null) {
+            ok = ok.withHeader("Content-Encoding", rep.encoding());
         }
+        return ranged(request, ok, rep, v, type);
+    }
+
+    /** The file itself, or the precompressed sibling the client's {@code Accept-Encoding} allows. */
+    private Representation choose(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path) {
+        if (!config.precompressed()) {
+            return new Representation(file, null, false);
+        }
+        SafePaths.Found br = sibling(path, ".br");
+        SafePaths.Found gzip = sibling(path, ".gz");
+        boolean hasSibling = br != null || gzip != null;
+        String encoding = AcceptEncoding.choose(request.headers().all("Accept-Encoding"), br != null, gzip != null);
+        if (AcceptEncoding.BR.equals(encoding)) {
+            return new Representation(br, encoding, hasSibling);
+        }
+        if (AcceptEncoding.GZIP.equals(encoding)) {
+            return new Representation(gzip, encoding, hasSibling);
+        }
+        return new Representation(file, null, hasSibling);
+    }
+
+    private Validators validators(BasicFileAttributes attrs) {
+        long now = clock.instant().getEpochSecond();
+        long lastModified = Math.min(Math.floorDiv(attrs.lastModifiedTime().toMillis(), 1000), now);
+        String etag = "\"" + Long.toHexString(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                + "-" + Long.toHexString(attrs.size()) + "\"";
+        return new Validators(etag, lastModified, now);
+    }
+
+    /** {@code ok} with the whole file, or the part a {@code Range} asks for: 206, or 416. */
+    private HttpResponse ranged(HttpRequest request, HttpResponse ok, Representation rep, Validators v,
+                                String type) {
+        Path real = rep.file().real();
+        long size = rep.file().attributes().size();
         List<String> range = request.headers().all("Range");
         // RFC 9110 14.2: range handling is defined for GET only; a repeated Range is invalid.
-        if (request.method().equals("GET") && config.maxRanges() > 0 && range.size() == 1
-                && ifRange(request, etag, lastModified, now)) {
-            List<RangeParser.ByteRange> ranges = RangeParser.parse(range.get(0), size, config.maxRanges());
-            if (ranges != null && ranges.isEmpty()) {
-                HttpResponse unsatisfiable = HttpResponse.text(416, "Range Not Satisfiable\n")
-                        .withHeader("Content-Range", "bytes */" + size);
-                return varied(unsatisfiable, hasSibling);
-            }
-            if (ranges != null && ranges.size() == 1) {
-                RangeParser.ByteRange r = ranges.get(0);
-                return ok.withStatus(206).withHeader("Content-Range", r.contentRange(size))
-                        .withFile(chosen.real(), r.first(), r.length());
-            }
-            if (ranges != null) {
-                return multipart(ok.withStatus(206), chosen.real(), ranges, size, type);
-            }
+        if (!request.method().equals("GET") || config.maxRanges() == 0 || range.size() != 1
+                || !ifRange(request, v.etag(), v.lastModified(), v.now())) {
+            return ok.withFile(real);
         }
-        return ok.withFile(chosen.real());
+        List<RangeParser.ByteRange> ranges = RangeParser.parse(range.get(0), size, config.maxRanges());
+        if (ranges == null) {
+            return ok.withFile(real);
+        }
+        if (ranges.isEmpty()) {
+            HttpResponse unsatisfiable = HttpResponse.text(416, "Range Not Satisfiable\n")
+                    .withHeader("Content-Range", "bytes */" + size);
+            return varied(unsatisfiable, rep.hasSibling());
+        }
+        if (ranges.size() == 1) {
+            RangeParser.ByteRange r = ranges.get(0);
+            return ok.withStatus(206).withHeader("Content-Range", r.contentRange(size))
+                    .withFile(real, r.first(), r.length());
+        }
+        return multipart(ok.withStatus(206), real, ranges, size, type);
     }
 
     /** {@code r}, with {@code Vary: Accept-Encoding} when the file has a precompressed sibling. */

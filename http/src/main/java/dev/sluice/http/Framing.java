@@ -69,34 +69,40 @@ final class Framing {
                 elements(d, h.valueStart(i), h.valueEnd(i), EXPECT);
             }
         }
+        checkHost(h, hosts, host, minor);
+        chunked = te && chunkedTransfer(minor);
+        expectContinue &= minor != 0;
+        persistent = !close && (minor == 1 || keepAlive);
+    }
+
+    /** RFC 9112 3.2: one valid Host, required from HTTP/1.1. */
+    private static void checkHost(Headers h, int hosts, int host, int minor) throws HttpException {
         if (hosts > 1) {
             throw HttpException.badRequest("Duplicate Host header");
         }
         if (hosts == 0 && minor == 1) {
             throw HttpException.badRequest("Missing Host header");
         }
-        if (host >= 0 && !Grammar.isAuthority(d, h.valueStart(host), h.valueEnd(host))) {
+        if (host >= 0 && !Grammar.isAuthority(h.data(), h.valueStart(host), h.valueEnd(host))) {
             throw HttpException.badRequest("Invalid Host header");
         }
-        if (te) {
-            if (minor == 0) {
-                throw HttpException.badRequest("Transfer-Encoding in HTTP/1.0");
-            }
-            if (contentLength >= 0) {
-                throw HttpException.badRequest("Both Transfer-Encoding and Content-Length");
-            }
-            if (!chunkedLast) {
-                throw HttpException.badRequest("Chunked is not the final transfer coding");
-            }
-            if (otherCoding) {
-                throw new HttpException(501, "Transfer coding not implemented");
-            }
-            chunked = true;
-        }
+    }
+
+    /** RFC 9112 6.1, 6.3: a Transfer-Encoding this server can frame by; true, or it throws. */
+    private boolean chunkedTransfer(int minor) throws HttpException {
         if (minor == 0) {
-            expectContinue = false;
+            throw HttpException.badRequest("Transfer-Encoding in HTTP/1.0");
         }
-        persistent = !close && (minor == 1 || keepAlive);
+        if (contentLength >= 0) {
+            throw HttpException.badRequest("Both Transfer-Encoding and Content-Length");
+        }
+        if (!chunkedLast) {
+            throw HttpException.badRequest("Chunked is not the final transfer coding");
+        }
+        if (otherCoding) {
+            throw new HttpException(501, "Transfer coding not implemented");
+        }
+        return true;
     }
 
     private static long digits(byte[] d, int start, int end) throws HttpException {

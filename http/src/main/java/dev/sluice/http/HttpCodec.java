@@ -29,9 +29,10 @@ import java.util.function.LongSupplier;
  * {@code Connection: close} (either side), HTTP/1.0 without keep-alive, the last request allowed
  * by {@link HttpConfig#maxRequestsPerConnection()}, or shutdown.
  *
- * <p>With an {@link HttpObserver}, an {@link ExchangeMeter} counts what {@link #decode} consumes
+ * <p>With an {@link HttpObserver}, an {@link ObservingMeter} counts what {@link #decode} consumes
  * and wraps the {@link Output} of each response, and the observer is told of every response
- * encoded here, errors included, right after it is encoded.
+ * encoded here, errors included, right after it is encoded; without one the meter is
+ * {@link ExchangeMeter#NONE}, which does nothing.
  */
 final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private static final byte[] CONTINUE =
@@ -49,7 +50,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private ChunkedParser chunked;
     private final BodyBuffer body = new BodyBuffer();
     private final ResponseWriter writer;
-    /** Null without an observer. */
+    /** {@link ExchangeMeter#NONE} without an observer. */
     private final ExchangeMeter meter;
     private State state = State.HEAD;
     /** The current request's head was read whole (and {@link #head} still holds it). */
@@ -59,8 +60,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     /** The header fields of the request whose body is being read. */
     private Headers pendingFields;
     // The request decoded last, which encode answers.
-    private boolean lastHead;
-    private boolean lastHttp10;
+    private RequestShape lastShape = RequestShape.FULL_1_1;
     private boolean lastPersistent;
 
     HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates) {
@@ -76,7 +76,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     /** @param serverLine {@link HttpConfig#serverLine()}, encoded once for every connection */
     HttpCodec(HttpConfig config, ConnectionInfo info, DateCache dates, HttpObserver observer,
               LongSupplier nanos, byte[] serverLine) {
-        this.meter = observer == null ? null : new ExchangeMeter(observer, info, nanos);
+        this.meter = observer == null ? ExchangeMeter.NONE : new ObservingMeter(observer, info, nanos);
         this.config = config;
         this.info = info;
         this.head = new HeadParser(config);
@@ -85,9 +85,6 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public HttpRequest decode(ByteBuffer in, Output out) throws HttpException {
-        if (meter == null) {
-            return decodeNext(in, out);
-        }
         meter.enter(in);
         try {
             HttpRequest request = decodeNext(in, out);
@@ -107,9 +104,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         while (in.hasRemaining()) {
             switch (state) {
                 case HEAD -> {
-                    if (meter != null) {
-                        meter.starting();
-                    }
+                    meter.starting();
                     if (!head.read(in)) {
                         return null;
                     }
@@ -120,13 +115,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                     }
                 }
                 case FIXED -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    body.append(in, n);
-                    remaining -= n;
-                    if (remaining > 0) {
-                        return null;
-                    }
-                    return complete(Headers.EMPTY);
+                    return readFixed(in);
                 }
                 case CHUNKED -> {
                     if (!chunked.read(in, body)) {
@@ -134,20 +123,29 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                     }
                     return complete(chunked.trailers());
                 }
-                case DRAIN -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    in.position(in.position() + n);
-                    if (meter != null) {
-                        meter.skip(in);
-                    }
-                    remaining -= n;
-                    if (remaining == 0) {
-                        state = State.HEAD;
-                    }
-                }
+                case DRAIN -> drain(in);
             }
         }
         return null;
+    }
+
+    /** Reads what is here of a Content-Length body; the request once it is whole. */
+    private HttpRequest readFixed(ByteBuffer in) {
+        int n = (int) Math.min(remaining, in.remaining());
+        body.append(in, n);
+        remaining -= n;
+        return remaining > 0 ? null : complete(Headers.EMPTY);
+    }
+
+    /** Discards what is here of a refused body; the next request's head follows it. */
+    private void drain(ByteBuffer in) {
+        int n = (int) Math.min(remaining, in.remaining());
+        in.position(in.position() + n);
+        meter.skip(in);
+        remaining -= n;
+        if (remaining == 0) {
+            state = State.HEAD;
+        }
     }
 
     /** The head is complete: refuse it, or get ready for its body; the request when it has none. */
@@ -202,14 +200,12 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
         requests++;
         HttpResponse answer = HttpResponse.text(status, reason + "\n");
-        if (meter == null) {
-            writer.write(answer, false, head.minor() == 0, true, out);
-        } else {
-            HttpRequest refused = headOnly();
-            writer.write(answer, false, head.minor() == 0, true, meter.wrap(out));
-            meter.count(in);
-            meter.answeredEarly(refused);
-        }
+        HttpRequest refused = headOnly();
+        // A refusal has no body to withhold from a HEAD, and the connection stays: the body is drained.
+        RequestShape shape = head.minor() == 0 ? RequestShape.FULL_1_0 : RequestShape.FULL_1_1;
+        writer.write(answer, shape, Persistence.KEEP_ALIVE, meter.wrap(out));
+        meter.count(in);
+        meter.answeredEarly(refused);
         head.reset();
         headRead = false;
         remaining = length;
@@ -220,8 +216,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         requests++;
         HttpRequest request = new HttpRequest(head.method(), head.minor(), head.lineSnapshot(),
                 head.target(), pendingFields, trailers, body.take(), info.remote());
-        lastHead = request.method().equals("HEAD");
-        lastHttp10 = head.minor() == 0;
+        lastShape = RequestShape.of(request.method(), head.minor());
         lastPersistent = framing.persistent && !lastAllowed(requests);
         pendingFields = null;
         head.reset();
@@ -253,13 +248,10 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public boolean encode(HttpResponse response, Output out, boolean closing) {
-        boolean keep = lastPersistent && !closing && !response.requestsClose();
-        if (meter == null) {
-            return writer.write(response, lastHead, lastHttp10, keep, out);
-        }
-        boolean kept = writer.write(response, lastHead, lastHttp10, keep, meter.wrap(out));
+        Persistence asked = Persistence.of(lastPersistent && !closing && !response.requestsClose());
+        Persistence kept = writer.write(response, lastShape, asked, meter.wrap(out));
         meter.answered();
-        return kept;
+        return kept.kept();
     }
 
     @Override
@@ -285,21 +277,13 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     public void encodeRequestTimeout(Output out) {
         // As Go's TimeoutHandler: 503, and the late response never reaches the client. The request
         // was decoded whole, so the observer sees it, its bytes and its time as for any answer.
-        if (meter == null) {
-            writer.writeError(503, "Handler timed out", out);
-        } else {
-            writer.writeError(503, "Handler timed out", meter.wrap(out));
-            meter.answered();
-        }
+        writer.writeError(503, "Handler timed out", meter.wrap(out));
+        meter.answered();
     }
 
     /** An error answer that ends the connection; the observer sees the head if {@code withHead}. */
     private void answerEarly(int status, String reason, Output out, boolean withHead) {
-        if (meter == null) {
-            writer.writeError(status, reason, out);
-        } else {
-            writer.writeError(status, reason, meter.wrap(out));
-            meter.answeredEarly(withHead ? headOnly() : null);
-        }
+        writer.writeError(status, reason, meter.wrap(out));
+        meter.answeredEarly(withHead ? headOnly() : null);
     }
 }

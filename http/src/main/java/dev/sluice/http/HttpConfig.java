@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.core.internal.ConfigCopy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,7 +10,9 @@ import java.util.Objects;
  * is fit for a public network. Each limit is answered with its own status and
  * {@code Connection: close}, decided as early as the bytes allow: a request line or head that grows
  * past its limit is refused before it ends, a body whose {@code Content-Length} is too large is
- * refused before a byte of it is read.
+ * refused before a byte of it is read. Change components with one {@code withX} per component,
+ * each returning a validated copy ({@code HttpConfig.defaults().withMaxBodyBytes(1 << 20)}), the
+ * style of every Sluice config record.
  *
  * <table>
  *   <caption>Defaults</caption>
@@ -18,10 +21,14 @@ import java.util.Objects;
  *   <tr><td>{@link #maxHeaderBytes}</td><td>{@value #DEFAULT_MAX_HEADER_BYTES}</td><td>431</td></tr>
  *   <tr><td>{@link #maxHeaderCount}</td><td>{@value #DEFAULT_MAX_HEADER_COUNT}</td><td>431</td></tr>
  *   <tr><td>{@link #maxBodyBytes}</td><td>{@value #DEFAULT_MAX_BODY_BYTES}</td><td>413</td></tr>
- *   <tr><td>{@link #maxRequestsPerConnection}</td><td>{@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION} (unlimited)</td><td>close after the last</td></tr>
- *   <tr><td>{@link #maxDrainBytes}</td><td>{@value #DEFAULT_MAX_DRAIN_BYTES}</td><td>close instead of draining</td></tr>
- *   <tr><td>{@link #retryAfter}</td><td>{@value #DEFAULT_RETRY_AFTER_SECONDS}s</td><td>503 to rejected clients</td></tr>
- *   <tr><td>{@link #serverName}</td><td>{@value #DEFAULT_SERVER_NAME}</td><td>{@code Server} field of every response</td></tr>
+ *   <tr><td>{@link #maxRequestsPerConnection}</td>
+ *       <td>{@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION} (unlimited)</td><td>close after the last</td></tr>
+ *   <tr><td>{@link #maxDrainBytes}</td><td>{@value #DEFAULT_MAX_DRAIN_BYTES}</td>
+ *       <td>close instead of draining</td></tr>
+ *   <tr><td>{@link #retryAfter}</td><td>{@value #DEFAULT_RETRY_AFTER_SECONDS}s</td>
+ *       <td>503 to rejected clients</td></tr>
+ *   <tr><td>{@link #serverName}</td><td>{@value #DEFAULT_SERVER_NAME}</td>
+ *       <td>{@code Server} field of every response</td></tr>
  * </table>
  *
  * @param maxRequestLineBytes the longest request line ({@code GET /path?query HTTP/1.1}), in bytes,
@@ -106,45 +113,18 @@ public record HttpConfig(
                 DEFAULT_SERVER_NAME);
     }
 
-    public HttpConfig withMaxRequestLineBytes(int v) {
-        return new HttpConfig(v, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
-    }
+    // One withX per component: a copy with that component changed, validated as a new record is.
 
-    public HttpConfig withMaxHeaderBytes(int v) {
-        return new HttpConfig(maxRequestLineBytes, v, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
-    }
-
-    public HttpConfig withMaxHeaderCount(int v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, v, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
-    }
-
-    public HttpConfig withMaxBodyBytes(int v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, v,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter, serverName);
-    }
-
+    public HttpConfig withMaxRequestLineBytes(int v) { return ConfigCopy.with(this, "maxRequestLineBytes", v); }
+    public HttpConfig withMaxHeaderBytes(int v) { return ConfigCopy.with(this, "maxHeaderBytes", v); }
+    public HttpConfig withMaxHeaderCount(int v) { return ConfigCopy.with(this, "maxHeaderCount", v); }
+    public HttpConfig withMaxBodyBytes(int v) { return ConfigCopy.with(this, "maxBodyBytes", v); }
     public HttpConfig withMaxRequestsPerConnection(int v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                v, maxDrainBytes, retryAfter, serverName);
+        return ConfigCopy.with(this, "maxRequestsPerConnection", v);
     }
-
-    public HttpConfig withMaxDrainBytes(int v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, v, retryAfter, serverName);
-    }
-
-    public HttpConfig withRetryAfter(Duration v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, v, serverName);
-    }
-
-    public HttpConfig withServerName(String v) {
-        return new HttpConfig(maxRequestLineBytes, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
-                maxRequestsPerConnection, maxDrainBytes, retryAfter, v);
-    }
+    public HttpConfig withMaxDrainBytes(int v) { return ConfigCopy.with(this, "maxDrainBytes", v); }
+    public HttpConfig withRetryAfter(Duration v) { return ConfigCopy.with(this, "retryAfter", v); }
+    public HttpConfig withServerName(String v) { return ConfigCopy.with(this, "serverName", v); }
 
     /** The {@code Server} field line with its CRLF, or {@code null} for none. */
     byte[] serverLine() {

@@ -105,7 +105,7 @@ public final class HttpRequest {
     public String path() {
         String p = path;
         if (p == null) {
-            p = PercentDecoder.decode(rawPath(), false);
+            p = PercentDecoder.decodePathSegment(rawPath());
             path = p;
         }
         return p;

@@ -25,6 +25,10 @@ import java.util.Objects;
  * HttpResponse.status(201).withHeader("Location", "/items/7");
  * HttpResponse.status(200).withHeader("Content-Type", "image/png").withFile(Path.of("logo.png"));
  * }</pre>
+ *
+ * <p>A file server needs nothing more: {@link #withFile(Path, long, long)} sends one range of a
+ * file, {@link #withSegments} a {@code multipart/byteranges} body of several ({@code StaticFiles}
+ * is built on these alone).
  */
 public final class HttpResponse {
     private static final String[] NO_HEADERS = {};
@@ -165,16 +169,23 @@ public final class HttpResponse {
      *     overflows
      */
     public HttpResponse withFile(Path file, long offset, long length) {
-        BodySegment region = new BodySegment.FileRegion(Objects.requireNonNull(file, "file"), offset, length);
-        return new HttpResponse(status, headers, null, null, null, new BodySegment[] {region});
+        return withSegments(List.of(new BodySegment.FileRegion(file, offset, length)));
     }
 
     /**
-     * This response with a body made of {@code segments} (bytes and file regions) sent in order,
-     * with a {@code Content-Length} of their sum: how {@code multipart/byteranges} goes out.
+     * This response with a body made of {@code segments}, bytes and file regions sent in order,
+     * with a {@code Content-Length} of their sum: how {@code multipart/byteranges} goes out (RFC
+     * 9110 14.6). The status and fields are the caller's. Each file is opened when the response is
+     * encoded, as for {@link #withFile(Path, long, long)}: if one is missing then, the client gets
+     * 404; if one cannot be read or has become shorter than its region, 500, and none is sent.
+     *
+     * @throws NullPointerException if the list or a segment is null
      */
-    HttpResponse withSegments(List<BodySegment> segments) {
+    public HttpResponse withSegments(List<BodySegment> segments) {
         BodySegment[] copy = segments.toArray(BodySegment[]::new);
+        for (BodySegment s : copy) {
+            Objects.requireNonNull(s, "segment");
+        }
         return new HttpResponse(status, headers, null, null, null, copy);
     }
 

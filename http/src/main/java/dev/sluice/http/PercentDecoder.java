@@ -17,8 +17,13 @@ final class PercentDecoder {
     private PercentDecoder() {
     }
 
+    /** Decodes a path segment: "+" stays "+" (RFC 3986 3.3). */
+    static String decodePathSegment(String s) {
+        return decode(s, false);
+    }
+
     /** Decodes {@code s}; with {@code plusIsSpace}, "+" is a space too (form encoding). */
-    static String decode(String s, boolean plusIsSpace) {
+    private static String decode(String s, boolean plusIsSpace) {
         if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
             return s;
         }

@@ -66,34 +66,42 @@ final class RangeParser {
             if (++specs > maxRanges) {
                 return null;
             }
-            int dash = spec.indexOf('-');
-            if (dash < 0) {
+            if (!add(spec, size, ranges)) {
                 return null;
-            }
-            long first = number(spec, 0, dash);
-            long last = number(spec, dash + 1, spec.length());
-            if (dash == 0) {
-                // suffix-range: the last "last" bytes; -0 is unsatisfiable.
-                if (last < 0) {
-                    return null;
-                }
-                if (last > 0 && size > 0) {
-                    ranges.add(new ByteRange(Math.max(0, size - last), size - 1));
-                }
-                continue;
-            }
-            boolean open = dash == spec.length() - 1;
-            if (first < 0 || (!open && last < 0) || (!open && last < first)) {
-                return null;
-            }
-            if (first < size) {
-                ranges.add(new ByteRange(first, open ? size - 1 : Math.min(last, size - 1)));
             }
         }
         if (specs == 0) {
             return null;
         }
         return overlap(ranges) ? null : ranges;
+    }
+
+    /** Adds what {@code spec} asks of {@code size} bytes, if satisfiable; false if it is invalid. */
+    private static boolean add(String spec, long size, List<ByteRange> ranges) {
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return false;
+        }
+        long first = number(spec, 0, dash);
+        long last = number(spec, dash + 1, spec.length());
+        if (dash == 0) {
+            // suffix-range: the last "last" bytes; -0 is unsatisfiable.
+            if (last < 0) {
+                return false;
+            }
+            if (last > 0 && size > 0) {
+                ranges.add(new ByteRange(Math.max(0, size - last), size - 1));
+            }
+            return true;
+        }
+        boolean open = dash == spec.length() - 1;
+        if (first < 0 || (!open && last < 0) || (!open && last < first)) {
+            return false;
+        }
+        if (first < size) {
+            ranges.add(new ByteRange(first, open ? size - 1 : Math.min(last, size - 1)));
+        }
+        return true;
     }
 
     private static boolean overlap(List<ByteRange> ranges) {

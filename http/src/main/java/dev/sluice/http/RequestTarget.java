@@ -44,22 +44,7 @@ final class RequestTarget {
             queryEnd = -1;
             return;
         } else {
-            int afterScheme = scheme(b, start, end);
-            int a = afterScheme;
-            while (a < end && b[a] != '/' && b[a] != '?') {
-                if (b[a] == '@') {
-                    // RFC 9110 4.2.4: userinfo in an "http" URI is an error.
-                    throw HttpException.badRequest("Userinfo in request target");
-                }
-                a++;
-            }
-            if (!Grammar.isAuthority(b, afterScheme, a)) {
-                throw HttpException.badRequest("Invalid authority in request target");
-            }
-            authorityStart = afterScheme;
-            authorityEnd = a;
-            pathFrom = a;
-            checkChars(b, a, end);
+            pathFrom = absoluteForm(b, start, end);
         }
         int q = pathFrom;
         while (q < end && b[q] != '?') {
@@ -74,6 +59,26 @@ final class RequestTarget {
                 throw HttpException.badRequest("Encoded NUL in path");
             }
         }
+    }
+
+    /** Sets the authority of an absolute-form target (RFC 9112 3.2.2); the index its path starts at. */
+    private int absoluteForm(byte[] b, int start, int end) throws HttpException {
+        int afterScheme = scheme(b, start, end);
+        int a = afterScheme;
+        while (a < end && b[a] != '/' && b[a] != '?') {
+            if (b[a] == '@') {
+                // RFC 9110 4.2.4: userinfo in an "http" URI is an error.
+                throw HttpException.badRequest("Userinfo in request target");
+            }
+            a++;
+        }
+        if (!Grammar.isAuthority(b, afterScheme, a)) {
+            throw HttpException.badRequest("Invalid authority in request target");
+        }
+        authorityStart = afterScheme;
+        authorityEnd = a;
+        checkChars(b, a, end);
+        return a;
     }
 
     /** The index after {@code http://} or {@code https://} (ignoring case); 400 for any other form. */

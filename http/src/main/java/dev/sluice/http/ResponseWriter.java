@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -36,6 +35,15 @@ final class ResponseWriter {
     private final long connection;
     private byte[] buf = new byte[512];
     private int len;
+    // The body of the response being written, set by openBody, cleared once it is written: fields
+    // rather than a holder object, so a response costs no allocation beyond its own.
+    private byte[] bytes;
+    private InputStream stream;
+    private FileChannel file;
+    private BodySegment[] segments;
+    private FileChannel[] regions;
+    private long length;
+    private boolean chunked;
 
     /** @param serverLine the {@code Server} field line, CRLF included, or {@code null} for none */
     ResponseWriter(DateCache dates, byte[] serverLine, long connection) {
@@ -45,54 +53,68 @@ final class ResponseWriter {
     }
 
     /**
-     * Writes {@code r} as the answer to a request.
+     * Writes {@code r} as the answer to a request of shape {@code to}: a HEAD gets the head only,
+     * with the length a GET would get; an HTTP/1.0 request gets a stream read whole.
      *
-     * @param head the request was HEAD: the head only, with the length a GET would get
-     * @param http10 the request was HTTP/1.0, which cannot take chunked
-     * @param keep whether the connection stays open; false sends {@code Connection: close}
-     * @return {@code keep}, or false when a body stream failed midway
+     * @param persistence whether the connection stays open; {@code CLOSE} sends {@code Connection: close}
+     * @return {@code persistence}, or {@code CLOSE} when a body stream failed midway
      */
-    boolean write(HttpResponse r, boolean head, boolean http10, boolean keep, Output out) {
-        int status = r.status();
-        boolean bodyless = status == 204 || status == 304;
-        byte[] bytes = r.body();
-        InputStream stream = bodyless || head ? null : r.stream();
-        FileChannel file = null;
-        BodySegment[] segments = bodyless ? null : r.segments();
-        FileChannel[] regions = null;
-        long length = bytes == null ? -1 : bytes.length;
+    Persistence write(HttpResponse r, RequestShape to, Persistence persistence, Output out) {
+        boolean bodyless = r.status() == 204 || r.status() == 304;
         try {
-            if (segments != null) {
-                length = BodySegment.totalLength(segments);
-                if (!head) {
-                    regions = BodySegment.open(segments);
-                }
-            } else if (r.file() != null && !bodyless) {
-                if (head) {
-                    length = Files.size(r.file());
-                } else {
-                    file = FileChannel.open(r.file());
-                    length = file.size();
-                }
-            } else if (stream != null && http10) {
-                try (InputStream in = stream) {
-                    bytes = in.readAllBytes();
-                }
-                stream = null;
-                length = bytes.length;
-            }
+            openBody(r, to, bodyless);
         } catch (IOException e) {
+            clearBody();
             boolean missing = e instanceof NoSuchFileException;
             LOG.log(missing ? Level.DEBUG : Level.WARNING,
                     "conn={0} response_body_failed: {1}", connection, e.toString());
-            return write(missing ? NOT_FOUND : SERVER_ERROR, head, http10, keep, out);
+            return write(missing ? NOT_FOUND : SERVER_ERROR, to, persistence, out);
         } finally {
-            if ((bodyless || head) && r.stream() != null) {
+            if ((bodyless || to.head()) && r.stream() != null) {
                 closeQuietly(r.stream());
             }
         }
+        writeHead(r, to, bodyless, persistence, out);
+        if (to.head() || bodyless) {
+            clearBody();
+            return persistence;
+        }
+        boolean whole = writeBody(out);
+        return whole ? persistence : Persistence.CLOSE;
+    }
+
+    /** Sets the body fields for {@code r}: what to send and its length (-1: chunked). */
+    private void openBody(HttpResponse r, RequestShape to, boolean bodyless) throws IOException {
+        bytes = r.body();
+        stream = bodyless || to.head() ? null : r.stream();
+        segments = bodyless ? null : r.segments();
+        length = bytes == null ? -1 : bytes.length;
+        chunked = stream != null || (to.head() && r.stream() != null);
+        if (segments != null) {
+            length = SegmentChannels.totalLength(segments);
+            if (!to.head()) {
+                regions = SegmentChannels.open(segments);
+            }
+        } else if (r.file() != null && !bodyless) {
+            if (to.head()) {
+                length = Files.size(r.file());
+            } else {
+                file = FileChannel.open(r.file());
+                length = file.size();
+            }
+        } else if (stream != null && to.http10()) {
+            try (InputStream in = stream) {
+                bytes = in.readAllBytes();
+            }
+            stream = null;
+            chunked = false;
+            length = bytes.length;
+        }
+    }
+
+    private void writeHead(HttpResponse r, RequestShape to, boolean bodyless, Persistence persistence, Output out) {
         len = 0;
-        append(StatusLines.of(status));
+        append(StatusLines.of(r.status()));
         HttpResponse.EncodedFields fields = r.encodedFields();
         if (!fields.hasDate()) {
             append(dates.line());
@@ -103,8 +125,8 @@ final class ResponseWriter {
         append(fields.lines());
         if (bodyless) {
             // RFC 9110 8.6: no Content-Length in a 204; a 304's would describe another response.
-        } else if (stream != null || (head && r.stream() != null)) {
-            if (!head) {
+        } else if (chunked) {
+            if (!to.head()) {
                 field("Transfer-Encoding", "chunked");
             }
         } else {
@@ -112,30 +134,44 @@ final class ResponseWriter {
             appendDecimal(length);
             append(CRLF);
         }
-        if (!keep) {
+        if (!persistence.kept()) {
             field("Connection", "close");
-        } else if (http10) {
+        } else if (to.http10()) {
             field("Connection", "keep-alive");
         }
         append(CRLF);
         flushHead(out);
-        if (head || bodyless) {
-            return keep;
-        }
-        if (regions != null) {
-            writeSegments(segments, regions, out);
-        } else if (file != null) {
-            if (length > 0) {
-                out.transfer(file, 0, length);
-            } else {
-                closeQuietly(file);
+    }
+
+    /** Writes the body the fields hold, then forgets it; false when a stream failed midway. */
+    private boolean writeBody(Output out) {
+        try {
+            if (regions != null) {
+                writeSegments(segments, regions, out);
+            } else if (file != null) {
+                if (length > 0) {
+                    out.transfer(file, 0, length);
+                } else {
+                    closeQuietly(file);
+                }
+            } else if (stream != null) {
+                return writeChunks(stream, out);
+            } else if (bytes.length > 0) {
+                out.write(bytes);
             }
-        } else if (stream != null) {
-            return writeChunks(stream, out) && keep;
-        } else if (bytes.length > 0) {
-            out.write(bytes);
+            return true;
+        } finally {
+            clearBody();
         }
-        return keep;
+    }
+
+    /** Drops the references to the last body, so the writer holds no response between requests. */
+    private void clearBody() {
+        bytes = null;
+        stream = null;
+        file = null;
+        segments = null;
+        regions = null;
     }
 
     /** Writes an error answer: {@code status}, the fixed {@code reason} as body, and close. */

@@ -69,10 +69,7 @@ public final class Router implements HttpHandler {
         if (!raw.startsWith("/")) {
             return NOT_FOUND;
         }
-        String[] path = raw.substring(1).split("/", -1);
-        for (int i = 0; i < path.length; i++) {
-            path[i] = PercentDecoder.decode(path[i], false);
-        }
+        String[] path = segments(raw);
         String method = request.method();
         Set<String> allowed = null;
         Route headFallback = null;
@@ -97,9 +94,20 @@ public final class Router implements HttpHandler {
         if (headFallback != null) {
             return headFallback.handler.handle(request.withPathParams(headParams));
         }
-        if (allowed == null) {
-            return NOT_FOUND;
+        return allowed == null ? NOT_FOUND : notAllowed(allowed);
+    }
+
+    /** The decoded segments of a path that starts with {@code /}. */
+    private static String[] segments(String raw) {
+        String[] path = raw.substring(1).split("/", -1);
+        for (int i = 0; i < path.length; i++) {
+            path[i] = PercentDecoder.decodePathSegment(path[i]);
         }
+        return path;
+    }
+
+    /** 405 with the methods the path has; HEAD wherever GET is, as {@link #handle} answers it. */
+    private static HttpResponse notAllowed(Set<String> allowed) {
         if (allowed.contains("GET")) {
             allowed.add("HEAD");
         }

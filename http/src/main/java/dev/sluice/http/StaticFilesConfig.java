@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.core.internal.ConfigCopy;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -14,8 +15,8 @@ import java.util.Objects;
  *         .withCacheControl("max-age=3600"));
  * }</pre>
  *
- * <p>There is no {@code defaults()}: the root has no safe default, so it is always the caller's
- * choice.
+ * <p>The style of every Sluice config record, but for its start: there is no {@code defaults()},
+ * because the root has no safe default, so {@link #of(Path)} takes it and defaults the rest.
  *
  * @param root the directory served; request paths are resolved below it, never above it. It must
  *     exist and be a directory when {@link StaticFiles#create} is called, which resolves it to
@@ -90,43 +91,14 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
                 null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED);
     }
 
-    public StaticFilesConfig withRoot(Path root) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
+    // One withX per component: a copy with that component changed, validated as a new record is.
 
-    public StaticFilesConfig withListing(boolean listing) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withShowHidden(boolean showHidden) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withFollowSymlinks(boolean followSymlinks) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withCacheControl(String cacheControl) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withMaxRanges(int maxRanges) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withIndexFile(String indexFile) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
-
-    public StaticFilesConfig withPrecompressed(boolean precompressed) {
-        return new StaticFilesConfig(root, listing, showHidden, followSymlinks, cacheControl, maxRanges,
-                indexFile, precompressed);
-    }
+    public StaticFilesConfig withRoot(Path v) { return ConfigCopy.with(this, "root", v); }
+    public StaticFilesConfig withListing(boolean v) { return ConfigCopy.with(this, "listing", v); }
+    public StaticFilesConfig withShowHidden(boolean v) { return ConfigCopy.with(this, "showHidden", v); }
+    public StaticFilesConfig withFollowSymlinks(boolean v) { return ConfigCopy.with(this, "followSymlinks", v); }
+    public StaticFilesConfig withCacheControl(String v) { return ConfigCopy.with(this, "cacheControl", v); }
+    public StaticFilesConfig withMaxRanges(int v) { return ConfigCopy.with(this, "maxRanges", v); }
+    public StaticFilesConfig withIndexFile(String v) { return ConfigCopy.with(this, "indexFile", v); }
+    public StaticFilesConfig withPrecompressed(boolean v) { return ConfigCopy.with(this, "precompressed", v); }
 }

@@ -126,9 +126,9 @@ class ConditionalsTest {
 
     @Test
     void entityTagListsMatchOnlyWholeTags() {
-        assertThat(Conditionals.matches(List.of("\"abc-10x\""), ETAG, false)).isFalse();
-        assertThat(Conditionals.matches(List.of("\"abc-1"), ETAG, false)).isFalse();
-        assertThat(Conditionals.matches(List.of(""), ETAG, false)).isFalse();
-        assertThat(Conditionals.matches(List.of("junk, " + ETAG), ETAG, true)).isTrue();
+        assertThat(Conditionals.matches(List.of("\"abc-10x\""), ETAG, Conditionals.Comparison.WEAK)).isFalse();
+        assertThat(Conditionals.matches(List.of("\"abc-1"), ETAG, Conditionals.Comparison.WEAK)).isFalse();
+        assertThat(Conditionals.matches(List.of(""), ETAG, Conditionals.Comparison.WEAK)).isFalse();
+        assertThat(Conditionals.matches(List.of("junk, " + ETAG), ETAG, Conditionals.Comparison.STRONG)).isTrue();
     }
 }

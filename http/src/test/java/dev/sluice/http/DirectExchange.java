@@ -67,7 +67,9 @@ final class DirectExchange {
     /** {@code response} as the codec writes it on a keep-alive HTTP/1.1 connection, parsed back. */
     static Responses.Response encode(HttpResponse response, boolean head) {
         CapturingOutput out = new CapturingOutput();
-        new ResponseWriter(new DateCache(InstantSource.fixed(Wire.NOW)), HttpConfig.defaults().serverLine(), 1).write(response, head, false, true, out);
+        RequestShape shape = head ? RequestShape.HEAD_1_1 : RequestShape.FULL_1_1;
+        new ResponseWriter(new DateCache(InstantSource.fixed(Wire.NOW)), HttpConfig.defaults().serverLine(), 1)
+                .write(response, shape, Persistence.KEEP_ALIVE, out);
         List<Responses.Response> parsed = Responses.parse(out.toByteArray(), List.of(head));
         if (parsed.size() != 1) {
             throw new AssertionError("got " + parsed.size() + " responses; want 1");

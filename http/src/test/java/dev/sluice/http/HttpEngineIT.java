@@ -48,9 +48,9 @@ class HttpEngineIT {
                 });
     }
 
-    private Server start(Engine engine, HttpHandler handler, UnaryOperator<ServerConfig.Builder> more)
+    private Server start(Engine engine, HttpHandler handler, UnaryOperator<ServerConfig> more)
             throws Exception {
-        ServerConfig cfg = more.apply(ServerConfig.builder().host("127.0.0.1").port(0).engine(engine)).build();
+        ServerConfig cfg = more.apply(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine));
         return Server.create(cfg, HttpProtocol.create(handler)).start();
     }
 
@@ -167,7 +167,7 @@ class HttpEngineIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void slowHeadGets408(Engine engine) throws Exception {
-        try (Server server = start(engine, router(), b -> b.headerTimeout(Duration.ofMillis(300)));
+        try (Server server = start(engine, router(), b -> b.withHeaderTimeout(Duration.ofMillis(300)));
              RawHttp c = new RawHttp(server.port())) {
             var r = c.send("GET /hello HTTP/1.1\r\nHost: x\r\n").read();
             assertThat(r.status()).isEqualTo(408);
@@ -180,7 +180,7 @@ class HttpEngineIT {
     @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
     void overloadRejectionGets503WithRetryAfter(Engine engine) throws Exception {
         try (Server server = start(engine, router(),
-                b -> b.maxConnections(1).overload(OverloadPolicy.REJECT));
+                b -> b.withMaxConnections(1).withOverload(OverloadPolicy.REJECT));
              RawHttp busy = new RawHttp(server.port())) {
             busy.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(waitFor(() -> server.stats().requests() == 1)).isTrue();

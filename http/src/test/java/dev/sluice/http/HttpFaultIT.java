@@ -65,7 +65,7 @@ class HttpFaultIT {
     }
 
     private static Server start(Engine engine, HttpHandler handler) throws Exception {
-        ServerConfig cfg = ServerConfig.builder().host("127.0.0.1").port(0).engine(engine).build();
+        ServerConfig cfg = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine);
         return Server.create(cfg, HttpProtocol.create(handler)).start();
     }
 

@@ -58,13 +58,13 @@ class HttpFloodIT {
                 });
     }
 
-    private Server start(Engine engine, HttpConfig http, ServerConfig.Builder cfg) throws Exception {
-        return Server.create(cfg.host("127.0.0.1").port(0).engine(engine).build(),
+    private Server start(Engine engine, HttpConfig http, ServerConfig cfg) throws Exception {
+        return Server.create(cfg.withHost("127.0.0.1").withPort(0).withEngine(engine),
                 HttpProtocol.create(http, router())).start();
     }
 
     private Server start(Engine engine) throws Exception {
-        return start(engine, HttpConfig.defaults(), ServerConfig.builder());
+        return start(engine, HttpConfig.defaults(), ServerConfig.defaults());
     }
 
     @ParameterizedTest
@@ -72,7 +72,7 @@ class HttpFloodIT {
     void connectionFloodBeyondMaxConnectionsLosesNoAdmittedRequest(Engine engine) throws Exception {
         for (OverloadPolicy policy : OverloadPolicy.values()) {
             try (Server server = start(engine, HttpConfig.defaults(),
-                    ServerConfig.builder().maxConnections(8).overload(policy))) {
+                    ServerConfig.defaults().withMaxConnections(8).withOverload(policy))) {
                 Leaks.leavesNothingBehind(server, s -> flood(s, policy));
                 assertThat(served(server)).isEqualTo("hello");
             }
@@ -240,9 +240,9 @@ class HttpFloodIT {
     void manyHeadsJustUnderTheLimitStayWithinTheHeapBound(Engine engine) throws Exception {
         int clients = 200;
         String head = "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(30 * 1024); // never ends
-        ServerConfig.Builder cfg = ServerConfig.builder().headerTimeout(Duration.ofMinutes(1));
+        ServerConfig cfg = ServerConfig.defaults().withHeaderTimeout(Duration.ofMinutes(1));
         if (engine == Engine.POOL || engine == Engine.THREAD_PER_CONNECTION) {
-            cfg.threads(clients + 8); // every connection read at once, not queued
+            cfg = cfg.withThreads(clients + 8); // every connection read at once, not queued
         }
         try (Server server = start(engine, HttpConfig.defaults(), cfg)) {
             assertThat(served(server)).isEqualTo("hello");
@@ -276,7 +276,7 @@ class HttpFloodIT {
     @EnumSource(Engine.class)
     void hugeBodiesAre413WithoutBeingRead(Engine engine) throws Exception {
         HttpConfig http = HttpConfig.defaults().withMaxBodyBytes(64 * 1024);
-        try (Server server = start(engine, http, ServerConfig.builder())) {
+        try (Server server = start(engine, http, ServerConfig.defaults())) {
             Leaks.leavesNothingBehind(server, HttpFloodIT::hugeBodies);
             assertThat(served(server)).isEqualTo("hello");
         }
@@ -350,7 +350,7 @@ class HttpFloodIT {
         }
         // Under a smaller body limit the same body is refused at the chunk that crosses it.
         try (Server server = start(engine, HttpConfig.defaults().withMaxBodyBytes(512 * 1024),
-                ServerConfig.builder());
+                ServerConfig.defaults());
              RawHttp c = new RawHttp(server.port())) {
             c.socket.setSoTimeout(60_000);
             Future<?> writing = Executors.newVirtualThreadPerTaskExecutor().submit(() -> {

@@ -23,14 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HttpSlowClientsIT {
     private static final CountDownLatch NEVER = new CountDownLatch(1);
 
-    private static Server start(Engine engine, ServerConfig.Builder more) throws IOException {
+    private static Server start(Engine engine, ServerConfig more) throws IOException {
         Router router = new Router()
                 .get("/hang", r -> {
                     NEVER.await();
                     return HttpResponse.ok("late");
                 })
                 .post("/upload", r -> HttpResponse.ok("got " + r.body().length));
-        ServerConfig cfg = more.host("127.0.0.1").port(0).engine(engine).build();
+        ServerConfig cfg = more.withHost("127.0.0.1").withPort(0).withEngine(engine);
         return Server.create(cfg, HttpProtocol.create(router)).start();
     }
 
@@ -48,7 +48,7 @@ class HttpSlowClientsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void handlerOverTheRequestTimeoutIsAnswered503AndTheConnectionCloses(Engine engine) throws Exception {
-        try (Server server = start(engine, ServerConfig.builder().requestTimeout(Duration.ofMillis(300)));
+        try (Server server = start(engine, ServerConfig.defaults().withRequestTimeout(Duration.ofMillis(300)));
              Socket s = connect(server)) {
             s.getOutputStream().write("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -61,8 +61,8 @@ class HttpSlowClientsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void bodySentBelowTheMinimumRateIsAnswered408(Engine engine) throws Exception {
-        ServerConfig.Builder cfg = ServerConfig.builder()
-                .minBodyRate(MinDataRate.of(1_000, Duration.ofMillis(300)));
+        ServerConfig cfg = ServerConfig.defaults()
+                .withMinBodyRate(MinDataRate.of(1_000, Duration.ofMillis(300)));
         try (Server server = start(engine, cfg); Socket s = connect(server)) {
             OutputStream out = s.getOutputStream();
             out.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
@@ -91,8 +91,8 @@ class HttpSlowClientsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aRefusedBodyDoesNotChargeItsTimeToTheNextBody(Engine engine) throws Exception {
-        ServerConfig.Builder cfg = ServerConfig.builder()
-                .minBodyRate(MinDataRate.of(1_000, Duration.ofMillis(500)));
+        ServerConfig cfg = ServerConfig.defaults()
+                .withMinBodyRate(MinDataRate.of(1_000, Duration.ofMillis(500)));
         try (Server server = start(engine, cfg); RawHttp c = new RawHttp(server.port())) {
             c.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 10\r\n\r\n");
             Thread.sleep(100);

@@ -43,8 +43,8 @@ class SlowlorisIT {
     void ordinaryRequestsAreAnsweredPromptlyWhileThousandsOfSlowlorisConnectionsTrickle(Engine engine)
             throws Exception {
         Duration header = Duration.ofSeconds(Long.getLong("sluice.slowloris.header-timeout", 30));
-        ServerConfig cfg = ServerConfig.builder().host("127.0.0.1").port(0).engine(engine)
-                .headerTimeout(header).build();
+        ServerConfig cfg = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine)
+                .withHeaderTimeout(header);
         HttpHandler hello = HttpHandler.nonBlocking(r -> HttpResponse.ok("hi"));
         List<Socket> slow = new ArrayList<>();
         try (Server server = Server.create(cfg, HttpProtocol.create(hello)).start()) {

@@ -44,8 +44,8 @@ class StaticFilesIT {
     }
 
     private Server start(Engine engine) throws IOException {
-        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).engine(engine)
-                .idleTimeout(Duration.ofSeconds(5)).build();
+        ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine)
+                .withIdleTimeout(Duration.ofSeconds(5));
         return Server.create(config, HttpProtocol.create(StaticFiles.create(StaticFilesConfig.of(site.root)))).start();
     }
 

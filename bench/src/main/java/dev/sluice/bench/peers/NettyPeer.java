@@ -80,17 +80,7 @@ final class NettyPeer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("codec", new HttpServerCodec());
-                        if (blocking == null) {
-                            ch.pipeline().addLast("handler", new Handler(date, 0));
-                        } else {
-                            ch.pipeline().addLast(blocking, "handler", new Handler(date, config.sleepMs()));
-                        }
-                    }
-                })
+                .childHandler(pipeline(date, blocking, config.sleepMs()))
                 .bind("127.0.0.1", config.port())
                 .sync()
                 .channel();
@@ -101,6 +91,22 @@ final class NettyPeer {
                 blocking.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
             }
         });
+    }
+
+    /** The codec, then the handler: on the event loop, or on {@code blocking} when there is one. */
+    private static ChannelInitializer<SocketChannel> pipeline(HttpDate date, EventExecutorGroup blocking,
+                                                              int sleepMs) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast("codec", new HttpServerCodec());
+                if (blocking == null) {
+                    ch.pipeline().addLast("handler", new Handler(date, 0));
+                } else {
+                    ch.pipeline().addLast(blocking, "handler", new Handler(date, sleepMs));
+                }
+            }
+        };
     }
 
     /** Answers each request; runs on the event loop, or on a blocking thread with a sleep. */

@@ -16,10 +16,9 @@ public class CounterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerConfig config = ServerConfig.builder()
-                .port(8081)
-                .engine(Engine.EVENT_LOOP)
-                .build();
+        ServerConfig config = ServerConfig.defaults()
+                .withPort(8081)
+                .withEngine(Engine.EVENT_LOOP);
         HttpHandler handler = counter(new AtomicLong());
         try (Server server = Server.create(config, HttpProtocol.create(handler)).start()) {
             System.out.println("listening on http://localhost:" + server.port() + "/");

@@ -51,7 +51,7 @@ public final class HelloServer {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         Path file = Files.writeString(Files.createTempFile("sluice", ".txt"), "a file, sent zero-copy\n");
-        ServerConfig config = ServerConfig.builder().port(port).build();
+        ServerConfig config = ServerConfig.defaults().withPort(port);
         try (Server server = Server.create(config, HttpProtocol.create(router(file))).start()) {
             System.out.println("listening on http://localhost:" + server.port() + "/");
             Thread.currentThread().join();

@@ -28,7 +28,7 @@ public final class NonBlockingServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-        ServerConfig server = ServerConfig.builder().port(port).engine(Engine.EVENT_LOOP).build();
+        ServerConfig server = ServerConfig.defaults().withPort(port).withEngine(Engine.EVENT_LOOP);
         try (Server s = Server.create(server, HttpProtocol.create(config(), handler())).start()) {
             System.out.println("listening on http://localhost:" + s.port() + "/");
             Thread.currentThread().join();

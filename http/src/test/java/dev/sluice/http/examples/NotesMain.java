@@ -33,7 +33,7 @@ public class NotesMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerConfig config = ServerConfig.builder().port(8080).build();
+        ServerConfig config = ServerConfig.defaults().withPort(8080);
         HttpConfig http = HttpConfig.defaults()
                 .withMaxBodyBytes(64 * 1024);              // notes are short: 413 past 64 KiB
         Router router = routes(new ConcurrentHashMap<>(), Path.of("logo.png"));

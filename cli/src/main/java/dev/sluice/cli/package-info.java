@@ -1,0 +1,22 @@
+/**
+ * The {@code sluice} command (picocli). Not an API: everything here is package-private but the
+ * entry point. The files by role:
+ *
+ * <table>
+ *   <caption>Files by role</caption>
+ *   <tr><th>role</th><th>files</th></tr>
+ *   <tr><td>entry point</td><td>{@link dev.sluice.cli.Main}, VersionProvider, UsageHelp (help with the
+ *       environment variable of each flag)</td></tr>
+ *   <tr><td>commands</td><td>ServeCommand ({@code serve DIR}), RespondCommand ({@code respond TEXT}),
+ *       EchoCommand ({@code echo})</td></tr>
+ *   <tr><td>flags (picocli mixins), one per config component</td>
+ *       <td>ServerOptions (ServerConfig), HttpOptions (HttpConfig), AdminOptions, AccessLogOptions,
+ *       LogOptions; FlagDefaults ({@code SLUICE_*} environment defaults), DurationConverter</td></tr>
+ *   <tr><td>running a server</td><td>ServerRunner (signals, startup report), ServeSupport (what runs
+ *       beside it)</td></tr>
+ *   <tr><td>admin port</td><td>AdminServer ({@code /health}, {@code /metrics}, {@code /status}), Metrics,
+ *       StatusPage, LatencyHistogram, RecentWindow</td></tr>
+ *   <tr><td>logs</td><td>AccessLog (written off the request path), AccessLogFormat, LineFormatter</td></tr>
+ * </table>
+ */
+package dev.sluice.cli;
