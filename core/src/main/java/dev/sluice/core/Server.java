@@ -10,6 +10,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +26,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *     ...
  *     server.shutdown();   // graceful
  * }                        // close(): immediate, and a no-op after shutdown
+ * }</pre>
+ *
+ * <p>A program that serves until it is told to stop:
+ * <pre>{@code
+ * Server server = Server.create(config, protocol).start();
+ * server.shutdownOnSignal();  // SIGTERM or Ctrl-C: graceful shutdown
+ * server.awaitShutdown();     // returns once the server has stopped
  * }</pre>
  *
  * <p>Threads: one acceptor thread ({@code sluice-acceptor}) takes connections off the backlog,
@@ -50,6 +59,10 @@ public final class Server implements AutoCloseable {
     private ConnectionEngine engine;
     private Timer timer;
     private List<String> report = List.of();
+    /** Counted down once, when the server has stopped (or was closed before it started). */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The JVM shutdown hook of {@link #shutdownOnSignal()}; null when none. Under lifecycle. */
+    private Thread signalHook;
 
     private Server(ServerConfig config, Protocol<?, ?> protocol, ConnectionHandler rawHandler) {
         this.config = Objects.requireNonNull(config, "config");
@@ -208,7 +221,7 @@ public final class Server implements AutoCloseable {
         lifecycle.lock();
         try {
             if (state == State.NEW) {
-                state = State.CLOSED;
+                markStopped();
                 return true;
             }
             if (state != State.RUNNING) {
@@ -252,7 +265,7 @@ public final class Server implements AutoCloseable {
                 return;
             }
             if (state == State.NEW) {
-                state = State.CLOSED;
+                markStopped();
                 return;
             }
             context.startDraining();
@@ -275,5 +288,69 @@ public final class Server implements AutoCloseable {
         ctx.acceptor.join();
         ctx.connections.closeAll(CloseReason.SHUTDOWN); // connections dispatched while stopping
         Log.CORE.log(Level.DEBUG, "server_stopped {0}", stats);
+        markStopped();
+    }
+
+    /** The server has stopped: wakes {@link #awaitShutdown} and drops the signal hook. Under lifecycle. */
+    private void markStopped() {
+        state = State.CLOSED;
+        stopped.countDown();
+        Thread hook = signalHook;
+        signalHook = null;
+        if (hook != null && hook != Thread.currentThread()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already exiting: its hooks run anyway, ours finds the server stopped.
+            }
+        }
+    }
+
+    /**
+     * Shuts the server down gracefully ({@link #shutdown()}, within
+     * {@link ServerConfig#shutdownTimeout()}) when the JVM is asked to stop: SIGTERM (what
+     * systemd, Docker and Kubernetes send), SIGINT (Ctrl-C), or {@code System.exit}.
+     * It registers a JVM shutdown hook, so the process exits once the exchanges in progress have
+     * finished; the hook is removed when the server stops by other means. Idempotent; a no-op on
+     * a stopped server.
+     *
+     * @return this server
+     */
+    public Server shutdownOnSignal() {
+        lifecycle.lock();
+        try {
+            if (state != State.CLOSED && signalHook == null) {
+                Thread hook = new Thread(() -> {
+                    Log.CORE.log(Level.INFO, "shutdown_on_signal");
+                    shutdown();
+                }, "sluice-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                signalHook = hook;
+            }
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Blocks until the server has stopped: a {@link #shutdown} (from another thread, or from
+     * {@link #shutdownOnSignal()}) or a {@link #close} has finished. Returns at once on a
+     * stopped server.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * {@link #awaitShutdown()} for at most {@code timeout}.
+     *
+     * @return true when the server stopped within {@code timeout}
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitShutdown(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 }

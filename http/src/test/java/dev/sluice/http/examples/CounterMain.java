@@ -22,7 +22,7 @@ public class CounterMain {
         HttpHandler handler = counter(new AtomicLong());
         try (Server server = Server.create(config, HttpProtocol.create(handler)).start()) {
             System.out.println("listening on http://localhost:" + server.port() + "/");
-            Thread.sleep(Long.MAX_VALUE);
+            server.shutdownOnSignal().awaitShutdown(); // until Ctrl-C or SIGTERM, then a graceful stop
         }
     }
 }

@@ -39,7 +39,7 @@ public class NotesMain {
         Router router = routes(new ConcurrentHashMap<>(), Path.of("logo.png"));
         try (Server server = Server.create(config, HttpProtocol.create(http, router)).start()) {
             System.out.println("listening on http://localhost:" + server.port() + "/");
-            Thread.sleep(Long.MAX_VALUE);
+            server.shutdownOnSignal().awaitShutdown(); // until Ctrl-C or SIGTERM, then a graceful stop
         }
     }
 }
