@@ -35,6 +35,8 @@ public final class HttpRequest {
     private final byte[] body;
     private final InetSocketAddress remote;
     private final Map<String, String> pathParams;
+    /** The raw path prefix a Router wildcard route matched before its "*"; "" when none did. */
+    private final String mountPath;
     // Made on first use. Racy but safe: each is immutable, so a second thread at worst makes its own.
     private String rawPath;
     private String path;
@@ -56,9 +58,10 @@ public final class HttpRequest {
         this.body = body;
         this.remote = remote;
         this.pathParams = Map.of();
+        this.mountPath = "";
     }
 
-    private HttpRequest(HttpRequest r, Map<String, String> pathParams) {
+    private HttpRequest(HttpRequest r, Map<String, String> pathParams, String mountPath) {
         this.method = r.method;
         this.minor = r.minor;
         this.line = r.line;
@@ -73,11 +76,12 @@ public final class HttpRequest {
         this.body = r.body;
         this.remote = r.remote;
         this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
+        this.mountPath = mountPath;
     }
 
-    /** This request with the path parameters a route matched. */
-    HttpRequest withPathParams(Map<String, String> params) {
-        return new HttpRequest(this, params);
+    /** This request with the path parameters a route matched, and its mount path (null: none). */
+    HttpRequest withRoute(Map<String, String> params, String mount) {
+        return new HttpRequest(this, params, mount == null ? "" : mount);
     }
 
     /** The method, case-sensitive as sent: {@code GET}, {@code POST}... */
@@ -188,6 +192,23 @@ public final class HttpRequest {
     /** Every path parameter matched by a {@link Router}, in pattern order. */
     public Map<String, String> pathParams() {
         return pathParams;
+    }
+
+    /**
+     * Where the handler is mounted: the part of {@link #rawPath()} that a {@link Router} route
+     * ending in {@code /*} matched before the {@code *}, undecoded ({@code /files} for
+     * {@code /files/a.txt} under {@code /files/*}); empty when no such route matched.
+     */
+    public String mountPath() {
+        return mountPath;
+    }
+
+    /**
+     * {@link #rawPath()} less {@link #mountPath()}: {@code /a.txt} for {@code /files/a.txt} under
+     * {@code /files/*}, empty for {@code /files} itself; the whole raw path when not mounted.
+     */
+    public String rawPathInMount() {
+        return rawPath().substring(mountPath.length());
     }
 
     private String ascii(int start, int end) {

@@ -9,17 +9,25 @@ import java.util.Set;
 /**
  * Sends each request to the handler of the first route whose method and path pattern match.
  * Patterns are literal segments and {@code {name}} parameters, read with
- * {@link HttpRequest#pathParam}:
+ * {@link HttpRequest#pathParam}, and may end in {@code /*}, which matches the rest of the path
+ * (none or many segments; {@code pathParam("*")}) and mounts the handler there:
  *
  * <pre>{@code
  * Router router = new Router()
  *         .get("/", r -> HttpResponse.ok("home"))
  *         .get("/users/{id}", r -> HttpResponse.ok("user " + r.pathParam("id")))
- *         .post("/users", r -> HttpResponse.status(201));
+ *         .post("/users", r -> HttpResponse.status(201))
+ *         .get("/files/*", StaticFiles.create(StaticFilesConfig.of(Path.of("public"))))
+ *         .fallback(r -> HttpResponse.text(404, "No such page\n"));
  * }</pre>
  *
+ * <p>A handler under {@code /*} sees the matched prefix as {@link HttpRequest#mountPath()} and
+ * the rest as {@link HttpRequest#rawPathInMount()}: {@link StaticFiles} serves
+ * {@code /files/a.txt} from {@code public/a.txt}.
+ *
  * <p>The request path is split into segments before they are percent-decoded, so {@code %2F}
- * stays inside its segment. No route for the path: 404. Routes for the path but not the method:
+ * stays inside its segment. No route for the path: the {@link #fallback} (by default 404).
+ * Routes for the path but not the method:
  * 405 with {@code Allow}. A HEAD request with no HEAD route goes to the GET route (the codec drops
  * the body). Routes may be added while serving (copy-on-write), but are meant to be set up first.
  */
@@ -27,6 +35,7 @@ public final class Router implements HttpHandler {
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
 
     private volatile Route[] routes = new Route[0];
+    private volatile HttpHandler fallback = request -> NOT_FOUND;
 
     /** A router with no routes: every request gets 404 until routes are added. */
     public Router() {
@@ -40,6 +49,15 @@ public final class Router implements HttpHandler {
             more[routes.length] = route;
             routes = more;
         }
+        return this;
+    }
+
+    /**
+     * The handler for requests whose path no route matches (by default a 404). A path that some
+     * route matches for another method still gets 405.
+     */
+    public Router fallback(HttpHandler handler) {
+        fallback = Objects.requireNonNull(handler, "handler");
         return this;
     }
 
@@ -67,7 +85,7 @@ public final class Router implements HttpHandler {
     public HttpResponse handle(HttpRequest request) throws Exception {
         String raw = request.rawPath();
         if (!raw.startsWith("/")) {
-            return NOT_FOUND;
+            return fallback.handle(request);
         }
         String[] path = segments(raw);
         String method = request.method();
@@ -80,7 +98,7 @@ public final class Router implements HttpHandler {
                 continue;
             }
             if (route.method.equals(method)) {
-                return route.handler.handle(request.withPathParams(params));
+                return route.handler.handle(request.withRoute(params, route.mountOf(raw)));
             }
             if (method.equals("HEAD") && route.method.equals("GET") && headFallback == null) {
                 headFallback = route;
@@ -92,9 +110,9 @@ public final class Router implements HttpHandler {
             allowed.add(route.method);
         }
         if (headFallback != null) {
-            return headFallback.handler.handle(request.withPathParams(headParams));
+            return headFallback.handler.handle(request.withRoute(headParams, headFallback.mountOf(raw)));
         }
-        return allowed == null ? NOT_FOUND : notAllowed(allowed);
+        return allowed == null ? fallback.handle(request) : notAllowed(allowed);
     }
 
     /** The decoded segments of a path that starts with {@code /}. */

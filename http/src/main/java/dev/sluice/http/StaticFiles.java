@@ -13,8 +13,10 @@ import java.util.Objects;
 /**
  * Serves the files below a root directory, as nginx's {@code root} and Caddy's
  * {@code file_server} do, per RFC 9110. Create it with {@link #create(StaticFilesConfig)} and hand
- * it to {@link HttpProtocol#create(HttpHandler)}, alone or as the handler of {@link Router}
- * routes: it maps the whole request path below the root, so a route's path is the file's.
+ * it to {@link HttpProtocol#create(HttpHandler)}, alone or mounted under a {@link Router} route
+ * ending in {@code /*}: it maps {@link HttpRequest#rawPathInMount()} below the root, so under
+ * {@code /files/*} the request {@code /files/a.txt} gets {@code root/a.txt} (and {@code /files}
+ * a redirect to {@code /files/}).
  *
  * <table>
  *   <caption>Answers</caption>
@@ -96,7 +98,11 @@ public final class StaticFiles implements HttpHandler {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return METHOD_NOT_ALLOWED;
         }
-        SafePaths.RequestPath path = SafePaths.parse(request.rawPath());
+        String inMount = request.rawPathInMount();
+        if (inMount.isEmpty()) {
+            return redirectToDirectory(request, SafePaths.parse("/"));
+        }
+        SafePaths.RequestPath path = SafePaths.parse(inMount);
         if (path == null) {
             return BAD_REQUEST;
         }
@@ -145,11 +151,15 @@ public final class StaticFiles implements HttpHandler {
     }
 
     /**
-     * 301 to the directory's path with "/" added, rebuilt from the decoded segments (so it always
-     * starts with a single "/" and can never name another host), the query kept if printable.
+     * 301 to the directory's path with "/" added, rebuilt from the mount path and the decoded
+     * segments (so it never starts with "//" and can never name another host), the query kept if
+     * printable.
      */
     private static HttpResponse redirectToDirectory(HttpRequest request, SafePaths.RequestPath path) {
-        StringBuilder location = new StringBuilder();
+        StringBuilder location = new StringBuilder(request.mountPath());
+        if (location.indexOf("//") >= 0) {
+            return BAD_REQUEST;
+        }
         for (String s : path.segments()) {
             location.append('/').append(DirectoryListing.encode(s));
         }

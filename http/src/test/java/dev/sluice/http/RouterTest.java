@@ -70,5 +70,46 @@ class RouterTest {
         assertThatThrownBy(() -> r.get("/{a}/{a}", h)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> r.get("/{a-b}", h)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> r.route("GE T", "/", h)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> r.get("/a/*/b", h)).as("* not last").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Answers what the handler saw: the wildcard parameter, the mount path and the path within it. */
+    private static final HttpHandler MOUNTED = r -> HttpResponse.ok(
+            "rest=" + r.pathParam("*") + " mount=" + r.mountPath() + " in=" + r.rawPathInMount() + " " + r.pathParams());
+
+    private Responses.Response sendTo(Router r, String method, String target) {
+        Wire wire = Wire.run(HttpConfig.defaults(), r, (method + " " + target + " HTTP/1.1\r\nHost: h\r\n\r\n").getBytes());
+        return wire.responses().get(0);
+    }
+
+    @Test
+    void aTrailingStarMatchesTheRestOfThePathAndMountsTheHandlerThere() {
+        Router r = new Router().get("/files/*", MOUNTED).get("/u/{id}/*", MOUNTED).get("/exact", MOUNTED);
+
+        assertThat(sendTo(r, "GET", "/files/a/b%20c").bodyText())
+                .isEqualTo("rest=a/b c mount=/files in=/a/b%20c {*=a/b c}");
+        assertThat(sendTo(r, "GET", "/files/").bodyText()).isEqualTo("rest= mount=/files in=/ {*=}");
+        assertThat(sendTo(r, "GET", "/files").bodyText()).isEqualTo("rest= mount=/files in= {*=}");
+        assertThat(sendTo(r, "GET", "/u/7/x").bodyText()).isEqualTo("rest=x mount=/u/7 in=/x {id=7, *=x}");
+        assertThat(sendTo(r, "HEAD", "/files/a").status()).as("HEAD to the GET route").isEqualTo(200);
+        assertThat(sendTo(r, "GET", "/exact").bodyText()).as("not mounted")
+                .isEqualTo("rest=null mount= in=/exact {}");
+        assertThat(sendTo(r, "GET", "/filesx/a").status()).as("a segment is whole").isEqualTo(404);
+        assertThat(sendTo(r, "POST", "/files/a").status()).isEqualTo(405);
+
+        Router root = new Router().get("/*", MOUNTED);
+        assertThat(sendTo(root, "GET", "/a/b").bodyText()).isEqualTo("rest=a/b mount= in=/a/b {*=a/b}");
+    }
+
+    @Test
+    void theFallbackAnswersPathsNoRouteMatchesButNotOtherMethods() {
+        Router r = new Router().get("/known", req -> HttpResponse.ok("known"))
+                .fallback(req -> HttpResponse.text(404, "custom " + req.rawPath() + "\n"));
+
+        assertThat(sendTo(r, "GET", "/unknown").bodyText()).isEqualTo("custom /unknown\n");
+        assertThat(sendTo(r, "GET", "/unknown").status()).isEqualTo(404);
+        assertThat(sendTo(r, "OPTIONS", "*").bodyText()).as("asterisk").isEqualTo("custom *\n");
+        assertThat(sendTo(r, "DELETE", "/known").status()).as("the path exists: 405").isEqualTo(405);
+        assertThat(sendTo(r, "GET", "/known").bodyText()).isEqualTo("known");
     }
 }

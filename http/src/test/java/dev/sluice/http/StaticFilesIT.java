@@ -93,6 +93,28 @@ class StaticFilesIT {
         }
     }
 
+    /** The embedding features together: a folder mounted under a route, a filter around the router, a fallback. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void servesAMountedFolderThroughAFilterAndAFallback(Engine engine) throws Exception {
+        Router router = new Router()
+                .get("/static/*", StaticFiles.create(StaticFilesConfig.of(site.root)))
+                .fallback(r -> HttpResponse.text(404, "nothing at " + r.path() + "\n"));
+        HttpFilter tag = HttpFilter.nonBlocking((r, next) -> next.handle(r).withHeader("X-Via", "filter"));
+        ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine);
+        try (Server server = Server.create(config, HttpProtocol.create(tag.around(router))).start();
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            var big = client.send(request(server, "/static/big.bin").build(), BodyHandlers.ofByteArray());
+            assertThat(big.statusCode()).isEqualTo(200);
+            assertThat(big.body()).isEqualTo(this.big);
+            assertThat(big.headers().firstValue("x-via")).hasValue("filter");
+            var missing = client.send(request(server, "/big.bin").build(), BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).isEqualTo("nothing at /big.bin\n");
+            assertThat(missing.headers().firstValue("x-via")).hasValue("filter");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void servesRangesAndMultipartToCurl(Engine engine) throws Exception {

@@ -228,4 +228,33 @@ class StaticFilesTest {
         assertThat(get(files, "/locked.txt").status()).isEqualTo(404);
         assertThat(get(files, "/").bodyText()).doesNotContain("locked.txt");
     }
+
+    @Test
+    void servesTheFolderUnderARoutesMountPath() throws Exception {
+        Router router = new Router().get("/static/*", files).get("/u/{id}/files/*", files);
+
+        assertThat(get(router, "/static/hello.txt").bodyText()).isEqualTo(SiteFixture.HELLO);
+        assertThat(get(router, "/static/docs/sub/deep.txt").bodyText()).isEqualTo("deep\n");
+        assertThat(get(router, "/u/7/files/hello.txt").bodyText()).as("under a parameter").isEqualTo(SiteFixture.HELLO);
+        assertThat(get(router, "/static/withindex/").bodyText()).contains("<title>index</title>");
+        assertThat(get(router, "/static/").status()).as("the mount's root is the folder's listing").isEqualTo(200);
+        assertThat(get(router, "/hello.txt").status()).as("outside the mount").isEqualTo(404);
+        assertThat(get(router, "/static/../secret.txt").status()).as("no way out of the root").isEqualTo(400);
+        assertThat(get(router, "/static/%2e%2e/secret.txt").status()).isEqualTo(400);
+        assertThat(send(router, "HEAD", "/static/hello.txt").header("Content-Length"))
+                .isEqualTo(String.valueOf(SiteFixture.HELLO.length()));
+    }
+
+    @Test
+    void redirectsDirectoriesToTheirPathUnderTheMount() throws Exception {
+        Router router = new Router().get("/static/*", files);
+
+        Responses.Response bare = get(router, "/static?x=1");
+        assertThat(bare.status()).isEqualTo(301);
+        assertThat(bare.header("Location")).isEqualTo("/static/?x=1");
+        Responses.Response dir = get(router, "/static/docs/sub");
+        assertThat(dir.status()).isEqualTo(301);
+        assertThat(dir.header("Location")).isEqualTo("/static/docs/sub/");
+        assertThat(get(files, "/docs/sub").header("Location")).as("unmounted, as before").isEqualTo("/docs/sub/");
+    }
 }

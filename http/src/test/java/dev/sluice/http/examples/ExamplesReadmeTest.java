@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesReadmeTest {
     private static final String PACKAGE_LINE = "package dev.sluice.http.examples;\n\n";
-    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain");
+    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain", "SiteMain");
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
     @Test
@@ -103,6 +103,25 @@ class ExamplesReadmeTest {
         assertThat(HttpProtocol.create(counter).handler().mayBlock()).as("mayBlock").isFalse();
         assertThat(exchange(counter, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")).endsWith("\r\n\r\nhit 1\n");
         assertThat(exchange(counter, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n")).endsWith("\r\n\r\nhit 2\n");
+    }
+
+    @Test
+    void siteMainMountsTheFolderGuardsTheApiAndWrapsEverything(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("a.css"), "body{}\n");
+        HttpHandler site = SiteMain.site(tmp);
+
+        assertThat(exchange(site, "GET /assets/a.css HTTP/1.1\r\nHost: h\r\n\r\n")).as("a mounted file")
+                .startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nX-Frame-Options: DENY\r\n").endsWith("body{}\n");
+        assertThat(exchange(site, "GET /assets HTTP/1.1\r\nHost: h\r\n\r\n")).as("the mount itself")
+                .startsWith("HTTP/1.1 301 ").contains("\r\nLocation: /assets/\r\n");
+        assertThat(exchange(site, "GET /a.css HTTP/1.1\r\nHost: h\r\n\r\n")).as("the fallback")
+                .startsWith("HTTP/1.1 404 ").contains("\r\nX-Frame-Options: DENY\r\n").endsWith("no page at /a.css\n");
+        assertThat(exchange(site, "GET /api/square/12 HTTP/1.1\r\nHost: h\r\n\r\n")).as("no key")
+                .startsWith("HTTP/1.1 401 ").contains("\r\nX-Frame-Options: DENY\r\n");
+        assertThat(exchange(site, "GET /api/square/12 HTTP/1.1\r\nHost: h\r\nX-Api-Key: s3cret\r\n\r\n"))
+                .as("with the key").startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n144\n");
+        assertThat(exchange(site, "GET /api/square/x HTTP/1.1\r\nHost: h\r\nX-Api-Key: s3cret\r\n\r\n"))
+                .as("an exception mapped to 400").startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\nnot a number\n");
     }
 
     /** What the server writes back to {@code raw}, sent on a new connection, as ISO-8859-1. */
