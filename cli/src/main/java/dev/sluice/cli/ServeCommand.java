@@ -1,6 +1,8 @@
 package dev.sluice.cli;
 
+import dev.sluice.http.CorsFilter;
 import dev.sluice.http.HttpConfig;
+import dev.sluice.http.HttpHandler;
 import dev.sluice.http.StaticFiles;
 import dev.sluice.http.StaticFilesConfig;
 import java.nio.file.Files;
@@ -75,6 +77,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Never serve .br or .gz siblings.")
     boolean noPrecompressed;
 
+    @Option(names = "--spa", defaultValue = "false", description = "Single-page app: a browser's "
+            + "request for a path that is not found gets the index file (200); assets still 404.")
+    boolean spa;
+
+    @Option(names = "--header", paramLabel = "'NAME: VALUE'", description = "A field added to "
+            + "every response, e.g. 'X-Frame-Options: DENY'; repeat for more. Default: none.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--cors", paramLabel = "ORIGIN", split = ",", description = "Let scripts from "
+            + "ORIGIN (e.g. https://app.example; * for any) read the files, preflights answered; "
+            + "repeat or separate with commas. Default: none.")
+    List<String> cors = new ArrayList<>();
+
     @Mixin
     ServerOptions server;
 
@@ -102,6 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         StaticFilesConfig files;
         HttpConfig httpConfig;
+        HttpHandler handler;
         try {
             httpConfig = http.toConfig();
             files = StaticFilesConfig.of(folder)
@@ -111,15 +127,42 @@ final class ServeCommand implements Callable<Integer> {
                     .withCacheControl(cacheControl == null || cacheControl.isEmpty() ? null : cacheControl)
                     .withMaxRanges(maxRanges)
                     .withIndexFile(index.isEmpty() ? null : index)
-                    .withPrecompressed(!noPrecompressed);
+                    .withPrecompressed(!noPrecompressed)
+                    .withSinglePageApp(spa && !index.isEmpty());
+            if (spa && index.isEmpty()) {
+                throw new IllegalArgumentException("spa must have an index file to answer with; "
+                        + "it cannot go with --index ''");
+            }
+            handler = handler(StaticFiles.create(files), headers, cors);
         } catch (IllegalArgumentException e) {
             return Main.badValue(cli, e.getMessage());
         }
         ServerRunner runner = new ServerRunner(cli, "http").afterBanner(s -> banner(folder,
                 ListenAddress.urls("http", ListenAddress.host(s.config().host(), s.address()),
                         s.address(), ListenAddress.machine())));
-        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, StaticFiles.create(files),
-                admin, accessLog);
+        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, handler, admin, accessLog);
+    }
+
+    /**
+     * {@code files} with the {@code --header} fields added to every response and, when
+     * {@code --cors} names origins, CORS for GET and HEAD from them.
+     *
+     * @throws IllegalArgumentException ({@code header must ...}, {@code cors must ...}) for a
+     *     field or an origin that is not one
+     */
+    static HttpHandler handler(HttpHandler files, List<String> headers, List<String> cors) {
+        HttpHandler handler = files;
+        if (!cors.isEmpty()) {
+            try {
+                handler = CorsFilter.of(cors, List.of("GET", "HEAD")).around(handler);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cors must be * or origins; " + e.getMessage());
+            }
+        }
+        if (!headers.isEmpty()) {
+            handler = ResponseHeaders.parse(headers).around(handler);
+        }
+        return handler;
     }
 
     /**

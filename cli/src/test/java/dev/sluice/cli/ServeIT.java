@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +78,38 @@ class ServeIT {
             assertThat(Files.readString(log)).as("access log").contains("\"GET /x.txt HTTP/1.1\" 200 1");
         } finally {
             Files.deleteIfExists(log);
+        }
+    }
+
+    /** --header, --cors and --spa together, on every engine, through curl. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sequential", "thread-per-connection", "pool", "virtual", "event-loop"})
+    void addsHeadersAnswersCorsAndServesASinglePageApp(String engine, @TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("index.html"), "<!doctype html><title>shell</title>");
+        Files.writeString(root.resolve("app.js"), "boot()");
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0", "--engine", engine,
+                "--spa", "--header", "X-Frame-Options: DENY", "--header", "Link: </app.js>; rel=preload",
+                "--header", "Link: </a.css>; rel=preload", "--cors", "https://app.example", root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            String js = curl("-sS", "-i", "-H", "Origin: https://app.example", base + "/app.js");
+            assertThat(js).as(p::transcript).startsWith("HTTP/1.1 200").endsWith("boot()")
+                    .containsIgnoringCase("x-frame-options: DENY")
+                    .contains("Link: </app.js>; rel=preload").contains("Link: </a.css>; rel=preload")
+                    .containsIgnoringCase("access-control-allow-origin: https://app.example")
+                    .containsIgnoringCase("vary: Origin");
+            String preflight = curl("-sS", "-i", "-X", "OPTIONS", "-H", "Origin: https://app.example",
+                    "-H", "Access-Control-Request-Method: GET", base + "/app.js");
+            assertThat(preflight).startsWith("HTTP/1.1 204")
+                    .containsIgnoringCase("access-control-allow-methods: GET, HEAD")
+                    .containsIgnoringCase("x-frame-options: DENY");
+            assertThat(curl("-sS", "-i", "-H", "Origin: https://evil.example", base + "/app.js"))
+                    .doesNotContainIgnoringCase("access-control-allow-origin");
+            assertThat(curl("-sS", "-w", " %{http_code}", "-H", "Accept: text/html", base + "/users/42"))
+                    .as("a client-side route").isEqualTo("<!doctype html><title>shell</title> 200");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: */*", base + "/gone.js"))
+                    .as("a missing asset").isEqualTo("404");
+            p.sigterm();
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
         }
     }
 

@@ -68,6 +68,10 @@ class UsageErrorsTest {
         "serve|--server-header|' x'",
         "serve|--max-ranges|-1",
         "serve|--index|a/b",
+        "serve|--header|no-colon",
+        "serve|--header|'Content-Length: 5'",
+        "serve|--cors|app.example",
+        "serve|--cors|https://app.example/",
     })
     void aRefusedValueNamesTheFlagOrTheVariableItCameFrom(String command, String flag, String value) {
         assertOneLine(run(command, flag, value), "sluice: " + flag + " ");
@@ -84,6 +88,11 @@ class UsageErrorsTest {
         assertOneLine(run("serve", file.toString()), "sluice: DIR '" + file + "' is not a folder (");
         assertOneLine(run("serve", "-d", file.toString()), "sluice: -d '" + file + "' is not a folder (");
         assertOneLine(run("serve", "-d", tmp.toString(), tmp.toString()), "sluice: the folder is given twice");
+    }
+
+    @Test
+    void aSinglePageAppNeedsItsIndexFile() {
+        assertOneLine(run("serve", "--spa", "--index", ""), "sluice: --spa must have an index file");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -94,6 +95,14 @@ public final class StaticFiles implements HttpHandler {
 
     @Override
     public HttpResponse handle(HttpRequest request) {
+        HttpResponse answer = find(request);
+        if (answer == NOT_FOUND && config.singlePageApp() && acceptsHtml(request)) {
+            return appShell(request, answer);
+        }
+        return answer;
+    }
+
+    private HttpResponse find(HttpRequest request) {
         String method = request.method();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return METHOD_NOT_ALLOWED;
@@ -125,6 +134,26 @@ public final class StaticFiles implements HttpHandler {
             LOG.log(Level.DEBUG, "static_file_failed: {0}", e.toString());
             return NOT_FOUND;
         }
+    }
+
+    /** Whether {@code request} asks for HTML: a browser's navigation, not a script's or an image's fetch. */
+    private static boolean acceptsHtml(HttpRequest request) {
+        String accept = request.header("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+    }
+
+    /** The root's index file, for a single-page app's client-side route; {@code otherwise} if it has none. */
+    private HttpResponse appShell(HttpRequest request, HttpResponse otherwise) {
+        try {
+            SafePaths.RequestPath indexPath = SafePaths.parse("/").child(config.indexFile(), false);
+            SafePaths.Found index = paths.find(indexPath);
+            if (index != null && index.attributes().isRegularFile() && Files.isReadable(index.real())) {
+                return files.respond(request, index, indexPath, config.indexFile());
+            }
+        } catch (UncheckedIOException | InvalidPathException | SecurityException e) {
+            LOG.log(Level.DEBUG, "static_file_failed: {0}", e.toString());
+        }
+        return otherwise;
     }
 
     private HttpResponse directory(HttpRequest request, SafePaths.RequestPath path, SafePaths.Found dir)

@@ -47,16 +47,23 @@ import java.util.Objects;
  *     {@code Content-Encoding}; a file with a sibling always gets {@code Vary: Accept-Encoding}.
  *     Ranges then apply to the compressed bytes (the sibling has its own {@code ETag}, so
  *     {@code If-Range} keeps them apart). Default {@value #DEFAULT_PRECOMPRESSED}.
+ * @param singlePageApp whether a GET or HEAD for a path that is not found, from a client that
+ *     accepts {@code text/html} (a browser navigating), gets the root's {@link #indexFile} (200)
+ *     instead of 404, so that a single-page app's client-side routes load on a reload or a
+ *     shared link; requests that do not ask for HTML (scripts, images, {@code fetch} calls)
+ *     still get 404, and so does everything when the root has no index file. Needs an
+ *     {@link #indexFile}. Default {@value #DEFAULT_SINGLE_PAGE_APP}.
  */
 public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
                                 boolean followSymlinks, String cacheControl, int maxRanges,
-                                String indexFile, boolean precompressed) {
+                                String indexFile, boolean precompressed, boolean singlePageApp) {
     public static final boolean DEFAULT_LISTING = true;
     public static final boolean DEFAULT_SHOW_HIDDEN = false;
     public static final boolean DEFAULT_FOLLOW_SYMLINKS = false;
     public static final int DEFAULT_MAX_RANGES = 16;
     public static final String DEFAULT_INDEX_FILE = "index.html";
     public static final boolean DEFAULT_PRECOMPRESSED = true;
+    public static final boolean DEFAULT_SINGLE_PAGE_APP = false;
 
     /**
      * @throws NullPointerException if {@code root} is null
@@ -83,12 +90,15 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
                 || indexFile.indexOf('\0') >= 0)) {
             throw new IllegalArgumentException("indexFile must be a plain file name: " + indexFile);
         }
+        if (singlePageApp && indexFile == null) {
+            throw new IllegalArgumentException("singlePageApp needs an indexFile to answer with");
+        }
     }
 
     /** Serves {@code root} with every other component at its default. */
     public static StaticFilesConfig of(Path root) {
         return new StaticFilesConfig(root, DEFAULT_LISTING, DEFAULT_SHOW_HIDDEN, DEFAULT_FOLLOW_SYMLINKS,
-                null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED);
+                null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED, DEFAULT_SINGLE_PAGE_APP);
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
@@ -101,4 +111,5 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public StaticFilesConfig withMaxRanges(int v) { return ConfigCopy.with(this, "maxRanges", v); }
     public StaticFilesConfig withIndexFile(String v) { return ConfigCopy.with(this, "indexFile", v); }
     public StaticFilesConfig withPrecompressed(boolean v) { return ConfigCopy.with(this, "precompressed", v); }
+    public StaticFilesConfig withSinglePageApp(boolean v) { return ConfigCopy.with(this, "singlePageApp", v); }
 }

@@ -41,7 +41,7 @@ class StaticFilesConfigTest {
                 .withPrecompressed(false);
 
         assertThat(c).isEqualTo(new StaticFilesConfig(Path.of("other"), false, true, true, "max-age=60", 0,
-                null, false));
+                null, false, false));
     }
 
     @Test
@@ -53,6 +53,8 @@ class StaticFilesConfigTest {
         assertThatThrownBy(() -> c.withCacheControl(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> c.withCacheControl("max-age=1\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> c.withCacheControl("caf\u00e9")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> c.withIndexFile(null).withSinglePageApp(true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("indexFile");
     }
 
     @ParameterizedTest

@@ -257,4 +257,27 @@ class StaticFilesTest {
         assertThat(dir.header("Location")).isEqualTo("/static/docs/sub/");
         assertThat(get(files, "/docs/sub").header("Location")).as("unmounted, as before").isEqualTo("/docs/sub/");
     }
+
+    @Test
+    void aSinglePageAppGetsItsShellForUnknownPathsABrowserNavigatesTo() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.writeString(app.resolve("index.html"), "<!doctype html><title>shell</title>\n");
+        Files.writeString(app.resolve("main.js"), "boot()\n");
+        StaticFiles spa = StaticFiles.create(StaticFilesConfig.of(app).withSinglePageApp(true));
+        StaticFiles plain = StaticFiles.create(StaticFilesConfig.of(app));
+        String browser = "Accept: text/html,application/xhtml+xml,*/*;q=0.8";
+
+        var route = get(spa, "/users/42/settings", browser);
+        assertThat(route.status()).isEqualTo(200);
+        assertThat(route.bodyText()).contains("<title>shell</title>");
+        assertThat(route.header("Content-Type")).startsWith("text/html");
+        assertThat(get(spa, "/missing.js", "Accept: */*").status()).as("an asset").isEqualTo(404);
+        assertThat(get(spa, "/missing.js").status()).as("no Accept").isEqualTo(404);
+        assertThat(get(spa, "/main.js", browser).bodyText()).as("files win").isEqualTo("boot()\n");
+        assertThat(send(spa, "POST", "/users/42", browser).status()).isEqualTo(405);
+        assertThat(get(plain, "/users/42/settings", browser).status()).as("off by default").isEqualTo(404);
+
+        Files.delete(app.resolve("index.html"));
+        assertThat(get(spa, "/users/42/settings", browser).status()).as("no shell to send").isEqualTo(404);
+    }
 }
