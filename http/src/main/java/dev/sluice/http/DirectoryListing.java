@@ -117,6 +117,47 @@ final class DirectoryListing {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The listing as JSON, UTF-8: {@code {"path":"/docs/","entries":[{"name":"a.txt",
+     * "type":"file","size":12,"modified":"2024-01-02T03:04:05Z","href":"./a.txt"},...]}}, in the
+     * page's order; a directory has {@code "type":"directory"} and no size.
+     */
+    static byte[] json(SafePaths.RequestPath path, List<Entry> entries) {
+        StringBuilder shown = new StringBuilder("/");
+        for (String s : path.segments()) {
+            shown.append(s).append('/');
+        }
+        StringBuilder b = new StringBuilder(64 + entries.size() * 120).append("{\"path\":");
+        jsonString(b, shown.toString()).append(",\"entries\":[");
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            b.append(i == 0 ? "\n{\"name\":" : ",\n{\"name\":");
+            jsonString(b, e.name()).append(",\"type\":\"").append(e.directory() ? "directory\"" : "file\"");
+            if (!e.directory()) {
+                b.append(",\"size\":").append(e.size());
+            }
+            b.append(",\"modified\":\"").append(e.modified().truncatedTo(ChronoUnit.SECONDS)).append("\",\"href\":");
+            jsonString(b, "./" + encode(e.name()) + (e.directory() ? "/" : "")).append('}');
+        }
+        return b.append("]}\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends {@code s} as a JSON string (RFC 8259): quotes, backslashes and controls escaped. */
+    private static StringBuilder jsonString(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7F || c == 0x2028 || c == 0x2029) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"');
+    }
+
     private static String count(int n, String stem, String one, String many) {
         return n + " " + stem + (n == 1 ? one : many);
     }

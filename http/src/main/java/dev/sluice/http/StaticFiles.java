@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,7 +32,8 @@ import java.util.Objects;
  *       {@code Accept-Ranges}; or 206, 304, 412, 416 (see {@link FileResponder})</td></tr>
  *   <tr><td>a directory without the final "/"</td><td>301 to the path with it, query kept</td></tr>
  *   <tr><td>a directory holding the index file</td><td>that file</td></tr>
- *   <tr><td>another directory</td><td>an HTML listing if enabled ({@link DirectoryListing}), else
+ *   <tr><td>another directory</td><td>an HTML listing if enabled ({@link DirectoryListing}; JSON
+ *       for a client that accepts {@code application/json} and not {@code text/html}), else
  *       404</td></tr>
  * </table>
  *
@@ -136,6 +138,16 @@ public final class StaticFiles implements HttpHandler {
         }
     }
 
+    /** Whether {@code request} asks for JSON and not for HTML: a script, not a browser's page load. */
+    private static boolean wantsJson(HttpRequest request) {
+        String accept = request.header("Accept");
+        if (accept == null) {
+            return false;
+        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        return a.contains("application/json") && !a.contains("text/html");
+    }
+
     /** Whether {@code request} asks for HTML: a browser's navigation, not a script's or an image's fetch. */
     private static boolean acceptsHtml(HttpRequest request) {
         String accept = request.header("Accept");
@@ -171,12 +183,20 @@ public final class StaticFiles implements HttpHandler {
         if (!config.listing() || !Files.isReadable(dir.real())) {
             return NOT_FOUND;
         }
-        byte[] page = DirectoryListing.html(path, DirectoryListing.entries(dir.real(), paths, config.showHidden()));
+        List<DirectoryListing.Entry> entries = DirectoryListing.entries(dir.real(), paths, config.showHidden());
+        if (wantsJson(request)) {
+            return HttpResponse.status(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("X-Content-Type-Options", "nosniff")
+                    .withHeader("Vary", "Accept")
+                    .withBody(DirectoryListing.json(path, entries));
+        }
         return HttpResponse.status(200)
                 .withHeader("Content-Type", "text/html; charset=utf-8")
                 .withHeader("X-Content-Type-Options", "nosniff")
                 .withHeader("Content-Security-Policy", LISTING_POLICY)
-                .withBody(page);
+                .withHeader("Vary", "Accept")
+                .withBody(DirectoryListing.html(path, entries));
     }
 
     /**

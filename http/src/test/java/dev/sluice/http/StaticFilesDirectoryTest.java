@@ -180,4 +180,32 @@ class StaticFilesDirectoryTest {
         assertThat(get(files, "/%3Cb%3E%26dir/").bodyText()).contains("<title>Index of /&lt;b&gt;&amp;dir/</title>")
                 .doesNotContain("<b>");
     }
+
+    @Test
+    void listsAsJsonForAClientThatAsksForJsonAndNotHtml() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("json"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("a\"b\\c.txt"), "12345");
+        Files.writeString(dir.resolve(".hidden"), "x");
+        java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.parse("2028-02-29T23:59:59.750Z"));
+        Files.setLastModifiedTime(dir.resolve("sub"), t);
+        Files.setLastModifiedTime(dir.resolve("a\"b\\c.txt"), t);
+        StaticFiles json = StaticFiles.create(StaticFilesConfig.of(dir));
+
+        var r = get(json, "/", "Accept: application/json");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertThat(r.header("Vary")).isEqualTo("Accept");
+        assertThat(r.bodyText()).isEqualTo("{\"path\":\"/\",\"entries\":[\n"
+                + "{\"name\":\"sub\",\"type\":\"directory\",\"modified\":\"2028-02-29T23:59:59Z\",\"href\":\"./sub/\"},\n"
+                + "{\"name\":\"a\\\"b\\\\c.txt\",\"type\":\"file\",\"size\":5,\"modified\":\"2028-02-29T23:59:59Z\","
+                + "\"href\":\"./a%22b%5Cc.txt\"}]}\n");
+        assertThat(get(json, "/sub/", "Accept: application/json").bodyText())
+                .isEqualTo("{\"path\":\"/sub/\",\"entries\":[]}\n");
+        var page = get(json, "/", "Accept: text/html,application/json;q=0.9");
+        assertThat(page.header("Content-Type")).as("a browser").startsWith("text/html");
+        assertThat(page.header("Vary")).isEqualTo("Accept");
+    }
 }
