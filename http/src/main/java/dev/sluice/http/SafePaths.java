@@ -68,6 +68,22 @@ final class SafePaths {
         this.posix = realRoot.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
+    /**
+     * A file name relative to the root as a configuration gives it ({@code errors/404.html}, not
+     * percent-encoded), or null when a segment is empty, {@code .}, {@code ..} or holds a control
+     * character or a backslash.
+     */
+    static RequestPath relative(String name) {
+        List<String> segments = List.of(name.split("/", -1));
+        for (String s : segments) {
+            if (s.isEmpty() || s.equals(".") || s.equals("..")
+                    || s.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')) {
+                return null;
+            }
+        }
+        return new RequestPath(segments, false);
+    }
+
     /** The segments of {@code rawPath}, or null if it is refused (see the class comment). */
     static RequestPath parse(String rawPath) {
         if (!rawPath.startsWith("/")) {

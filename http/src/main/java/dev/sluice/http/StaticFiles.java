@@ -51,6 +51,8 @@ public final class StaticFiles implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("dev.sluice.http");
     private static final HttpResponse BAD_REQUEST = HttpResponse.text(400, "Bad Request\n");
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
+    /** The largest error page read; a larger one leaves the fixed text. */
+    private static final long MAX_ERROR_PAGE_BYTES = 1 << 20;
     private static final HttpResponse METHOD_NOT_ALLOWED =
             HttpResponse.text(405, "Method Not Allowed\n").withHeader("Allow", "GET, HEAD");
     private static final String LISTING_POLICY =
@@ -99,9 +101,33 @@ public final class StaticFiles implements HttpHandler {
     public HttpResponse handle(HttpRequest request) {
         HttpResponse answer = find(request);
         if (answer == NOT_FOUND && config.singlePageApp() && acceptsHtml(request)) {
-            return appShell(request, answer);
+            answer = appShell(request, answer);
         }
-        return answer;
+        return answer.status() >= 400 ? errorPage(answer) : answer;
+    }
+
+    /**
+     * {@code error} with the body of its configured page, when there is one to read; else as it
+     * is. The page is read whole each time (at most {@link #MAX_ERROR_PAGE_BYTES}), so a change
+     * shows at once.
+     */
+    private HttpResponse errorPage(HttpResponse error) {
+        String page = config.errorPages().get(error.status());
+        if (page == null) {
+            return error;
+        }
+        try {
+            SafePaths.Found found = paths.find(SafePaths.relative(page));
+            if (found == null || !found.attributes().isRegularFile()
+                    || found.attributes().size() > MAX_ERROR_PAGE_BYTES || !Files.isReadable(found.real())) {
+                return error;
+            }
+            byte[] body = Files.readAllBytes(found.real());
+            return error.withHeader("Content-Type", ContentTypes.of(page)).withBody(body);
+        } catch (IOException | UncheckedIOException | InvalidPathException | SecurityException e) {
+            LOG.log(Level.DEBUG, "error_page_failed: {0}", e.toString());
+            return error;
+        }
     }
 
     private HttpResponse find(HttpRequest request) {

@@ -2,6 +2,7 @@ package dev.sluice.http;
 
 import dev.sluice.core.internal.ConfigCopy;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -53,10 +54,16 @@ import java.util.Objects;
  *     shared link; requests that do not ask for HTML (scripts, images, {@code fetch} calls)
  *     still get 404, and so does everything when the root has no index file. Needs an
  *     {@link #indexFile}. Default {@value #DEFAULT_SINGLE_PAGE_APP}.
+ * @param errorPages for an error status (400-599) this handler answers, a file below the root
+ *     whose contents replace the fixed text, the status and other fields kept: {@code 404} to
+ *     {@code "404.html"}, {@code 500} to {@code "errors/oops.html"}. A page that is missing, hidden,
+ *     unreadable or over 1 MiB leaves the fixed text. Default {@link #DEFAULT_ERROR_PAGES}, so a
+ *     {@code 404.html} at the root is the not-found page, as on GitHub Pages and Netlify.
  */
 public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
                                 boolean followSymlinks, String cacheControl, int maxRanges,
-                                String indexFile, boolean precompressed, boolean singlePageApp) {
+                                String indexFile, boolean precompressed, boolean singlePageApp,
+                                Map<Integer, String> errorPages) {
     public static final boolean DEFAULT_LISTING = true;
     public static final boolean DEFAULT_SHOW_HIDDEN = false;
     public static final boolean DEFAULT_FOLLOW_SYMLINKS = false;
@@ -64,6 +71,7 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public static final String DEFAULT_INDEX_FILE = "index.html";
     public static final boolean DEFAULT_PRECOMPRESSED = true;
     public static final boolean DEFAULT_SINGLE_PAGE_APP = false;
+    public static final Map<Integer, String> DEFAULT_ERROR_PAGES = Map.of(404, "404.html");
 
     /**
      * @throws NullPointerException if {@code root} is null
@@ -93,12 +101,23 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
         if (singlePageApp && indexFile == null) {
             throw new IllegalArgumentException("singlePageApp needs an indexFile to answer with");
         }
+        errorPages = Map.copyOf(Objects.requireNonNull(errorPages, "errorPages"));
+        errorPages.forEach((status, page) -> {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("errorPages must map statuses 400-599, got " + status);
+            }
+            if (SafePaths.relative(page) == null) {
+                throw new IllegalArgumentException("errorPages must name files below the root, as "
+                        + "404.html or errors/404.html; got '" + page + "' for " + status);
+            }
+        });
     }
 
     /** Serves {@code root} with every other component at its default. */
     public static StaticFilesConfig of(Path root) {
         return new StaticFilesConfig(root, DEFAULT_LISTING, DEFAULT_SHOW_HIDDEN, DEFAULT_FOLLOW_SYMLINKS,
-                null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED, DEFAULT_SINGLE_PAGE_APP);
+                null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED, DEFAULT_SINGLE_PAGE_APP,
+                DEFAULT_ERROR_PAGES);
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
@@ -112,4 +131,5 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public StaticFilesConfig withIndexFile(String v) { return ConfigCopy.with(this, "indexFile", v); }
     public StaticFilesConfig withPrecompressed(boolean v) { return ConfigCopy.with(this, "precompressed", v); }
     public StaticFilesConfig withSinglePageApp(boolean v) { return ConfigCopy.with(this, "singlePageApp", v); }
+    public StaticFilesConfig withErrorPages(Map<Integer, String> v) { return ConfigCopy.with(this, "errorPages", v); }
 }

@@ -41,7 +41,7 @@ class StaticFilesConfigTest {
                 .withPrecompressed(false);
 
         assertThat(c).isEqualTo(new StaticFilesConfig(Path.of("other"), false, true, true, "max-age=60", 0,
-                null, false, false));
+                null, false, false, StaticFilesConfig.DEFAULT_ERROR_PAGES));
     }
 
     @Test
@@ -55,6 +55,12 @@ class StaticFilesConfigTest {
         assertThatThrownBy(() -> c.withCacheControl("caf\u00e9")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> c.withIndexFile(null).withSinglePageApp(true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("indexFile");
+        for (String page : new String[] {"", "/abs.html", "../up.html", "a//b.html", "dir/", "a\\b.html", "./x"}) {
+            assertThatThrownBy(() -> c.withErrorPages(java.util.Map.of(404, page))).as(page)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("errorPages");
+        }
+        assertThatThrownBy(() -> c.withErrorPages(java.util.Map.of(302, "x.html")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("400-599");
     }
 
     @ParameterizedTest

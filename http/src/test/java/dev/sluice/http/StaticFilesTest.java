@@ -280,4 +280,31 @@ class StaticFilesTest {
         Files.delete(app.resolve("index.html"));
         assertThat(get(spa, "/users/42/settings", browser).status()).as("no shell to send").isEqualTo(404);
     }
+
+    @Test
+    void errorPagesInTheFolderReplaceTheFixedTextAndKeepTheStatus() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("pages"));
+        Files.writeString(site.resolve("404.html"), "<h1>lost</h1>");
+        Files.createDirectories(site.resolve("errors"));
+        Files.writeString(site.resolve("errors/405.txt"), "not that way");
+        Files.writeString(site.resolve(".secret.html"), "hidden");
+        StaticFiles pages = StaticFiles.create(StaticFilesConfig.of(site).withErrorPages(
+                java.util.Map.of(404, "404.html", 405, "errors/405.txt", 400, ".secret.html")));
+
+        var missing = get(pages, "/nope");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.bodyText()).isEqualTo("<h1>lost</h1>");
+        assertThat(missing.header("Content-Type")).startsWith("text/html");
+        var post = send(pages, "POST", "/nope");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.bodyText()).isEqualTo("not that way");
+        assertThat(post.header("Allow")).as("the error's own fields stay").isEqualTo("GET, HEAD");
+        assertThat(get(pages, "/a/../b").bodyText()).as("a hidden page is never read").isEqualTo("Bad Request\n");
+        assertThat(StaticFiles.create(StaticFilesConfig.of(site)).handle(DirectExchange.request("GET", "/x"))
+                .status()).as("404.html by default").isEqualTo(404);
+        assertThat(get(StaticFiles.create(StaticFilesConfig.of(site)), "/x").bodyText()).isEqualTo("<h1>lost</h1>");
+
+        Files.delete(site.resolve("404.html"));
+        assertThat(get(pages, "/nope").bodyText()).as("no page: the fixed text").isEqualTo("Not Found\n");
+    }
 }
