@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,9 +79,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Never serve .br or .gz siblings.")
     boolean noPrecompressed;
 
+    @Option(names = "--compress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Gzip text, JSON, XML, SVG and scripts of 1 KiB or more as they are sent, "
+                    + "to clients that take gzip; --no-compress never does.")
+    boolean compress;
+
     @Option(names = "--spa", defaultValue = "false", description = "Single-page app: a browser's "
             + "request for a path that is not found gets the index file (200); assets still 404.")
     boolean spa;
+
+    @Option(names = "--error-page", paramLabel = "STATUS=PATH", split = ",", description = "The "
+            + "page, below DIR, sent for an error status, e.g. 404=errors/404.html; repeat for more. "
+            + "Default: 404=404.html (used when it exists).")
+    List<String> errorPages = new ArrayList<>();
 
     @Option(names = "--header", paramLabel = "'NAME: VALUE'", description = "A field added to "
             + "every response, e.g. 'X-Frame-Options: DENY'; repeat for more. Default: none.")
@@ -128,7 +140,9 @@ final class ServeCommand implements Callable<Integer> {
                     .withMaxRanges(maxRanges)
                     .withIndexFile(index.isEmpty() ? null : index)
                     .withPrecompressed(!noPrecompressed)
-                    .withSinglePageApp(spa && !index.isEmpty());
+                    .withSinglePageApp(spa && !index.isEmpty())
+                    .withErrorPages(errorPages(errorPages))
+                    .withCompress(compress);
             if (spa && index.isEmpty()) {
                 throw new IllegalArgumentException("spa must have an index file to answer with; "
                         + "it cannot go with --index ''");
@@ -141,6 +155,31 @@ final class ServeCommand implements Callable<Integer> {
                 ListenAddress.urls("http", ListenAddress.host(s.config().host(), s.address()),
                         s.address(), ListenAddress.machine())));
         return ServeSupport.run(runner, cli, server::toConfig, httpConfig, handler, admin, accessLog);
+    }
+
+    /**
+     * The {@code --error-page} pages over the default {@code 404=404.html}: {@code STATUS=PATH} each.
+     *
+     * @throws IllegalArgumentException ({@code error-page must ...}) for one that is not STATUS=PATH
+     */
+    static Map<Integer, String> errorPages(List<String> given) {
+        Map<Integer, String> pages = new TreeMap<>(StaticFilesConfig.DEFAULT_ERROR_PAGES);
+        for (String g : given) {
+            int eq = g.indexOf('=');
+            int status;
+            try {
+                status = eq < 0 ? -1 : Integer.parseInt(g.substring(0, eq).strip());
+            } catch (NumberFormatException e) {
+                status = -1;
+            }
+            String page = eq < 0 ? "" : g.substring(eq + 1).strip();
+            if (status < 400 || status > 599 || page.isEmpty()) {
+                throw new IllegalArgumentException("error-page must be STATUS=PATH, a status 400-599 and "
+                        + "a file below DIR, e.g. 404=errors/404.html; got '" + g + "'");
+            }
+            pages.put(status, page);
+        }
+        return pages;
     }
 
     /**

@@ -23,7 +23,7 @@ final class HelpTable {
             "|---|---|---|---|");
 
     private static final Pattern OPTION =
-            Pattern.compile("^  (?:-\\w, |    )(--[a-z-]+)(\\[?=[^\\]\\s]+\\]?)?(?:\\s+(.*))?$");
+            Pattern.compile("^  (?:-\\w, |    )(--(?:\\[no-\\])?[a-z-]+)(\\[?=[^\\]\\s]+\\]?)?(?:\\s+(.*))?$");
     private static final Pattern DEFAULT = Pattern.compile("^\\s+Default: (.*)$");
     private static final Pattern ENV = Pattern.compile("^\\s+Env: (.*)$");
 
@@ -46,7 +46,7 @@ final class HelpTable {
                 if (name != null) {
                     flags.add(new Flag(name, label, description.toString(), defaultValue, env));
                 }
-                name = option.group(1);
+                name = option.group(1).replace("[no-]", ""); // a negatable flag: --[no-]compress
                 label = option.group(2);
                 description = new StringBuilder(option.group(3) == null ? "" : option.group(3));
                 defaultValue = null;

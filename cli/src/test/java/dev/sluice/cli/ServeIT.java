@@ -81,14 +81,19 @@ class ServeIT {
         }
     }
 
-    /** --header, --cors and --spa together, on every engine, through curl. */
+    /** --header, --cors, --spa and error pages together, on every engine, through curl. */
     @ParameterizedTest
     @ValueSource(strings = {"sequential", "thread-per-connection", "pool", "virtual", "event-loop"})
-    void addsHeadersAnswersCorsAndServesASinglePageApp(String engine, @TempDir Path root) throws Exception {
+    void addsHeadersAnswersCorsServesASinglePageAppAndErrorPages(String engine, @TempDir Path root) throws Exception {
         Files.writeString(root.resolve("index.html"), "<!doctype html><title>shell</title>");
         Files.writeString(root.resolve("app.js"), "boot()");
+        Files.writeString(root.resolve("404.html"), "<h1>lost</h1>");
+        String big = "let line = 'compressible';\n".repeat(100);
+        Files.writeString(root.resolve("big.js"), big);
+        Files.createDirectories(root.resolve("errors"));
+        Files.writeString(root.resolve("errors/405.txt"), "read-only");
         try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0", "--engine", engine,
-                "--spa", "--header", "X-Frame-Options: DENY", "--header", "Link: </app.js>; rel=preload",
+                "--error-page", "405=errors/405.txt", "--spa", "--header", "X-Frame-Options: DENY", "--header", "Link: </app.js>; rel=preload",
                 "--header", "Link: </a.css>; rel=preload", "--cors", "https://app.example", root.toString())) {
             String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
             String js = curl("-sS", "-i", "-H", "Origin: https://app.example", base + "/app.js");
@@ -106,8 +111,15 @@ class ServeIT {
                     .doesNotContainIgnoringCase("access-control-allow-origin");
             assertThat(curl("-sS", "-w", " %{http_code}", "-H", "Accept: text/html", base + "/users/42"))
                     .as("a client-side route").isEqualTo("<!doctype html><title>shell</title> 200");
-            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: */*", base + "/gone.js"))
-                    .as("a missing asset").isEqualTo("404");
+            assertThat(curl("-sS", "-w", " %{http_code}", "-H", "Accept: */*", base + "/gone.js"))
+                    .as("a missing asset, with the folder's 404.html").isEqualTo("<h1>lost</h1> 404");
+            assertThat(curl("-sS", "-w", " %{http_code}", "-X", "DELETE", base + "/app.js"))
+                    .as("--error-page").isEqualTo("read-only 405");
+            assertThat(Integer.parseInt(curl("-sS", "--compressed", "-o", "/dev/null", "-w", "%{size_download}",
+                    base + "/big.js"))).as("gzipped on the fly: bytes on the wire").isLessThan(big.length() / 4);
+            assertThat(curl("-sS", "--compressed", base + "/big.js")).as("curl decodes it").isEqualTo(big);
+            assertThat(curl("-sS", "-D", "-", "-o", "/dev/null", "-H", "Accept-Encoding: gzip", base + "/big.js"))
+                    .containsIgnoringCase("content-encoding: gzip").containsIgnoringCase("vary: Accept-Encoding");
             p.sigterm();
             assertThat(p.awaitExit()).as(p::transcript).isZero();
         }

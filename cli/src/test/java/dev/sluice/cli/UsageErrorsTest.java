@@ -71,6 +71,9 @@ class UsageErrorsTest {
         "serve|--header|no-colon",
         "serve|--header|'Content-Length: 5'",
         "serve|--cors|app.example",
+        "serve|--error-page|404",
+        "serve|--error-page|302=x.html",
+        "serve|--error-page|404=../up.html",
         "serve|--cors|https://app.example/",
     })
     void aRefusedValueNamesTheFlagOrTheVariableItCameFrom(String command, String flag, String value) {

@@ -123,6 +123,19 @@ final class ContentTypes {
                 || type.equals("application/vnd.apple.mpegurl");
     }
 
+    /**
+     * Whether a file of {@code contentType} (as {@link #of} gives it) shrinks when gzipped: text,
+     * JSON, XML and SVG, scripts, WebAssembly, and uncompressed fonts. Images, audio, video and
+     * archives are compressed already.
+     */
+    static boolean compressible(String contentType) {
+        int semi = contentType.indexOf(';');
+        String type = semi < 0 ? contentType : contentType.substring(0, semi);
+        return textual(type) || type.equals("application/javascript") || type.equals("text/javascript")
+                || type.equals("application/wasm") || type.equals("font/ttf") || type.equals("font/otf")
+                || type.equals("image/x-icon") || type.equals("image/vnd.microsoft.icon");
+    }
+
     /** The {@code Content-Type} for a file called {@code fileName}. */
     static String of(String fileName) {
         int dot = fileName.lastIndexOf('.');

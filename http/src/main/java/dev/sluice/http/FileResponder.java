@@ -38,9 +38,16 @@ final class FileResponder {
         this.clock = clock;
     }
 
-    /** The file sent, its {@code Content-Encoding} (null for the file itself), and whether a sibling exists. */
-    private record Representation(SafePaths.Found file, String encoding, boolean hasSibling) {
+    /**
+     * The file sent, its {@code Content-Encoding} (null for the file itself), whether the answer
+     * depends on {@code Accept-Encoding} (a sibling exists, or the file may be compressed on the
+     * fly), and whether it is compressed on the fly.
+     */
+    private record Representation(SafePaths.Found file, String encoding, boolean varies, boolean onTheFly) {
     }
+
+    /** The smallest file compressed on the fly: below it, gzip's framing outweighs the saving. */
+    static final long MIN_COMPRESSED_BYTES = 1024;
 
     /** The validators of the file sent, and the time they were computed at, in epoch seconds. */
     private record Validators(String etag, long lastModified, long now) {
@@ -51,16 +58,17 @@ final class FileResponder {
      * segment asked for, before any symbolic link) gives the content type.
      */
     HttpResponse respond(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path, String name) {
-        Representation rep = choose(request, file, path);
-        Validators v = validators(rep.file().attributes());
+        String type = ContentTypes.of(name);
+        Representation rep = choose(request, file, path, type);
+        Validators v = validators(rep.file().attributes(), rep.onTheFly());
         HttpResponse common = HttpResponse.status(200).withHeader("ETag", v.etag());
         if (config.cacheControl() != null) {
             common = common.withHeader("Cache-Control", config.cacheControl());
         }
-        common = varied(common, rep.hasSibling());
+        common = varied(common, rep.varies());
         switch (Conditionals.evaluate(request.headers(), v.etag(), v.lastModified(), v.now())) {
             case PRECONDITION_FAILED -> {
-                return varied(PRECONDITION_FAILED, rep.hasSibling());
+                return varied(PRECONDITION_FAILED, rep.varies());
             }
             case NOT_MODIFIED -> {
                 // RFC 9110 15.4.5: a 304 carries the ETag, Cache-Control and Vary a 200 would.
@@ -70,7 +78,6 @@ final class FileResponder {
                 // go on
             }
         }
-        String type = ContentTypes.of(name);
         HttpResponse ok = common.withHeader("Last-Modified", HttpDates.format(v.lastModified()))
                 .withHeader("Content-Type", type)
                 .withHeader("Accept-Ranges", config.maxRanges() > 0 ? "bytes" : "none")
@@ -81,29 +88,42 @@ final class FileResponder {
         return ranged(request, ok, rep, v, type);
     }
 
-    /** The file itself, or the precompressed sibling the client's {@code Accept-Encoding} allows. */
-    private Representation choose(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path) {
-        if (!config.precompressed()) {
-            return new Representation(file, null, false);
+    /**
+     * The precompressed sibling the client's {@code Accept-Encoding} allows; else the file
+     * compressed on the fly, when it may be and the client takes gzip; else the file itself.
+     */
+    private Representation choose(HttpRequest request, SafePaths.Found file, SafePaths.RequestPath path,
+                                  String type) {
+        List<String> accepted = request.headers().all("Accept-Encoding");
+        boolean hasSibling = false;
+        if (config.precompressed()) {
+            SafePaths.Found br = sibling(path, ".br");
+            SafePaths.Found gzip = sibling(path, ".gz");
+            hasSibling = br != null || gzip != null;
+            String encoding = AcceptEncoding.choose(accepted, br != null, gzip != null);
+            if (AcceptEncoding.BR.equals(encoding)) {
+                return new Representation(br, encoding, true, false);
+            }
+            if (AcceptEncoding.GZIP.equals(encoding)) {
+                return new Representation(gzip, encoding, true, false);
+            }
         }
-        SafePaths.Found br = sibling(path, ".br");
-        SafePaths.Found gzip = sibling(path, ".gz");
-        boolean hasSibling = br != null || gzip != null;
-        String encoding = AcceptEncoding.choose(request.headers().all("Accept-Encoding"), br != null, gzip != null);
-        if (AcceptEncoding.BR.equals(encoding)) {
-            return new Representation(br, encoding, hasSibling);
+        boolean compressible = !hasSibling && config.compress() && ContentTypes.compressible(type)
+                && file.attributes().size() >= MIN_COMPRESSED_BYTES;
+        // A Range asks for bytes of the file: never of an encoding made on the fly.
+        if (compressible && request.headers().all("Range").isEmpty()
+                && AcceptEncoding.GZIP.equals(AcceptEncoding.choose(accepted, false, true))) {
+            return new Representation(file, AcceptEncoding.GZIP, true, true);
         }
-        if (AcceptEncoding.GZIP.equals(encoding)) {
-            return new Representation(gzip, encoding, hasSibling);
-        }
-        return new Representation(file, null, hasSibling);
+        return new Representation(file, null, hasSibling || compressible, false);
     }
 
-    private Validators validators(BasicFileAttributes attrs) {
+    /** The validators of {@code attrs}' file; an encoding made on the fly has an ETag of its own. */
+    private Validators validators(BasicFileAttributes attrs, boolean onTheFly) {
         long now = clock.instant().getEpochSecond();
         long lastModified = Math.min(Math.floorDiv(attrs.lastModifiedTime().toMillis(), 1000), now);
         String etag = "\"" + Long.toHexString(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS))
-                + "-" + Long.toHexString(attrs.size()) + "\"";
+                + "-" + Long.toHexString(attrs.size()) + (onTheFly ? "-gzip" : "") + "\"";
         return new Validators(etag, lastModified, now);
     }
 
@@ -111,6 +131,9 @@ final class FileResponder {
     private HttpResponse ranged(HttpRequest request, HttpResponse ok, Representation rep, Validators v,
                                 String type) {
         Path real = rep.file().real();
+        if (rep.onTheFly()) {
+            return ok.withBody(new GzipFileStream(real));
+        }
         long size = rep.file().attributes().size();
         List<String> range = request.headers().all("Range");
         // RFC 9110 14.2: range handling is defined for GET only; a repeated Range is invalid.
@@ -125,7 +148,7 @@ final class FileResponder {
         if (ranges.isEmpty()) {
             HttpResponse unsatisfiable = HttpResponse.text(416, "Range Not Satisfiable\n")
                     .withHeader("Content-Range", "bytes */" + size);
-            return varied(unsatisfiable, rep.hasSibling());
+            return varied(unsatisfiable, rep.varies());
         }
         if (ranges.size() == 1) {
             RangeParser.ByteRange r = ranges.get(0);
@@ -135,10 +158,10 @@ final class FileResponder {
         return multipart(ok.withStatus(206), real, ranges, size, type);
     }
 
-    /** {@code r}, with {@code Vary: Accept-Encoding} when the file has a precompressed sibling. */
-    private static HttpResponse varied(HttpResponse r, boolean hasSibling) {
-        // RFC 9110 12.5.5: the answer depends on Accept-Encoding, whichever file was picked.
-        return hasSibling ? r.withHeader("Vary", "Accept-Encoding") : r;
+    /** {@code r}, with {@code Vary: Accept-Encoding} when the answer depends on it. */
+    private static HttpResponse varied(HttpResponse r, boolean varies) {
+        // RFC 9110 12.5.5: the answer depends on Accept-Encoding, whichever representation was picked.
+        return varies ? r.withHeader("Vary", "Accept-Encoding") : r;
     }
 
     /** Whether {@code If-Range}, when present, lets the {@code Range} apply. */

@@ -59,11 +59,17 @@ import java.util.Objects;
  *     {@code "404.html"}, {@code 500} to {@code "errors/oops.html"}. A page that is missing, hidden,
  *     unreadable or over 1 MiB leaves the fixed text. Default {@link #DEFAULT_ERROR_PAGES}, so a
  *     {@code 404.html} at the root is the not-found page, as on GitHub Pages and Netlify.
+ * @param compress whether a file of a compressible type (text, JSON, XML, SVG, scripts,
+ *     WebAssembly) of at least 1 KiB and without a precompressed sibling is sent gzipped to a
+ *     client whose {@code Accept-Encoding} takes gzip, compressed as it is sent, with an
+ *     {@code ETag} of its own and {@code Vary: Accept-Encoding} (sent with either answer). A
+ *     request with {@code Range} always gets the file's own bytes. Default
+ *     {@value #DEFAULT_COMPRESS}.
  */
 public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
                                 boolean followSymlinks, String cacheControl, int maxRanges,
                                 String indexFile, boolean precompressed, boolean singlePageApp,
-                                Map<Integer, String> errorPages) {
+                                Map<Integer, String> errorPages, boolean compress) {
     public static final boolean DEFAULT_LISTING = true;
     public static final boolean DEFAULT_SHOW_HIDDEN = false;
     public static final boolean DEFAULT_FOLLOW_SYMLINKS = false;
@@ -72,6 +78,7 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public static final boolean DEFAULT_PRECOMPRESSED = true;
     public static final boolean DEFAULT_SINGLE_PAGE_APP = false;
     public static final Map<Integer, String> DEFAULT_ERROR_PAGES = Map.of(404, "404.html");
+    public static final boolean DEFAULT_COMPRESS = true;
 
     /**
      * @throws NullPointerException if {@code root} is null
@@ -117,7 +124,7 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public static StaticFilesConfig of(Path root) {
         return new StaticFilesConfig(root, DEFAULT_LISTING, DEFAULT_SHOW_HIDDEN, DEFAULT_FOLLOW_SYMLINKS,
                 null, DEFAULT_MAX_RANGES, DEFAULT_INDEX_FILE, DEFAULT_PRECOMPRESSED, DEFAULT_SINGLE_PAGE_APP,
-                DEFAULT_ERROR_PAGES);
+                DEFAULT_ERROR_PAGES, DEFAULT_COMPRESS);
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
@@ -132,4 +139,5 @@ public record StaticFilesConfig(Path root, boolean listing, boolean showHidden,
     public StaticFilesConfig withPrecompressed(boolean v) { return ConfigCopy.with(this, "precompressed", v); }
     public StaticFilesConfig withSinglePageApp(boolean v) { return ConfigCopy.with(this, "singlePageApp", v); }
     public StaticFilesConfig withErrorPages(Map<Integer, String> v) { return ConfigCopy.with(this, "errorPages", v); }
+    public StaticFilesConfig withCompress(boolean v) { return ConfigCopy.with(this, "compress", v); }
 }

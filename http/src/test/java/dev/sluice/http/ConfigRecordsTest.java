@@ -32,7 +32,7 @@ class ConfigRecordsTest {
                         s.plusSeconds(4), MinDataRate.OFF, MinDataRate.of(10, s), s.plusSeconds(5), 0)),
                 Arguments.of(HttpConfig.defaults(), new HttpConfig(100, 200, 10, 1000, 3, 50, s, "X")),
                 Arguments.of(StaticFilesConfig.of(Path.of("a")), new StaticFilesConfig(Path.of("b"), false,
-                        true, true, "no-cache", 2, "home.html", false, true, java.util.Map.of(500, "oops.html"))));
+                        true, true, "no-cache", 2, "home.html", false, true, java.util.Map.of(500, "oops.html"), false)));
     }
 
     @ParameterizedTest

@@ -41,7 +41,7 @@ class StaticFilesConfigTest {
                 .withPrecompressed(false);
 
         assertThat(c).isEqualTo(new StaticFilesConfig(Path.of("other"), false, true, true, "max-age=60", 0,
-                null, false, false, StaticFilesConfig.DEFAULT_ERROR_PAGES));
+                null, false, false, StaticFilesConfig.DEFAULT_ERROR_PAGES, true));
     }
 
     @Test
