@@ -6,6 +6,7 @@
 #   bench/run.sh                 everything, 3 interleaved rounds of scenarios 1-4 (budget ~20 min)
 #   bench/run.sh --quick         one short round of the headline servers: a smoke test
 #   options: --rounds N  --scenarios 1,2,...  --servers a,b,...  --rate R  --out FILE  --work DIR
+#            --warm S (seconds of keep-alive JIT warm-up per server start; default 2)
 #            --no-build (use what bench/build.sh built last)
 #            --base REV   also build commit REV's cli jar (bench/target/base/sluice.jar): the servers
 #                         base-sluice-virtual and base-sluice-event-loop run it, old beside new
@@ -26,10 +27,10 @@ while [ $# -gt 0 ]; do
   case $1 in
     --no-build) BUILD=0 ;;
     --out) OUT=$2; shift ;;
-    --rounds|--scenarios|--servers|--rate|--work) ARGS+=("$1" "$2"); shift ;;
+    --rounds|--scenarios|--servers|--rate|--work|--warm) ARGS+=("$1" "$2"); shift ;;
     --quick) ARGS+=(--quick) ;;
     --base) BASE=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift

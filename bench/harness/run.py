@@ -58,6 +58,9 @@ class Settings:
             self.win, self.short, self.warm, self.rounds, self.idle_n, self.many = 4, 3, (2, 1, 1), 3, 10000, 5000
         if a.rounds:
             self.rounds = a.rounds
+        if a.warm:
+            # The keep-alive warm-up only: the pipelined and close warm-ups keep their second.
+            self.warm = (a.warm,) + self.warm[1:]
         self.rest_rounds = 1
         # Scenario 6: interleaved wrk windows per setting (one window alone swung the ratio by 10 %).
         self.overload_windows = 1 if a.quick else 3
@@ -593,6 +596,7 @@ def main():
     ap = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="one short round of the headline servers: a smoke test")
     ap.add_argument("--rounds", type=int, help="interleaved rounds for scenarios 1-4 (default 3)")
+    ap.add_argument("--warm", type=int, help="seconds of keep-alive warm-up before each server's windows (default 2)")
     ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated, e.g. 1,2,5")
     ap.add_argument("--servers", help="comma-separated names from bench/server.sh --list")
     ap.add_argument("--rate", type=int, default=20000, help="open-loop rate for scenario 1's latency (req/s)")
