@@ -1,7 +1,6 @@
 package dev.sluice.http;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
@@ -176,8 +175,7 @@ final class FileResponder {
         List<String> segments = new ArrayList<>(path.segments());
         int last = segments.size() - 1;
         segments.set(last, segments.get(last) + extension);
-        SafePaths.Found f = paths.find(new SafePaths.RequestPath(segments, false));
-        return f != null && f.attributes().isRegularFile() && Files.isReadable(f.real()) ? f : null;
+        return paths.findReadableFile(new SafePaths.RequestPath(segments, false));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterInputStream;
 
@@ -26,7 +27,6 @@ final class GzipFileStream extends InputStream {
     private Deflater deflater;
     private InputStream body;
     private final CRC32 crc = new CRC32();
-    private long size;
     private int stage;
 
     GzipFileStream(Path file) {
@@ -66,10 +66,11 @@ final class GzipFileStream extends InputStream {
             case 1 -> {
                 file0 = Files.newInputStream(file);
                 deflater = new Deflater(LEVEL, true);
-                return new DeflaterInputStream(new Checked(file0), deflater, 16 * 1024);
+                return new DeflaterInputStream(new CheckedInputStream(file0, crc), deflater, 16 * 1024);
             }
             case 2 -> {
                 long c = crc.getValue();
+                long size = deflater.getBytesRead();
                 byte[] trailer = new byte[8];
                 for (int i = 0; i < 4; i++) {
                     trailer[i] = (byte) (c >>> (8 * i));
@@ -92,35 +93,6 @@ final class GzipFileStream extends InputStream {
         }
         if (file0 != null) {
             file0.close();
-        }
-    }
-
-    /** The file's bytes, counted and summed for the trailer as the deflater reads them. */
-    private final class Checked extends InputStream {
-        private final InputStream in;
-
-        Checked(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int c = in.read();
-            if (c >= 0) {
-                crc.update(c);
-                size++;
-            }
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                crc.update(b, off, n);
-                size += n;
-            }
-            return n;
         }
     }
 }

@@ -151,6 +151,12 @@ final class SafePaths {
         return name.startsWith(".");
     }
 
+    /** {@link #find}, kept only when it is a regular file this process can read; else null. */
+    Found findReadableFile(RequestPath path) {
+        Found f = find(path);
+        return f != null && f.attributes().isRegularFile() && Files.isReadable(f.real()) ? f : null;
+    }
+
     /** The file {@code path} names below the root, or null if it is missing or refused. */
     Found find(RequestPath path) {
         Path p = realRoot;

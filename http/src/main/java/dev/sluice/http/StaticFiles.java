@@ -117,9 +117,8 @@ public final class StaticFiles implements HttpHandler {
             return error;
         }
         try {
-            SafePaths.Found found = paths.find(SafePaths.relative(page));
-            if (found == null || !found.attributes().isRegularFile()
-                    || found.attributes().size() > MAX_ERROR_PAGE_BYTES || !Files.isReadable(found.real())) {
+            SafePaths.Found found = paths.findReadableFile(SafePaths.relative(page));
+            if (found == null || found.attributes().size() > MAX_ERROR_PAGE_BYTES) {
                 return error;
             }
             byte[] body = Files.readAllBytes(found.real());
@@ -183,10 +182,9 @@ public final class StaticFiles implements HttpHandler {
     /** The root's index file, for a single-page app's client-side route; {@code otherwise} if it has none. */
     private HttpResponse appShell(HttpRequest request, HttpResponse otherwise) {
         try {
-            SafePaths.RequestPath indexPath = SafePaths.parse("/").child(config.indexFile(), false);
-            SafePaths.Found index = paths.find(indexPath);
-            if (index != null && index.attributes().isRegularFile() && Files.isReadable(index.real())) {
-                return files.respond(request, index, indexPath, config.indexFile());
+            HttpResponse shell = index(request, SafePaths.parse("/"));
+            if (shell != null) {
+                return shell;
             }
         } catch (UncheckedIOException | InvalidPathException | SecurityException e) {
             LOG.log(Level.DEBUG, "static_file_failed: {0}", e.toString());
@@ -194,17 +192,21 @@ public final class StaticFiles implements HttpHandler {
         return otherwise;
     }
 
+    /** The index file of the directory at {@code dir}, answered as a file; null if it has none. */
+    private HttpResponse index(HttpRequest request, SafePaths.RequestPath dir) {
+        SafePaths.RequestPath indexPath = dir.child(config.indexFile(), false);
+        SafePaths.Found index = paths.findReadableFile(indexPath);
+        return index == null ? null : files.respond(request, index, indexPath, config.indexFile());
+    }
+
     private HttpResponse directory(HttpRequest request, SafePaths.RequestPath path, SafePaths.Found dir)
             throws IOException {
         if (!path.directory()) {
             return redirectToDirectory(request, path);
         }
-        if (config.indexFile() != null) {
-            SafePaths.RequestPath indexPath = path.child(config.indexFile(), false);
-            SafePaths.Found index = paths.find(indexPath);
-            if (index != null && index.attributes().isRegularFile() && Files.isReadable(index.real())) {
-                return files.respond(request, index, indexPath, config.indexFile());
-            }
+        HttpResponse index = config.indexFile() == null ? null : index(request, path);
+        if (index != null) {
+            return index;
         }
         if (!config.listing() || !Files.isReadable(dir.real())) {
             return NOT_FOUND;
