@@ -132,6 +132,10 @@ final class ServeCommand implements Callable<Integer> {
         HttpHandler handler;
         try {
             httpConfig = http.toConfig();
+            if (spa && index.isEmpty()) {
+                throw new IllegalArgumentException("spa must have an index file to answer with; "
+                        + "it cannot go with --index ''");
+            }
             files = StaticFilesConfig.of(folder)
                     .withListing(!noListing)
                     .withShowHidden(showHidden)
@@ -140,13 +144,9 @@ final class ServeCommand implements Callable<Integer> {
                     .withMaxRanges(maxRanges)
                     .withIndexFile(index.isEmpty() ? null : index)
                     .withPrecompressed(!noPrecompressed)
-                    .withSinglePageApp(spa && !index.isEmpty())
+                    .withSinglePageApp(spa)
                     .withErrorPages(errorPages(errorPages))
                     .withCompress(compress);
-            if (spa && index.isEmpty()) {
-                throw new IllegalArgumentException("spa must have an index file to answer with; "
-                        + "it cannot go with --index ''");
-            }
             handler = handler(StaticFiles.create(files), headers, cors);
         } catch (IllegalArgumentException e) {
             return Main.badValue(cli, e.getMessage());
