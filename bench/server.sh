@@ -217,8 +217,11 @@ case $NAME in
     fi
     need "$CLI_JAR"
     if [ -n "$STATIC_ROOT" ]; then
+      # No line per request on stdout: --quiet, which builds before it lack (and do not print).
+      quiet=(--quiet)
+      case $NAME in base-*) quiet=() ;; esac
       exec "$JAVA" "${JVM_FLAGS[@]}" -jar "$CLI_JAR" serve "$STATIC_ROOT" \
-        --engine "$ENGINE" --host 127.0.0.1 --port "$PORT" "${limit[@]}"
+        --engine "$ENGINE" --host 127.0.0.1 --port "$PORT" "${limit[@]}" "${quiet[@]}"
     fi
     exec "$JAVA" "${JVM_FLAGS[@]}" -jar "$CLI_JAR" respond \
       --engine "$ENGINE" --host 127.0.0.1 --port "$PORT" "${limit[@]}"

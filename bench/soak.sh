@@ -74,6 +74,11 @@ if "$ROOT/bin/sluice" serve --help 2>/dev/null | grep -q -- '--min-body-rate'; t
   EXPECT_BODY_CUT=true
 fi
 
+# serve prints a line per request unless --quiet (builds before it have no such line or flag).
+if "$ROOT/bin/sluice" serve --help 2>/dev/null | grep -q -- '--quiet'; then
+  SERVER_FLAGS+=(--quiet)
+fi
+
 # A fixed heap, touched up front: RSS then measures everything but heap growth.
 : > "$WORK/server.out"
 JDK_JAVA_OPTIONS="-Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch -XX:+UseG1GC" \

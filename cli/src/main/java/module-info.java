@@ -9,6 +9,7 @@ module dev.sluice.cli {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires java.logging;
+    requires org.bouncycastle.provider;
     requires jdk.unsupported;
 
     opens dev.sluice.cli to info.picocli;

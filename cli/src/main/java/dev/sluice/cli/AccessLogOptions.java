@@ -43,6 +43,21 @@ final class AccessLogOptions {
     }
 
     /**
+     * {@code serve}'s console line: these options when they name a log or when {@code quiet};
+     * otherwise a log in the {@link AccessLogFormat#COMMON common} format on stdout, the line per
+     * request that jwebserver and {@code python -m http.server} print.
+     */
+    AccessLogOptions orConsole(boolean quiet) {
+        if (enabled() || quiet) {
+            return this;
+        }
+        AccessLogOptions console = new AccessLogOptions();
+        console.target = STDOUT;
+        console.format = AccessLogFormat.COMMON;
+        return console;
+    }
+
+    /**
      * Opens the log: appends to the file, or writes to stdout, in the local time zone.
      *
      * @throws IllegalArgumentException when the file cannot be opened, saying why

@@ -31,6 +31,23 @@ final class ListenAddress {
     private ListenAddress() {
     }
 
+    /**
+     * Whether {@code host} (a {@code --host} value) listens on this machine only: every address
+     * it names is a loopback one ({@code 127.0.0.1}, {@code ::1}, {@code localhost}). A wildcard,
+     * another address or a name that does not resolve is not.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        try {
+            InetAddress[] all = InetAddress.getAllByName(host);
+            return all.length > 0 && Arrays.stream(all).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** {@code " (all interfaces, IPv4 and IPv6)"} for a wildcard, else {@code ""}. */
     static String scope(InetSocketAddress bound) {
         InetAddress ip = bound.getAddress();

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
             "Serves the files under DIR over HTTP/1.1: GET and HEAD, conditional and range "
                     + "requests, directory listings, precompressed .br/.gz siblings.",
             "Refuses paths that lead outside DIR, hidden files and symbolic links out of DIR. "
-                    + "Prints 'listening on http://HOST:PORT', the folder and URLs to open on "
-                    + "stdout, logs on stderr, and runs until SIGTERM or SIGINT. Exits 2 on a bad "
+                    + "Prints 'listening on http://HOST:PORT', the folder and URLs to open and "
+                    + "a line per request (unless --quiet) on stdout, logs on stderr, and runs "
+                    + "until SIGTERM or SIGINT. Exits 2 on a bad "
                     + "flag, a DIR that is not a folder, or an address it cannot listen on."
         })
 final class ServeCommand implements Callable<Integer> {
@@ -102,6 +103,21 @@ final class ServeCommand implements Callable<Integer> {
             + "repeat or separate with commas. Default: none.")
     List<String> cors = new ArrayList<>();
 
+    @Option(names = "--basic-auth", paramLabel = "FILE", description = "Ask for a name and "
+            + "password (HTTP Basic) and check them against FILE, an htpasswd file of bcrypt "
+            + "hashes ('htpasswd -B'). Passwords cross the network in clear text over HTTP: "
+            + "use it on loopback or a trusted network. Default: none.")
+    Path basicAuth;
+
+    @Option(names = "--basic-auth-realm", paramLabel = "NAME", defaultValue = BasicAuthFilter.DEFAULT_REALM,
+            description = "The realm of --basic-auth, which browsers show in their password prompt.")
+    String realm;
+
+    @Option(names = {"-q", "--quiet"}, defaultValue = "false", description = "Print no line per "
+            + "request on stdout. By default each response gets one, in the common log format, "
+            + "unless --access-log sends the lines elsewhere.")
+    boolean quiet;
+
     @Mixin
     ServerOptions server;
 
@@ -127,34 +143,60 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Main.badValue(cli, e.getMessage());
         }
-        StaticFilesConfig files;
         HttpConfig httpConfig;
         HttpHandler handler;
         try {
             httpConfig = http.toConfig();
-            if (spa && index.isEmpty()) {
-                throw new IllegalArgumentException("spa must have an index file to answer with; "
-                        + "it cannot go with --index ''");
-            }
-            files = StaticFilesConfig.of(folder)
-                    .withListing(!noListing)
-                    .withShowHidden(showHidden)
-                    .withFollowSymlinks(followSymlinks)
-                    .withCacheControl(cacheControl == null || cacheControl.isEmpty() ? null : cacheControl)
-                    .withMaxRanges(maxRanges)
-                    .withIndexFile(index.isEmpty() ? null : index)
-                    .withPrecompressed(!noPrecompressed)
-                    .withSinglePageApp(spa)
-                    .withErrorPages(errorPages(errorPages))
-                    .withCompress(compress);
-            handler = handler(StaticFiles.create(files), headers, cors);
+            HttpHandler files = StaticFiles.create(files(folder));
+            BasicAuthFilter.checkRealm(realm);
+            handler = handler(basicAuth == null ? files
+                    : new BasicAuthFilter(Htpasswd.read(basicAuth), realm).around(files), headers, cors);
         } catch (IllegalArgumentException e) {
             return Main.badValue(cli, e.getMessage());
+        }
+        String warning = basicAuth == null ? null : clearTextWarning(server.host);
+        if (warning != null) {
+            System.getLogger("dev.sluice.cli").log(System.Logger.Level.WARNING, warning);
         }
         ServerRunner runner = new ServerRunner(cli, "http").afterBanner(s -> banner(folder,
                 ListenAddress.urls("http", ListenAddress.host(s.config().host(), s.address()),
                         s.address(), ListenAddress.machine())));
-        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, handler, admin, accessLog);
+        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, handler, admin,
+                accessLog.orConsole(quiet));
+    }
+
+    /**
+     * The file server's settings from the flags, for {@code folder}.
+     *
+     * @throws IllegalArgumentException for a flag the settings refuse, or {@code --spa} without an
+     *     index file
+     */
+    private StaticFilesConfig files(Path folder) {
+        if (spa && index.isEmpty()) {
+            throw new IllegalArgumentException("spa must have an index file to answer with; "
+                    + "it cannot go with --index ''");
+        }
+        return StaticFilesConfig.of(folder)
+                .withListing(!noListing)
+                .withShowHidden(showHidden)
+                .withFollowSymlinks(followSymlinks)
+                .withCacheControl(cacheControl == null || cacheControl.isEmpty() ? null : cacheControl)
+                .withMaxRanges(maxRanges)
+                .withIndexFile(index.isEmpty() ? null : index)
+                .withPrecompressed(!noPrecompressed)
+                .withSinglePageApp(spa)
+                .withErrorPages(errorPages(errorPages))
+                .withCompress(compress);
+    }
+
+    /**
+     * The warning {@code --basic-auth} gets when it listens on {@code host} beyond this machine
+     * (over HTTP anyone on the path can read the passwords); null on loopback.
+     */
+    static String clearTextWarning(String host) {
+        return ListenAddress.isLoopback(host) ? null : "basic_auth_in_clear: --basic-auth on " + host
+                + " sends passwords over plain HTTP, readable by anyone on the network path; bind "
+                + "127.0.0.1 or put TLS in front";
     }
 
     /**

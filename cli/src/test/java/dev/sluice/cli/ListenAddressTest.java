@@ -109,4 +109,23 @@ class ListenAddressTest {
                 "--port", "--host").getMessage())
                 .isEqualTo("cannot listen on 192.0.2.1:0: Cannot assign requested address; check --host");
     }
+
+    @Test
+    void loopbackIsOnlyAnAddressOfThisMachine() {
+        assertThat(ListenAddress.isLoopback("127.0.0.1")).isTrue();
+        assertThat(ListenAddress.isLoopback("127.0.0.2")).isTrue();
+        assertThat(ListenAddress.isLoopback("::1")).isTrue();
+        assertThat(ListenAddress.isLoopback("0.0.0.0")).isFalse();
+        assertThat(ListenAddress.isLoopback("::")).isFalse();
+        assertThat(ListenAddress.isLoopback("192.0.2.7")).isFalse();
+        assertThat(ListenAddress.isLoopback("")).isFalse();
+    }
+
+    @Test
+    void basicAuthWarnsOfClearTextBeyondLoopback() {
+        assertThat(ServeCommand.clearTextWarning("0.0.0.0")).startsWith("basic_auth_in_clear: --basic-auth on 0.0.0.0 ");
+        assertThat(ServeCommand.clearTextWarning("::")).startsWith("basic_auth_in_clear: ");
+        assertThat(ServeCommand.clearTextWarning("127.0.0.1")).isNull();
+        assertThat(ServeCommand.clearTextWarning("::1")).isNull();
+    }
 }

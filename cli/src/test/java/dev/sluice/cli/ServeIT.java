@@ -125,6 +125,61 @@ class ServeIT {
         }
     }
 
+    /** --basic-auth on every engine: 401 with a challenge, the file with the password, preflights free. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sequential", "thread-per-connection", "pool", "virtual", "event-loop"})
+    void asksForAPasswordWithBasicAuth(String engine, @TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("x.txt"), "x");
+        Path users = root.resolveSibling(root.getFileName() + ".htpasswd");
+        Files.writeString(users, "alice:" + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y",
+                "s3cret".toCharArray(), "sixteen bytes!!!".getBytes(StandardCharsets.US_ASCII), 4) + "\n");
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--engine", engine, "--basic-auth", users.toString(), "--basic-auth-realm", "team",
+                "--cors", "https://app.example", root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            String refused = curl("-sS", "-i", base + "/x.txt");
+            assertThat(refused).as(p::transcript).startsWith("HTTP/1.1 401 ")
+                    .containsIgnoringCase("www-authenticate: Basic realm=\"team\", charset=\"UTF-8\"")
+                    .doesNotContain("\r\n\r\nx");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "alice:wrong", base + "/x.txt"))
+                    .isEqualTo("401");
+            assertThat(curl("-sS", "-u", "alice:s3cret", base + "/x.txt")).isEqualTo("x");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "OPTIONS",
+                    "-H", "Origin: https://app.example", "-H", "Access-Control-Request-Method: GET", base + "/x.txt"))
+                    .as("a preflight carries no credentials and is answered without them").isEqualTo("204");
+            assertThat(p.stderr()).as("no warning on loopback%n%s", p.transcript())
+                    .noneMatch(l -> l.contains("basic_auth_in_clear"));
+        } finally {
+            Files.deleteIfExists(users);
+        }
+    }
+
+    /** The console line per request: on by default, in the common format; none with --quiet. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sequential", "thread-per-connection", "pool", "virtual", "event-loop"})
+    void printsALinePerRequestUnlessQuiet(String engine, @TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("x.txt"), "x");
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--engine", engine, root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", base + "/x.txt")).isEqualTo("x");
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", base + "/nope")).isEqualTo("404");
+            p.awaitStdout(Pattern.compile("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /x\\.txt HTTP/1\\.1\" 200 1"),
+                    START_WAIT);
+            p.awaitStdout(Pattern.compile("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /nope HTTP/1\\.1\" 404 \\d+"),
+                    START_WAIT);
+        }
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--engine", engine, "--quiet", root.toString())) {
+            String base = "http://127.0.0.1:" + Integer.parseInt(p.awaitStdout(LISTENING, START_WAIT).group(1));
+            assertThat(curl("-sS", base + "/x.txt")).isEqualTo("x");
+            p.sigterm();
+            assertThat(p.awaitExit()).as(p::transcript).isZero();
+            // After the exit every queued line would have been written: none may be there.
+            assertThat(p.stdout()).as(p::transcript).noneMatch(l -> l.contains("GET /x.txt"));
+        }
+    }
+
     @Test
     void noListingAnswers404ForAFolder(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("d"));

@@ -75,6 +75,8 @@ class UsageErrorsTest {
         "serve|--error-page|302=x.html",
         "serve|--error-page|404=../up.html",
         "serve|--cors|https://app.example/",
+        "serve|--basic-auth|/nonexistent/htpasswd",
+        "serve|--basic-auth-realm|'a\"b'",
     })
     void aRefusedValueNamesTheFlagOrTheVariableItCameFrom(String command, String flag, String value) {
         assertOneLine(run(command, flag, value), "sluice: " + flag + " ");
