@@ -6,8 +6,7 @@ module dev.sluice.cli {
     requires dev.sluice.core;
     requires dev.sluice.http;
     requires info.picocli;
-    requires micrometer.core;
-    requires micrometer.registry.prometheus;
+    requires dev.sluice.metrics;
     requires java.logging;
     requires org.bouncycastle.provider;
     requires jdk.unsupported;

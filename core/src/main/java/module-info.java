@@ -2,6 +2,6 @@
 module dev.sluice.core {
     requires jdk.management;
     exports dev.sluice.core;
-    exports dev.sluice.core.internal to dev.sluice.http, dev.sluice.cli;
+    exports dev.sluice.core.internal to dev.sluice.http, dev.sluice.metrics, dev.sluice.cli;
     uses dev.sluice.core.NativeSocketOptions;
 }

@@ -1,15 +1,11 @@
 package dev.sluice.cli;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import dev.sluice.metrics.AccessLog;
+import dev.sluice.metrics.AccessLogFormat;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.InstantSource;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -64,14 +60,7 @@ final class AccessLogOptions {
      */
     AccessLog open() {
         try {
-            if (target.equals(STDOUT)) {
-                return new AccessLog(new FileOutputStream(FileDescriptor.out), false, format,
-                        ZoneId.systemDefault(), InstantSource.system(), AccessLog.DEFAULT_CAPACITY);
-            }
-            Path file = Path.of(target);
-            return new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE), true, format,
-                    ZoneId.systemDefault(), InstantSource.system(), AccessLog.DEFAULT_CAPACITY);
+            return target.equals(STDOUT) ? AccessLog.stdout(format) : AccessLog.open(Path.of(target), format);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             if (e instanceof NoSuchFileException) {

@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --admin-port} and {@code --admin-host} ({@code @Mixin}): where the {@link AdminServer}
+ * {@code --admin-port} and {@code --admin-host} ({@code @Mixin}): where the {@link dev.sluice.metrics.AdminServer}
  * listens, if anywhere. Off unless a port is given; on loopback unless a host is. Each flag
  * falls back to its {@code SLUICE_*} variable through {@link FlagDefaults}, like every server flag.
  */

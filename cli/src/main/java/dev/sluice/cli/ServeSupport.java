@@ -9,16 +9,18 @@ import dev.sluice.http.HttpObserver;
 import dev.sluice.http.HttpProtocol;
 import dev.sluice.http.HttpRequest;
 import dev.sluice.http.HttpResponse;
+import dev.sluice.metrics.AccessLog;
+import dev.sluice.metrics.AdminServer;
+import dev.sluice.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
-import java.time.InstantSource;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * What an HTTP command runs beside its server: the {@link Metrics} and {@link AdminServer} of
+ * What an HTTP command runs beside its server: the {@link ServerMetrics} and {@link AdminServer} of
  * {@code --admin-port}, the {@link AccessLog} of {@code --access-log}, and the one
  * {@link HttpObserver} that feeds both (none when neither is on, so the codec pays nothing).
  *
@@ -39,7 +41,7 @@ import picocli.CommandLine;
 final class ServeSupport implements AutoCloseable {
     private final AdminOptions adminOptions;
     private final PrintWriter out;
-    private final Metrics metrics;
+    private final ServerMetrics metrics;
     private final AccessLog accessLog;
     private final HttpObserver observer;
     private Server server;
@@ -48,7 +50,7 @@ final class ServeSupport implements AutoCloseable {
     private ServeSupport(AdminOptions adminOptions, AccessLog accessLog, PrintWriter out) {
         this.adminOptions = adminOptions;
         this.out = out;
-        this.metrics = adminOptions.enabled() ? new Metrics() : null;
+        this.metrics = adminOptions.enabled() ? new ServerMetrics() : null;
         this.accessLog = accessLog;
         if (metrics != null && accessLog != null) {
             metrics.bind(accessLog);
@@ -94,11 +96,10 @@ final class ServeSupport implements AutoCloseable {
         }
         metrics.bind(main.stats());
         try {
-            admin = AdminServer.start(adminOptions, main, metrics, accessLog, InstantSource.system());
+            admin = AdminServer.start(adminOptions.host, adminOptions.port, main, metrics, accessLog);
         } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
             throw ListenFailure.of(adminOptions.host, adminOptions.port, e, "--admin-port", "--admin-host");
         }
-        metrics.startSampling();
         out.println("admin on " + admin.url());
         out.flush();
         return main;

@@ -14,9 +14,11 @@
  *       LogOptions; FlagDefaults ({@code SLUICE_*} environment defaults), DurationConverter</td></tr>
  *   <tr><td>running a server</td><td>ServerRunner (signals, startup report), ServeSupport (what runs
  *       beside it)</td></tr>
- *   <tr><td>admin port</td><td>AdminServer ({@code /health}, {@code /metrics}, {@code /status}), Metrics,
- *       StatusPage, LatencyHistogram, RecentWindow</td></tr>
- *   <tr><td>logs</td><td>AccessLog (written off the request path), AccessLogFormat, LineFormatter</td></tr>
+ *   <tr><td>what runs beside a server</td><td>AdminOptions and AccessLogOptions choose; the admin
+ *       server, metrics and access log themselves live in the {@code metrics} module</td></tr>
+ *   <tr><td>serve's extras</td><td>BasicAuthFilter and Htpasswd ({@code --basic-auth}),
+ *       ResponseHeaders ({@code --header})</td></tr>
+ *   <tr><td>logs</td><td>LineFormatter (one line per log record on stderr)</td></tr>
  * </table>
  */
 package dev.sluice.cli;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.core.ServerConfig;
+import dev.sluice.metrics.AccessLogFormat;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

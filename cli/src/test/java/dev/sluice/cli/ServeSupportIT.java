@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.core.ServerConfig;
 import dev.sluice.http.HttpConfig;
 import dev.sluice.http.HttpResponse;
+import dev.sluice.metrics.AccessLogFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 

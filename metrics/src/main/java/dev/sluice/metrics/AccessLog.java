@@ -1,11 +1,16 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import dev.sluice.http.Exchange;
 import dev.sluice.http.HttpObserver;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.Queue;
@@ -30,10 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * under load, and never when it is light.
  *
  * <p>Threads: {@link #onExchange} from any thread, never blocking; the writer thread owns the
- * sink; {@link #close()} from one thread, once.
+ * sink; {@link #close()} from any thread, any number of times (the first closes).
  */
-final class AccessLog implements HttpObserver, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.sluice.cli");
+public final class AccessLog implements HttpObserver, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.sluice.metrics");
     /** Entries waiting for the writer before new ones are dropped. */
     static final int DEFAULT_CAPACITY = 16 * 1024;
     static final int BATCH_BYTES = 64 * 1024;
@@ -57,6 +62,7 @@ final class AccessLog implements HttpObserver, AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile boolean sleeping;
+    private boolean closed; // under this
 
     /**
      * Starts the writer thread.
@@ -93,8 +99,26 @@ final class AccessLog implements HttpObserver, AutoCloseable {
         }
     }
 
+    /**
+     * A log appending to {@code file} (created if missing), times in the local zone. Pass it to
+     * {@code HttpProtocol.create(config, handler, log)} and close it after the server.
+     *
+     * @throws IOException when the file cannot be opened
+     */
+    public static AccessLog open(Path file, AccessLogFormat format) throws IOException {
+        return new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), true, format,
+                ZoneId.systemDefault(), InstantSource.system(), DEFAULT_CAPACITY);
+    }
+
+    /** A log writing to standard output (which it leaves open), times in the local zone. */
+    public static AccessLog stdout(AccessLogFormat format) {
+        return new AccessLog(new FileOutputStream(FileDescriptor.out), false, format,
+                ZoneId.systemDefault(), InstantSource.system(), DEFAULT_CAPACITY);
+    }
+
     /** Entries dropped because the queue was full (or the log closed). */
-    long dropped() {
+    public long dropped() {
         return dropped.sum();
     }
 
@@ -168,9 +192,13 @@ final class AccessLog implements HttpObserver, AutoCloseable {
         }
     }
 
-    /** Stops taking entries, writes every queued one, flushes, and closes the sink if it owns it. */
+    /** Stops taking entries, writes every queued one, flushes, and closes the file (not stdout). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
         LockSupport.unpark(writer);
         boolean interrupted = false;

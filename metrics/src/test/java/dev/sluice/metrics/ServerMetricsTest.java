@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The metrics' Prometheus names and what they count, fed real exchanges through the codec. */
 @Timeout(10)
-class MetricsTest {
+class ServerMetricsTest {
     private static final Pattern TYPE = Pattern.compile("# TYPE (\\S+) (\\S+)");
 
     private long now = 0;
@@ -30,7 +30,7 @@ class MetricsTest {
     @Test
     void exposesEveryDocumentedMetricWithItsType() {
         Server server = Server.create(ServerConfig.defaults(), HttpProtocol.create(r -> HttpResponse.ok("")));
-        try (Metrics metrics = new Metrics();
+        try (ServerMetrics metrics = new ServerMetrics();
              AccessLog log = new AccessLog(OutputStream.nullOutputStream(), false,
                      AccessLogFormat.COMMON, ZoneOffset.UTC, InstantSource.fixed(Instant.EPOCH), 1)) {
             metrics.bind(server.stats());
@@ -68,7 +68,7 @@ class MetricsTest {
     @Test
     void writesNumbersPlainWithoutExponentsOrTrailingZeros() {
         Server server = Server.create(ServerConfig.defaults(), HttpProtocol.create(r -> HttpResponse.ok("")));
-        try (Metrics metrics = new Metrics()) {
+        try (ServerMetrics metrics = new ServerMetrics()) {
             metrics.bind(server.stats());
             String scrape = metrics.scrape();
             assertThat(scrape.lines()).as(scrape)
@@ -93,7 +93,7 @@ class MetricsTest {
             case "/bug" -> throw new IllegalStateException("bug");
             default -> HttpResponse.ok("ok");
         }, get("/") + get("/a") + get("/missing") + get("/moved") + get("/bug") + "GET / HTTP/9.9\r\n\r\n");
-        try (Metrics metrics = new Metrics()) {
+        try (ServerMetrics metrics = new ServerMetrics()) {
             exchanges.forEach(metrics::onExchange);
             String scrape = metrics.scrape();
 
@@ -107,7 +107,7 @@ class MetricsTest {
 
     @Test
     void addsAStatusClassOnlyWhenOneIsSent() {
-        try (Metrics metrics = new Metrics()) {
+        try (ServerMetrics metrics = new ServerMetrics()) {
             Exchanges.of(Exchanges.CLIENT, r -> HttpResponse.status(799), get("/")).forEach(metrics::onExchange);
             assertThat(metrics.scrape().lines()).as(metrics.scrape())
                     .contains("sluice_requests_total{class=\"7xx\"} 1")
@@ -117,7 +117,7 @@ class MetricsTest {
 
     @Test
     void reportsRequestsPerSecondAndPercentilesOverTheRecentWindow() {
-        try (Metrics metrics = new Metrics(() -> now)) {
+        try (ServerMetrics metrics = new ServerMetrics(() -> now)) {
             metrics.sample();
             now = 2_000_000_000L;
             Exchanges.of(get("/") + get("/") + get("/") + get("/")).forEach(metrics::onExchange);
@@ -132,7 +132,7 @@ class MetricsTest {
 
     @Test
     void answersWithAnEmptyWindowBeforeAnySample() {
-        try (Metrics metrics = new Metrics(() -> now)) {
+        try (ServerMetrics metrics = new ServerMetrics(() -> now)) {
             RecentWindow.Summary s = metrics.recent();
             assertThat(s.requests()).isZero();
             assertThat(s.p99()).isNaN();

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import dev.sluice.core.Engine;
 import dev.sluice.core.Server;
@@ -21,7 +21,7 @@ import java.time.InstantSource;
  *   <li>{@code /ready}: 200 {@code ready} while the main server accepts connections, 503 before it
  *       has started and from the moment it begins shutting down (readiness: a load balancer
  *       stops sending traffic while in-flight exchanges drain);</li>
- *   <li>{@code /metrics}: {@link Metrics} in the Prometheus text format;</li>
+ *   <li>{@code /metrics}: {@link ServerMetrics} in the Prometheus text format;</li>
  *   <li>{@code /status}: a page for a browser ({@link StatusPage}), and {@code /status.json}.</li>
  * </ul>
  *
@@ -30,8 +30,9 @@ import java.time.InstantSource;
  * Its limits are small ({@link #config}): a handful of operators and scrapers, not the public.
  * Threads: the core's {@code virtual} engine, one virtual thread per admin connection.
  */
-final class AdminServer implements AutoCloseable {
-    static final int MAX_CONNECTIONS = 32;
+public final class AdminServer implements AutoCloseable {
+    /** The admin server's connection limit and backlog. */
+    public static final int MAX_CONNECTIONS = 32;
 
     private final Server server;
     private final String url;
@@ -56,12 +57,23 @@ final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Starts the admin server for {@code main} on {@code options}' host and port.
+     * Starts the admin server for {@code main} on {@code host} and {@code port} (0: any free
+     * port; {@link #url()} tells which), and the once-a-second sampling behind the status page's
+     * recent figures. {@code main} need not have started: {@code /ready} says 503 until it
+     * listens. Close the admin server after {@code main}'s shutdown, so {@code /ready} says 503
+     * while it drains.
      *
-     * @param log the access log, or null, for its dropped count
+     * @param metrics {@code main}'s metrics, bound to its stats
+     * @param log the access log, for its dropped count on the status page, or null
      * @throws IOException when it cannot listen
      */
-    static AdminServer start(AdminOptions options, Server main, Metrics metrics, AccessLog log,
+    public static AdminServer start(String host, int port, Server main, ServerMetrics metrics,
+                                    AccessLog log) throws IOException {
+        return start(host, port, main, metrics, log, InstantSource.system());
+    }
+
+    /** As {@link #start(String, int, Server, ServerMetrics, AccessLog)}, with {@code clock} for the uptime. */
+    static AdminServer start(String host, int port, Server main, ServerMetrics metrics, AccessLog log,
                              InstantSource clock) throws IOException {
         Instant started = clock.instant();
         Router router = new Router()
@@ -70,7 +82,7 @@ final class AdminServer implements AutoCloseable {
                 .get("/ready", r -> main.isClosing() ? text(503, "draining\n")
                         : main.port() == -1 ? text(503, "starting\n") : text(200, "ready\n"))
                 .get("/metrics", r -> HttpResponse.status(200)
-                        .withHeader("Content-Type", Metrics.CONTENT_TYPE)
+                        .withHeader("Content-Type", ServerMetrics.CONTENT_TYPE)
                         .withHeader("Cache-Control", "no-store")
                         .withBody(metrics.scrape()))
                 .get("/status", r -> page("text/html; charset=utf-8", StatusPage.html(
@@ -79,9 +91,10 @@ final class AdminServer implements AutoCloseable {
                         StatusPage.snapshot(main, metrics, log, since(started, clock)))));
         HttpConfig http = HttpConfig.defaults().withMaxBodyBytes(0).withMaxDrainBytes(0)
                 .withMaxHeaderBytes(16 * 1024);
-        Server server = Server.create(config(options.host, options.port), HttpProtocol.create(http, router));
+        Server server = Server.create(config(host, port), HttpProtocol.create(http, router));
         server.start();
-        return new AdminServer(server, "http://" + Spelling.hostPort(options.host, server.port()));
+        metrics.startSampling();
+        return new AdminServer(server, "http://" + Spelling.hostPort(host, server.port()));
     }
 
     private static Duration since(Instant started, InstantSource clock) {
@@ -98,11 +111,12 @@ final class AdminServer implements AutoCloseable {
     }
 
     /** {@code http://HOST:PORT}, the port the one bound. */
-    String url() {
+    public String url() {
         return url;
     }
 
-    int port() {
+    /** The port it listens on. */
+    public int port() {
         return server.port();
     }
 

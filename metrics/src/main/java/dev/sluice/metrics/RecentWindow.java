@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 /**
  * The last few seconds of a {@link LatencyHistogram}: a ring of its snapshots, one per

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import java.math.BigDecimal;
 import java.util.regex.Matcher;

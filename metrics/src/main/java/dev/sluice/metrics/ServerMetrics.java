@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import dev.sluice.core.CloseReason;
 import dev.sluice.core.Stats;
@@ -19,7 +19,15 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code sluice_*} metrics of one HTTP server, in a Micrometer Prometheus registry, served as
- * {@code /metrics} by the {@link AdminServer}. Per exchange ({@link #onExchange}, on the request
+ * {@code /metrics} by the {@link AdminServer} or by {@link #scrape()} wherever you like:
+ *
+ * <pre>{@code
+ * ServerMetrics metrics = new ServerMetrics();
+ * Server server = Server.create(ServerConfig.defaults(), HttpProtocol.create(HttpConfig.defaults(), app, metrics));
+ * metrics.bind(server.stats());
+ * server.start();
+ * }</pre>
+ * Per exchange ({@link #onExchange}, on the request
  * path): a counter by status class, the duration histogram, and the {@link LatencyHistogram}
  * behind the status page's recent percentiles. Everything else is read from the core's
  * {@link Stats} when scraped ({@link #bind}), so it costs the request path nothing.
@@ -37,11 +45,11 @@ import java.util.function.ToDoubleFunction;
  * thread {@code sluice-metrics} samples the latency histogram once a second; {@link #scrape} and
  * {@link #recent} on the admin server's threads.
  */
-final class Metrics implements HttpObserver, AutoCloseable {
+public final class ServerMetrics implements HttpObserver, AutoCloseable {
     /** The Prometheus text exposition format, version 0.0.4. */
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** How far back {@link #recent()} looks. */
-    static final int WINDOW_SECONDS = 10;
+    public static final int WINDOW_SECONDS = 10;
     /** The upper bounds of {@code sluice_request_duration_seconds}'s buckets ({@code +Inf} added). */
     static final Duration[] BUCKETS = {
         Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
@@ -59,12 +67,13 @@ final class Metrics implements HttpObserver, AutoCloseable {
     private final LongSupplier nanos;
     private Thread sampler;
 
-    Metrics() {
+    /** Metrics in a registry of their own; nothing is bound yet. */
+    public ServerMetrics() {
         this(System::nanoTime);
     }
 
     /** With {@code nanos} as the clock of the recent window. */
-    Metrics(LongSupplier nanos) {
+    ServerMetrics(LongSupplier nanos) {
         this.nanos = nanos;
         for (int c = 2; c <= 5; c++) {
             counter(c);
@@ -95,13 +104,16 @@ final class Metrics implements HttpObserver, AutoCloseable {
     }
 
     /** Responses of status class {@code statusClass} (2 for 2xx) so far. */
-    long requests(int statusClass) {
+    public long requests(int statusClass) {
         Counter c = byClass.get(statusClass);
         return c == null ? 0 : (long) c.count();
     }
 
-    /** Registers the gauges and counters that read {@code stats} when scraped. */
-    void bind(Stats stats) {
+    /**
+     * Registers the gauges and counters that read {@code stats} ({@code server.stats()}) when
+     * scraped. Once per server.
+     */
+    public void bind(Stats stats) {
         gauge("sluice.connections.open", "Connections open now", stats, Stats::open);
         gauge("sluice.connections.idle", "Open connections waiting for a next request", stats,
                 Stats::idle);
@@ -125,7 +137,7 @@ final class Metrics implements HttpObserver, AutoCloseable {
     }
 
     /** Registers {@code sluice_access_log_dropped_total}, read from {@code log}. */
-    void bind(AccessLog log) {
+    public void bind(AccessLog log) {
         count("sluice.access.log.dropped", "Access log lines dropped because the queue was full",
                 log, AccessLog::dropped, null);
     }
@@ -144,7 +156,7 @@ final class Metrics implements HttpObserver, AutoCloseable {
      * Every metric in the Prometheus text format ({@link #CONTENT_TYPE}), numbers written plain
      * ({@link PrometheusNumbers}): {@code le="0.0001"}, {@code 10508748}.
      */
-    String scrape() {
+    public String scrape() {
         return PrometheusNumbers.plain(registry.scrape(CONTENT_TYPE));
     }
 
@@ -158,8 +170,22 @@ final class Metrics implements HttpObserver, AutoCloseable {
         return window.since(new RecentWindow.Sample(nanos.getAsLong(), latency.snapshot()));
     }
 
-    /** Starts the {@code sluice-metrics} thread, which calls {@link #sample()} every second. */
+    /**
+     * The registry the metrics live in: add meters of your own to it, or add it to a
+     * {@code CompositeMeterRegistry}.
+     */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Starts the {@code sluice-metrics} thread, which calls {@link #sample()} every second, for
+     * {@link #recent()}; {@link AdminServer#start} does. Does nothing when it runs already.
+     */
     synchronized void startSampling() {
+        if (sampler != null) {
+            return;
+        }
         sample();
         sampler = Thread.ofPlatform().daemon().name("sluice-metrics").start(() -> {
             try {
@@ -173,6 +199,7 @@ final class Metrics implements HttpObserver, AutoCloseable {
         });
     }
 
+    /** Stops the sampling thread and closes the registry. */
     @Override
     public synchronized void close() {
         if (sampler != null) {

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import dev.sluice.core.Codec;
 import dev.sluice.core.ConnectionInfo;
@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Real {@link Exchange}s for the cli's unit tests: raw request bytes are run through the HTTP
+ * Real {@link Exchange}s for the unit tests: raw request bytes are run through the HTTP
  * codec, as an engine would, with no socket, and the observer's exchanges are collected.
  */
 final class Exchanges {

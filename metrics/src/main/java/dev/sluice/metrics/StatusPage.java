@@ -1,13 +1,18 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import dev.sluice.core.CloseReason;
 import dev.sluice.core.Server;
 import dev.sluice.core.Stats;
 import dev.sluice.core.internal.Spelling;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 
 /**
  * The admin port's {@code /status} (an HTML page that reloads itself every
@@ -30,11 +35,24 @@ final class StatusPage {
                     Map<String, Long> closes, long bytesIn, long bytesOut, long accessLogDropped) {
     }
 
+    /** The project version, from {@code version.properties}, which Maven fills in from the pom. */
+    static final String VERSION = version();
+
     private StatusPage() {
     }
 
+    private static String version() {
+        Properties p = new Properties();
+        try (InputStream in = StatusPage.class.getResourceAsStream("version.properties")) {
+            p.load(Objects.requireNonNull(in, "version.properties is missing from the build"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
+    }
+
     /** Reads {@code main}'s stats and {@code metrics} now; {@code log} may be null. */
-    static Snapshot snapshot(Server main, Metrics metrics, AccessLog log, Duration uptime) {
+    static Snapshot snapshot(Server main, ServerMetrics metrics, AccessLog log, Duration uptime) {
         Stats s = main.stats();
         int port = main.port() == -1 ? main.config().port() : main.port();
         String listening = "http://" + Spelling.hostPort(main.config().host(), port);
@@ -49,7 +67,7 @@ final class StatusPage {
         for (CloseReason r : CloseReason.values()) {
             closes.put(r.logName(), s.closes(r));
         }
-        return new Snapshot(VersionProvider.version(), main.config().engine().cliName(), listening,
+        return new Snapshot(VERSION, main.config().engine().cliName(), listening,
                 uptime, main.port() != -1 && !main.isClosing(), s.open(), s.idle(), s.accepted(),
                 s.rejected(), s.busyThreads(), s.queueDepth(), metrics.recent(), requests, closes,
                 s.bytesIn(), s.bytesOut(), log == null ? -1 : log.dropped());

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.metrics;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -33,7 +33,7 @@ import java.util.Locale;
  * printable ASCII (characters above U+00FF: their UTF-8 bytes). JSON escapes the same
  * characters as {@code \\u} and four hex digits.
  */
-enum AccessLogFormat {
+public enum AccessLogFormat {
     COMMON, COMBINED, JSON;
 
     private static final DateTimeFormatter CLF_TIME =
@@ -50,8 +50,8 @@ enum AccessLogFormat {
     private static volatile Stamp clfStamp = new Stamp(Long.MIN_VALUE, null, null);
     private static volatile Stamp jsonStamp = new Stamp(Long.MIN_VALUE, null, null);
 
-    /** The flag's spelling: {@code common}, {@code combined}, {@code json}. */
-    String cliName() {
+    /** The name in lower case, as flags spell it: {@code common}, {@code combined}, {@code json}. */
+    public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
