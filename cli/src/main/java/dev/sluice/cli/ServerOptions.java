@@ -108,6 +108,12 @@ final class ServerOptions {
                     + "exchanges in flight finish before it closes the rest. 0: close at once.")
     Duration shutdownTimeout;
 
+    @Option(names = "--drain-delay", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "On SIGTERM, how long to go on serving (new connections too) while the "
+                    + "admin /ready says 503, before the shutdown starts: time for a load "
+                    + "balancer to stop sending. 0: none.")
+    Duration drainDelay;
+
     @Option(names = "--tcp-notsent-lowat-bytes", paramLabel = "<n>", description = "Linux, JDK "
             + "22+: the most bytes a connection keeps queued unsent in the kernel "
             + "(TCP_NOTSENT_LOWAT); bounds the queue, not the window. 0 leaves the kernel's default.")
@@ -133,6 +139,7 @@ final class ServerOptions {
                 .withMinBodyRate(minBodyRate)
                 .withMinResponseRate(minResponseRate)
                 .withShutdownTimeout(shutdownTimeout)
+                .withDrainDelay(drainDelay)
                 .withTcpNotsentLowatBytes(tcpNotsentLowatBytes);
     }
 

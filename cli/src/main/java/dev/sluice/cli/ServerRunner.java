@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,14 +91,21 @@ final class ServerRunner {
             afterBanner.apply(server).forEach(out::println);
             out.flush();
             awaitSignal();
-            LOG.log(Level.INFO, "shutdown_started signal={0} timeout={1}", signal.get(),
-                    Spelling.duration(server.config().shutdownTimeout()));
+            logShutdownStarted(server.config());
             long started = System.nanoTime();
             boolean clean = server.shutdown();
             LOG.log(Level.INFO, "shutdown_finished clean={0} elapsed={1}ms {2}", clean,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), server.stats());
         }
         return ExitCode.OK;
+    }
+
+    /** {@code shutdown_started signal=SIGTERM timeout=30s}, and {@code drain_delay=} when there is one. */
+    private void logShutdownStarted(ServerConfig config) {
+        Duration delay = config.drainDelay();
+        LOG.log(Level.INFO, "shutdown_started signal={0} timeout={1}{2}", signal.get(),
+                Spelling.duration(config.shutdownTimeout()),
+                delay.isZero() ? "" : " drain_delay=" + Spelling.duration(delay));
     }
 
     private void onSignal(String name, Server server) {

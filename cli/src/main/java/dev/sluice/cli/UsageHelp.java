@@ -41,7 +41,7 @@ final class UsageHelp implements IHelpFactory {
             new Group("Limits", List.of("--max-connections", "--max-connections-per-ip",
                     "--overload", "--min-body-rate", "--min-response-rate")),
             new Group("Timeouts", List.of("--idle-timeout", "--header-timeout", "--request-timeout",
-                    "--write-timeout", "--shutdown-timeout")),
+                    "--write-timeout", "--shutdown-timeout", "--drain-delay")),
             new Group("Engine", List.of("--engine", "--threads", "--queue")));
     static final String OTHER = "Other";
     static final String HELP = "Help";

@@ -128,6 +128,25 @@ class AdminIT {
         }
     }
 
+    /** --drain-delay: /ready says 503 at once, and the main port goes on serving newcomers. */
+    @Test
+    void readyTurns503AtOnceWhileTheDrainDelayStillServes() throws Exception {
+        // Ten minutes: the checks never race the delay's end; the second signal ends it.
+        try (Running r = Running.start("--drain-delay", "10m")) {
+            r.process().sigterm();
+            r.process().awaitStderr(Pattern.compile(".*shutdown_started signal=SIGTERM timeout=30s drain_delay=10m"),
+                    START_WAIT);
+            assertThat(awaitStatus(r.admin(), "/ready", 503).body()).isEqualTo("draining\n");
+            RawHttp.Reply served = RawHttp.get(r.port(), "/");
+            assertThat(served.status()).as("a new connection during the delay").isEqualTo(200);
+            assertThat(served.body()).isEqualTo("Hello, World!");
+            r.process().sigterm(); // the second signal: stop now
+            assertThat(r.process().awaitExit()).as(r.process()::transcript).isZero();
+            assertThat(r.process().stderr()).as(r.process()::transcript)
+                    .anyMatch(l -> l.contains("shutdown_forced signal=SIGTERM"));
+        }
+    }
+
     @Test
     void isOffUnlessAsked() {
         try (SluiceProcess p = SluiceProcess.jar("respond", "--host", "127.0.0.1", "--port", "0")) {

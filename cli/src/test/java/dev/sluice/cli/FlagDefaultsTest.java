@@ -71,13 +71,15 @@ class FlagDefaultsTest {
                 Map.entry("SLUICE_MIN_BODY_RATE", "1000/s,2s"),
                 Map.entry("SLUICE_MIN_RESPONSE_RATE", "off"),
                 Map.entry("SLUICE_SHUTDOWN_TIMEOUT", "1h"),
+                Map.entry("SLUICE_DRAIN_DELAY", "15s"),
                 Map.entry("SLUICE_TCP_NOTSENT_LOWAT_BYTES", "65536"),
                 Map.entry("SLUICE_LOG_LEVEL", "debug")));
         EchoCommand echo = parse();
         assertThat(echo.server.toConfig()).isEqualTo(new ServerConfig("127.0.0.1", 7007, 16, true,
                 Engine.EVENT_LOOP, 3, 5, 7, OverloadPolicy.REJECT, 4, Duration.ofMinutes(2),
                 Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(90),
-                MinDataRate.of(1000, Duration.ofSeconds(2)), MinDataRate.OFF, Duration.ofHours(1), 65536));
+                MinDataRate.of(1000, Duration.ofSeconds(2)), MinDataRate.OFF, Duration.ofHours(1),
+                Duration.ofSeconds(15), 65536));
         assertThat(echo.logging.level).isEqualTo(LogOptions.LogLevel.DEBUG);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import dev.sluice.core.internal.Spelling;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -53,6 +54,12 @@ public final class Server implements AutoCloseable {
     private volatile State state = State.NEW;
     /** close() was called while shutdown() drains: stop waiting. */
     private volatile boolean abortDrain;
+    /** shutdown() has begun its drain delay: not ready, though still serving. */
+    private volatile boolean unready;
+    /** Counted down by close(): cuts a drain delay short. */
+    private final CountDownLatch delayCut = new CountDownLatch(1);
+    /** When the drain delay ends, System.nanoTime(); under lifecycle. */
+    private long delayEnds;
     /** What the engines see of this server; made by start(). */
     private volatile EngineContext context;
     private InetSocketAddress address;
@@ -191,10 +198,14 @@ public final class Server implements AutoCloseable {
         return report;
     }
 
-    /** Whether the server has begun shutting down (or was closed). */
+    /**
+     * Whether the server has begun shutting down (or was closed): true from the first moment of
+     * {@link #shutdown}, its {@link ServerConfig#drainDelay() drain delay} included, while it still
+     * serves. A readiness probe answers from it.
+     */
     public boolean isClosing() {
         EngineContext ctx = context;
-        return state == State.CLOSED || ctx != null && ctx.draining();
+        return unready || state == State.CLOSED || ctx != null && ctx.draining();
     }
 
     /** {@link #shutdown(Duration)} with {@link ServerConfig#shutdownTimeout()}. */
@@ -205,6 +216,9 @@ public final class Server implements AutoCloseable {
     /**
      * Graceful shutdown, step by step:
      * <ol>
+     *   <li>{@link #isClosing()} turns true; for {@link ServerConfig#drainDelay()} the server goes
+     *       on serving as before, new connections included, so a load balancer's health check has
+     *       time to see it leave ({@link #close()} cuts this short);</li>
      *   <li>close the listener: new connections are refused, the acceptor stops;</li>
      *   <li>close every idle connection (no request in progress);</li>
      *   <li>let each exchange in progress finish, then close its connection (a protocol that can
@@ -218,6 +232,7 @@ public final class Server implements AutoCloseable {
      * @return true when every connection finished within {@code timeout}
      */
     public boolean shutdown(Duration timeout) {
+        awaitDrainDelay();
         lifecycle.lock();
         try {
             if (state == State.NEW) {
@@ -249,12 +264,41 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * The first step of {@link #shutdown}: not ready, still serving, for the drain delay (started
+     * by the first call; a later call waits for the same end).
+     */
+    private void awaitDrainDelay() {
+        long delay = config.drainDelay().toNanos();
+        long remaining;
+        lifecycle.lock();
+        try {
+            if (delay == 0 || state != State.RUNNING) {
+                return;
+            }
+            if (!unready) {
+                unready = true;
+                delayEnds = System.nanoTime() + delay;
+                Log.CORE.log(Level.INFO, "drain_delay_started delay={0}", Spelling.duration(config.drainDelay()));
+            }
+            remaining = delayEnds - System.nanoTime();
+        } finally {
+            lifecycle.unlock();
+        }
+        try {
+            delayCut.await(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // drain now; the caller sees the flag
+        }
+    }
+
+    /**
      * Stops at once: closes the listener and every connection. Idempotent; during a graceful
      * {@link #shutdown} it cuts the wait short and returns when the server has stopped.
      */
     @Override
     public void close() {
         abortDrain = true;
+        delayCut.countDown();
         EngineContext ctx = context;
         if (ctx != null) {
             ctx.connections.wakeWaiter();

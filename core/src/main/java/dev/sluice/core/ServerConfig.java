@@ -81,6 +81,13 @@ import java.util.Objects;
  *     {@value #DEFAULT_MIN_RATE_GRACE_SECONDS}s.
  * @param shutdownTimeout how long {@link Server#shutdown()} lets in-flight exchanges finish before
  *     it closes what is left. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS}s.
+ * @param drainDelay how long {@link Server#shutdown()} keeps serving normally, new connections
+ *     included, after {@link Server#isClosing()} turns true (so an admin {@code /ready} answers
+ *     503), before it closes the listener and drains: the time a load balancer's health check
+ *     needs to see the instance leave. The {@link #shutdownTimeout()} comes after it, so a
+ *     supervisor must allow both (Kubernetes' {@code terminationGracePeriodSeconds}).
+ *     {@link Server#close()} cuts it short. {@code 0}: none. Default
+ *     {@value #DEFAULT_DRAIN_DELAY_SECONDS}s.
  * @param tcpNotsentLowatBytes the most bytes a connection keeps in the kernel's send queue beyond
  *     what the network can carry now ({@code TCP_NOTSENT_LOWAT}, Linux): a write waits, and the
  *     socket does not report itself writable, until the unsent part drops below it. It bounds the
@@ -108,6 +115,7 @@ public record ServerConfig(
         MinDataRate minBodyRate,
         MinDataRate minResponseRate,
         Duration shutdownTimeout,
+        Duration drainDelay,
         int tcpNotsentLowatBytes) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -127,6 +135,8 @@ public record ServerConfig(
     public static final long DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
+    /** 0: none, as a single process with no balancer in front needs none. */
+    public static final long DEFAULT_DRAIN_DELAY_SECONDS = 0;
     /** 0: off, because behind a reverse proxy or a carrier-grade NAT many clients share one address. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
     /** As nginx's {@code proxy_read_timeout}: long enough for real work, short enough to free a hung one. */
@@ -190,6 +200,7 @@ public record ServerConfig(
                     "max-connections-per-ip must be 0 (off) or more, got " + maxConnectionsPerIp);
         }
         requireNonNegative("shutdown-timeout", shutdownTimeout);
+        requireNonNegative("drain-delay", drainDelay);
         if (tcpNotsentLowatBytes < 0) {
             throw new IllegalArgumentException(
                     "tcp-notsent-lowat-bytes must be 0 (off) or more, got " + tcpNotsentLowatBytes);
@@ -217,7 +228,8 @@ public record ServerConfig(
                 Duration.ofSeconds(DEFAULT_WRITE_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS),
                 defaultMinRate(), defaultMinRate(),
-                Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS), DEFAULT_TCP_NOTSENT_LOWAT_BYTES);
+                Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
+                Duration.ofSeconds(DEFAULT_DRAIN_DELAY_SECONDS), DEFAULT_TCP_NOTSENT_LOWAT_BYTES);
     }
 
     private static MinDataRate defaultMinRate() {
@@ -226,7 +238,7 @@ public record ServerConfig(
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
-    // ConfigCopy names the component once here instead of re-listing all eighteen per method.
+    // ConfigCopy names the component once here instead of re-listing all nineteen per method.
 
     public ServerConfig withHost(String v) { return ConfigCopy.with(this, "host", v); }
     public ServerConfig withPort(int v) { return ConfigCopy.with(this, "port", v); }
@@ -245,6 +257,7 @@ public record ServerConfig(
     public ServerConfig withMinBodyRate(MinDataRate v) { return ConfigCopy.with(this, "minBodyRate", v); }
     public ServerConfig withMinResponseRate(MinDataRate v) { return ConfigCopy.with(this, "minResponseRate", v); }
     public ServerConfig withShutdownTimeout(Duration v) { return ConfigCopy.with(this, "shutdownTimeout", v); }
+    public ServerConfig withDrainDelay(Duration v) { return ConfigCopy.with(this, "drainDelay", v); }
     public ServerConfig withTcpNotsentLowatBytes(int v) { return ConfigCopy.with(this, "tcpNotsentLowatBytes", v); }
 
     /**

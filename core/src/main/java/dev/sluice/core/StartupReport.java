@@ -32,7 +32,8 @@ final class StartupReport {
                 + " max-connections-per-ip=" + (c.maxConnectionsPerIp() == 0 ? "off" : c.maxConnectionsPerIp()));
         lines.add("timeouts: idle=" + format(c.idleTimeout()) + " header=" + format(c.headerTimeout())
                 + " write=" + format(c.writeTimeout()) + " shutdown=" + format(c.shutdownTimeout())
-                + " request=" + format(c.requestTimeout()));
+                + " request=" + format(c.requestTimeout())
+                + (c.drainDelay().isZero() ? "" : " drain-delay=" + format(c.drainDelay())));
         lines.add("min-rates: body=" + c.minBodyRate() + " response=" + c.minResponseRate());
         lines.add(nativeOptions);
         long somaxconn = somaxconn();

@@ -97,4 +97,14 @@ final class Clients {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
+
+    /** Whether a connection to {@code port} on 127.0.0.1 is refused (nothing listens). */
+    static boolean refused(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
 }

@@ -3,7 +3,6 @@ package dev.sluice.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +30,7 @@ class ShutdownSignalIT {
             Thread stopper = new Thread(server::shutdown, "test-stopper");
             stopper.start();
             server.awaitShutdown();
-            assertThat(refused(server.port())).as("the listener is closed").isTrue();
+            assertThat(Clients.refused(server.port())).as("the listener is closed").isTrue();
             assertThat(server.awaitShutdown(Duration.ZERO)).isTrue();
             stopper.join();
         } finally {
@@ -77,7 +76,7 @@ class ShutdownSignalIT {
                 assertThat(out.readLine()).isEqualTo("holding");
 
                 child.toHandle().destroy(); // SIGTERM (Process.destroy would also close our ends of its pipes)
-                assertThat(Clients.await(() -> refused(port), Duration.ofSeconds(20)))
+                assertThat(Clients.await(() -> Clients.refused(port), Duration.ofSeconds(20)))
                         .as("the listener closes on SIGTERM; stderr: %s", Files.readString(err)).isTrue();
                 assertThat(child.isAlive()).as("waits for the exchange in progress").isTrue();
 
@@ -91,15 +90,6 @@ class ShutdownSignalIT {
         } finally {
             child.destroyForcibly();
             Files.deleteIfExists(err);
-        }
-    }
-
-    private static boolean refused(int port) {
-        try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 }
