@@ -44,11 +44,14 @@ public sealed interface BodySegment {
      * response is encoded, and closed once sent; if it is missing then, the client gets 404; if it
      * cannot be read or has become shorter than {@code offset + length}, 500, and none of the body
      * is sent.
-     *
-     * @throws IllegalArgumentException if {@code offset} or {@code length} is negative or their sum
-     *     overflows
      */
     record FileRegion(Path file, long offset, long length) implements BodySegment {
+        /**
+         * Checks the region.
+         *
+         * @throws IllegalArgumentException if {@code offset} or {@code length} is negative or
+         *     their sum overflows
+         */
         public FileRegion {
             Objects.requireNonNull(file, "file");
             if (offset < 0 || length < 0 || offset + length < 0) {
