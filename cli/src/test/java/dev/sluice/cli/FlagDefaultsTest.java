@@ -79,7 +79,7 @@ class FlagDefaultsTest {
                 Engine.EVENT_LOOP, 3, 5, 7, OverloadPolicy.REJECT, 4, Duration.ofMinutes(2),
                 Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(90),
                 MinDataRate.of(1000, Duration.ofSeconds(2)), MinDataRate.OFF, Duration.ofHours(1),
-                Duration.ofSeconds(15), 65536));
+                Duration.ofSeconds(15), 65536, null, Duration.ofSeconds(10)));
         assertThat(echo.logging.level).isEqualTo(LogOptions.LogLevel.DEBUG);
     }
 

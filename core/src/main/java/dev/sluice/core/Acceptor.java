@@ -62,7 +62,9 @@ final class Acceptor implements Runnable {
         this.context = context;
         this.stats = context.stats;
         this.listener = context.listener;
-        this.rejection = context.protocol == null ? new byte[0] : context.protocol.rejection();
+        // A TLS client could not read rejection bytes in clear: it is closed without a word.
+        this.rejection = context.protocol == null || context.config.tls() != null ? new byte[0]
+                : context.protocol.rejection();
         this.rejectAtLimit = context.config.overload() == OverloadPolicy.REJECT;
         this.thread = Thread.ofPlatform().name("sluice-acceptor").unstarted(this);
     }

@@ -91,7 +91,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         try {
             codec.encodeRequestTimeout(answer);
             ch.configureBlocking(false);
-            stats.addBytesOut(answer.writeTo(ch, null));
+            stats.addBytesOut(answer.writeTo(c, null));
         } catch (IOException | RuntimeException e) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         } finally {
@@ -103,6 +103,9 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
     }
 
     private CloseReason serve() throws IOException {
+        if (c.tls != null) {
+            c.tls.handshake(); // under the handshake deadline set at the accept
+        }
         while (true) {
             CloseReason end = read();
             if (end != null) {
@@ -153,7 +156,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         if (!moved) {
             return c.terminalReason();
         }
-        n = ch.read(in);
+        n = c.read(in);
         if (n < 0) {
             return endOfStream();
         }
@@ -247,7 +250,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         if (terminal != null && terminal.cutsARequest()) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), terminal.logName());
             codec.encodeTimeout(out);
-            stats.addBytesOut(out.writeTo(ch, written -> { }));
+            stats.addBytesOut(out.writeTo(c, written -> { }));
         }
         return terminal != null ? terminal : CloseReason.NORMAL;
     }
@@ -256,7 +259,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
     private int readAvailable() throws IOException {
         ch.configureBlocking(false);
         try {
-            int read = ch.read(in);
+            int read = c.read(in);
             if (read > 0) {
                 stats.addBytesIn(read);
             }
@@ -273,7 +276,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         }
         c.caughtUp(); // the response rate is measured per batch
         writeProgress.accept(0);
-        stats.addBytesOut(out.writeTo(ch, writeProgress));
+        stats.addBytesOut(out.writeTo(c, writeProgress));
         if (!c.toBusy()) {
             throw new TerminatedException();
         }

@@ -1,5 +1,7 @@
 package dev.sluice.core;
 
+import java.nio.ByteBuffer;
+
 /** How much a connection may hold in memory, the same on every engine. */
 final class Buffering {
     /** A codec that leaves this much unconsumed without deciding is broken: the connection closes. */
@@ -16,5 +18,16 @@ final class Buffering {
     static final int WRITE_SLICE_BYTES = MAX_BUFFERED_OUT_BYTES;
 
     private Buffering() {
+    }
+
+    /** A buffer at least {@code atLeast} and twice {@code b}'s capacity, holding {@code b}'s bytes (write mode). */
+    static ByteBuffer grow(ByteBuffer b, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, b.capacity() * 2));
+        return bigger.put(b.flip());
+    }
+
+    /** {@code b}, or null when it holds nothing (write mode), so an idle connection keeps no buffer. */
+    static ByteBuffer dropIfEmpty(ByteBuffer b) {
+        return b.position() == 0 ? null : b;
     }
 }

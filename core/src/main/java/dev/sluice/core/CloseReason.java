@@ -23,6 +23,8 @@ public enum CloseReason {
      * or idle and evicted for a newcomer.
      */
     LIMIT,
+    /** A TLS handshake was not done within the handshake timeout. */
+    TLS_HANDSHAKE_TIMEOUT,
     /** Closed by shutdown or close. */
     SHUTDOWN,
     /** A protocol error, a peer reset or another I/O failure. */

@@ -120,6 +120,9 @@ abstract class ConnectionEngine {
             Log.CORE.log(Level.WARNING, "conn=" + c.info.id() + " connection_failed", e);
         } finally {
             stats.addBusy(-1);
+            if (c.tls != null && (reason == CloseReason.NORMAL || reason == CloseReason.SHUTDOWN)) {
+                c.tls.closeNotify();
+            }
             context.connections.close(c, reason);
         }
     }

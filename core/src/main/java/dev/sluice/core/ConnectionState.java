@@ -1,7 +1,9 @@
 package dev.sluice.core;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -14,6 +16,7 @@ import java.nio.channels.SocketChannel;
  * <p>States and legal transitions ({@code owner} is the connection's thread or its event loop;
  * every other thread only terminates):
  * <pre>
+ *   HANDSHAKE -----&gt; IDLE          (TLS listeners: the handshake finished)
  *            read                 decoded what arrived: wait in the phase the codec names
  *   IDLE ----------&gt; BUSY ------------------------------------------&gt; IDLE | HEAD | BODY
  *   HEAD, BODY ----&gt; BUSY          (a read arrived)
@@ -39,6 +42,8 @@ import java.nio.channels.SocketChannel;
  *   <tr><td>WRITING</td><td>the sooner of the write timeout from the last progress and the
  *       minimum response rate since the client fell behind</td>
  *       <td>{@link CloseReason#WRITE_TIMEOUT} or {@link CloseReason#MIN_RESPONSE_RATE}</td></tr>
+ *   <tr><td>HANDSHAKE</td><td>TLS handshake timeout from the accept</td>
+ *       <td>{@link CloseReason#TLS_HANDSHAKE_TIMEOUT}</td></tr>
  *   <tr><td>BUSY</td><td>none: decoding and encoding are never timed out</td><td></td></tr>
  * </table>
  *
@@ -56,6 +61,8 @@ final class ConnectionState {
     static final int WRITING = 4;
     /** A handler runs, under the request timeout. */
     static final int HANDLING = 5;
+    /** A TLS handshake runs, under the handshake timeout from the accept. */
+    static final int HANDSHAKE = 6;
     /** Terminated by another thread; the reason is {@code phase - TERMINATED}. */
     private static final int TERMINATED = 16;
     /** Evicted while idle to admit a newcomer, who inherits this connection's permit. */
@@ -77,6 +84,8 @@ final class ConnectionState {
 
     final ConnectionInfo info;
     final SocketChannel channel;
+    /** TLS over {@link #channel} on a TLS listener, else null; set before the owner first reads. */
+    TlsChannel tls;
     private final Timeouts timeouts;
     private volatile int phase = BUSY;
     /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
@@ -144,6 +153,21 @@ final class ConnectionState {
     }
 
     // ---- the rules: each phase the owner enters, with its deadline ----
+
+    /** Owner: a TLS handshake runs, under the handshake timeout from {@code acceptedAt}. */
+    boolean toHandshake(long acceptedAt) {
+        if (phase == HANDSHAKE) {
+            return true;
+        }
+        long t = timeouts.handshakeNanos();
+        deadline = t > 0 ? acceptedAt + t : Long.MAX_VALUE;
+        return move(HANDSHAKE);
+    }
+
+    /** Owner: reads bytes of the protocol, through TLS when the listener has it. */
+    int read(ByteBuffer dst) throws IOException {
+        return tls == null ? channel.read(dst) : tls.read(dst);
+    }
 
     /** Owner: waits for the first byte of a next request, under the idle timeout. */
     boolean toIdle(long now) {
@@ -307,6 +331,7 @@ final class ConnectionState {
             case HEAD -> CloseReason.HEADER_TIMEOUT;
             case WRITING -> rateBound ? CloseReason.MIN_RESPONSE_RATE : CloseReason.WRITE_TIMEOUT;
             case HANDLING -> CloseReason.REQUEST_TIMEOUT;
+            case HANDSHAKE -> CloseReason.TLS_HANDSHAKE_TIMEOUT;
             default -> null;
         };
     }

@@ -22,6 +22,8 @@ final class EngineContext {
     final BufferPool outputChunks = new BufferPool(256);
     /** Read buffers of the blocking engines' connections, lent while a message arrives. */
     final BufferPool readBuffers = new BufferPool(256, BlockingConnection.READ_BYTES, false);
+    /** What a TLS listener answers, in clear, a client that speaks plain text to it. */
+    final byte[] plaintextAnswer;
     final ServerSocketChannel listener;
     final Acceptor acceptor;
     /** Set once, before any connection is accepted. */
@@ -35,6 +37,7 @@ final class EngineContext {
         this.stats = stats;
         this.protocol = protocol;
         this.rawHandler = rawHandler;
+        this.plaintextAnswer = protocol == null ? new byte[0] : protocol.plaintextAnswer();
         this.listener = listener;
         this.connections = new OpenConnections(this);
         this.admission = new Admission(this);

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,6 +37,8 @@ final class EventLoop implements Runnable {
     /** Where every connection of this loop encodes; emptied before the loop serves another. */
     final OutboundBuffer scratch = new OutboundBuffer();
     final ThreadFactory handlerThreads = Thread.ofVirtual().name("sluice-handler").factory();
+    /** Where the TLS handshakes' delegated tasks (the key exchange) run: off the loop. */
+    final Executor tlsTasks = task -> Thread.ofVirtual().name("sluice-tls-task").start(task);
     private final Thread thread;
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -272,6 +275,9 @@ final class EventLoop implements Runnable {
         }
         lc.index = -1;
         closedSome = true;
+        if (lc.c.tls != null && (reason == CloseReason.NORMAL || reason == CloseReason.SHUTDOWN)) {
+            lc.c.tls.closeNotify();
+        }
         lc.released();
         SelectionKey key = lc.key;
         boolean deferred = key != null && key.isValid() && !stopped;

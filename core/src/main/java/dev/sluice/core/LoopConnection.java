@@ -38,11 +38,21 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     LoopConnection(ConnectionState c, EventLoop loop, Protocol<Q, R> protocol) {
         super(c, protocol);
         this.loop = loop;
+        if (c.tls != null) {
+            // The handshake's costly steps run off the loop; their end drives the connection again.
+            c.tls.offloadTasks(loop.tlsTasks, () -> loop.post(() -> {
+                if (index >= 0) {
+                    onReadable();
+                }
+            }));
+        }
     }
 
     /** The socket can take more: decode what was held back, or write what waits. */
     void onWritable() {
-        if (stalled && pendingOut == null) {
+        if (c.tls != null && !c.tls.handshakeDone()) {
+            onReadable(); // the handshake waited to send
+        } else if (stalled && pendingOut == null) {
             resume();
         } else {
             flush();
@@ -53,7 +63,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         ByteBuffer buf = loop.readBuffer.clear();
         int n;
         try {
-            n = c.channel.read(buf);
+            n = c.read(buf);
         } catch (IOException e) {
             ioFailed(e);
             return;
@@ -61,6 +71,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         if (n <= 0) {
             if (n < 0) {
                 endOfStream();
+            } else if (c.tls != null) {
+                setInterest(); // TLS may wait to write, or for a task, or has finished its handshake
+                updatePhase();
             }
             return;
         }
@@ -217,10 +230,10 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
             scratch.moveTo(pendingOut);
             out = pendingOut;
         }
-        if (!out.isEmpty() && !write(out)) {
+        if (unsent(out) && !write(out)) {
             return;
         }
-        if (!out.isEmpty()) {
+        if (unsent(out)) {
             if (out == scratch) {
                 pendingOut = new OutboundBuffer();
                 scratch.moveTo(pendingOut);
@@ -232,10 +245,15 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         updatePhase();
     }
 
+    /** Whether {@code out} or the TLS records made of it still wait for the socket. */
+    private boolean unsent(OutboundBuffer out) {
+        return !out.isEmpty() || (c.tls != null && c.tls.hasPendingOutput());
+    }
+
     /** Writes what the socket takes now; false when the write failed and the connection closed. */
     private boolean write(OutboundBuffer out) {
         try {
-            long n = out.writeTo(c.channel, null);
+            long n = out.writeTo(c, null);
             loop.stats.addBytesOut(n);
             if (n > 0 && pendingOut != null) {
                 c.wrote(n, System.nanoTime());
@@ -266,6 +284,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private void setInterest() {
         int ops = pendingOut != null || (stalled && !inFlight) ? SelectionKey.OP_WRITE
                 : inFlight || eof || closeAfterFlush != null ? 0 : SelectionKey.OP_READ;
+        if (c.tls != null) {
+            ops = c.tls.interest(ops);
+        }
         if (key.isValid() && key.interestOps() != ops) {
             key.interestOps(ops);
         }
@@ -278,7 +299,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
         long now = System.nanoTime();
         boolean moved;
-        if (pendingOut != null) {
+        if (c.tls != null && !c.tls.handshakeDone()) {
+            moved = c.toHandshake(now); // stays in the phase entered at the accept, with its deadline
+        } else if (pendingOut != null) {
             moved = c.phase() == ConnectionState.WRITING || c.toWriting(now);
         } else if (inFlight) {
             moved = c.toHandling(handlerStart);
@@ -314,7 +337,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
                 codec.encodeTimeout(scratch);
             }
             try {
-                loop.stats.addBytesOut(scratch.writeTo(c.channel, null));
+                loop.stats.addBytesOut(scratch.writeTo(c, null));
             } catch (IOException e) {
                 // The client is gone; closing is all that is left.
             }

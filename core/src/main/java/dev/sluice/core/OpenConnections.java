@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The registry of a server's open connections: {@link #open} adds an admitted channel,
@@ -36,15 +37,32 @@ final class OpenConnections implements Iterable<ConnectionState> {
     ConnectionState open(SocketChannel ch, InetSocketAddress remote) throws IOException {
         ch.configureBlocking(context.config.engine().blocking());
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(), remote,
-                (InetSocketAddress) ch.getLocalAddress());
+        InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+        TlsEngineFactory tls = context.config.tls();
+        SSLEngine engine = tls == null ? null : newEngine(tls, remote);
+        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(), remote, local,
+                engine == null ? null : new TlsInfo(engine));
         ConnectionState c = new ConnectionState(info, ch, context.timeouts);
+        if (engine != null) {
+            c.tls = new TlsChannel(ch, engine, context.plaintextAnswer);
+            c.toHandshake(System.nanoTime());
+        }
         add(c);
         context.stats.onOpened();
         if (closed) { // raced with closeAll(): it may have missed this one
             close(c, CloseReason.SHUTDOWN);
         }
         return c;
+    }
+
+    private static SSLEngine newEngine(TlsEngineFactory tls, InetSocketAddress remote) throws IOException {
+        try {
+            SSLEngine engine = tls.newEngine(remote.getHostString(), remote.getPort());
+            engine.setUseClientMode(false);
+            return engine;
+        } catch (RuntimeException e) {
+            throw new IOException("the TLS engine factory failed", e);
+        }
     }
 
     /** Closes a connection once, counts it, and returns its admission (a permit unless handed over). */

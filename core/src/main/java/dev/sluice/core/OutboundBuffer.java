@@ -3,6 +3,7 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.function.LongConsumer;
@@ -121,9 +122,29 @@ final class OutboundBuffer implements Output {
      * @return bytes written
      */
     long writeTo(SocketChannel ch, LongConsumer progress) throws IOException {
+        return writeTo(ch, ch.isBlocking(), progress);
+    }
+
+    /**
+     * As {@link #writeTo(SocketChannel, LongConsumer)}, to the connection's protocol side: through
+     * TLS when it has it. In non-blocking mode TLS may hold the last records of what this buffer
+     * gave it ({@link TlsChannel#hasPendingOutput}): the caller waits to write those too.
+     */
+    long writeTo(ConnectionState c, LongConsumer progress) throws IOException {
+        if (c.tls == null) {
+            return writeTo(c.channel, progress);
+        }
+        boolean blocking = c.channel.isBlocking();
+        if (!c.tls.flushNet()) {
+            full = true;
+            return 0;
+        }
+        return writeTo(c.tls, blocking, progress);
+    }
+
+    private long writeTo(GatheringByteChannel ch, boolean blocking, LongConsumer progress) throws IOException {
         seal();
         long total = 0;
-        boolean blocking = ch.isBlocking();
         full = false;
         while (!queue.isEmpty()) {
             long n = queue.peek() instanceof FileRegion f ? writeFile(f, ch, blocking) : writeBuffers(ch, blocking);
@@ -140,7 +161,7 @@ final class OutboundBuffer implements Output {
     }
 
     /** Sends the file region at the head; sets {@link #full} when the socket takes no more now. */
-    private long writeFile(FileRegion f, SocketChannel ch, boolean blocking) throws IOException {
+    private long writeFile(FileRegion f, GatheringByteChannel ch, boolean blocking) throws IOException {
         long count = f.end - f.position[0];
         long n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
         if (n == 0 && blocking && f.file.size() > f.position[0]) {
@@ -165,7 +186,7 @@ final class OutboundBuffer implements Output {
     }
 
     /** Writes the buffers at the head; sets {@link #full} when the socket takes no more now. */
-    private long writeBuffers(SocketChannel ch, boolean blocking) throws IOException {
+    private long writeBuffers(GatheringByteChannel ch, boolean blocking) throws IOException {
         int k = 0;
         for (Object o : queue) {
             if (!(o instanceof ByteBuffer b) || k == MAX_GATHER) {
@@ -200,7 +221,7 @@ final class OutboundBuffer implements Output {
     }
 
     /** Reads up to 64 KiB of {@code f} at its position and writes them with a blocking write. */
-    private static long copySlice(FileRegion f, SocketChannel ch, long count) throws IOException {
+    private static long copySlice(FileRegion f, GatheringByteChannel ch, long count) throws IOException {
         ByteBuffer b = ByteBuffer.allocate((int) Math.min(count, 64 << 10));
         int read = f.file.read(b, f.position[0]);
         if (read <= 0) {
@@ -218,7 +239,7 @@ final class OutboundBuffer implements Output {
      * One blocking write of at most {@value Buffering#WRITE_SLICE_BYTES} bytes, so a slow reader shows
      * progress slice by slice.
      */
-    private static int writeSlice(SocketChannel ch, ByteBuffer b) throws IOException {
+    private static int writeSlice(GatheringByteChannel ch, ByteBuffer b) throws IOException {
         int limit = b.limit();
         b.limit(Math.min(limit, b.position() + Buffering.WRITE_SLICE_BYTES));
         try {

@@ -14,12 +14,14 @@ public final class Protocol<Q, R> {
     private final Function<ConnectionInfo, Codec<Q, R>> codecs;
     private final Handler<Q, R> handler;
     private final byte[] rejection;
+    private final byte[] plaintextAnswer;
 
     private Protocol(Function<ConnectionInfo, Codec<Q, R>> codecs, Handler<Q, R> handler,
-                     byte[] rejection) {
+                     byte[] rejection, byte[] plaintextAnswer) {
         this.codecs = Objects.requireNonNull(codecs, "codecs");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.rejection = rejection;
+        this.plaintextAnswer = plaintextAnswer;
     }
 
     /**
@@ -29,12 +31,21 @@ public final class Protocol<Q, R> {
      */
     public static <Q, R> Protocol<Q, R> of(Function<ConnectionInfo, Codec<Q, R>> codecs,
                                            Handler<Q, R> handler) {
-        return new Protocol<>(codecs, handler, new byte[0]);
+        return new Protocol<>(codecs, handler, new byte[0], new byte[0]);
     }
 
     /** This protocol, sending {@code bytes} to each client turned away at the connection limit. */
     public Protocol<Q, R> withRejection(byte[] bytes) {
-        return new Protocol<>(codecs, handler, bytes.clone());
+        return new Protocol<>(codecs, handler, bytes.clone(), plaintextAnswer);
+    }
+
+    /**
+     * This protocol, sending {@code bytes} in clear to a client that speaks plain text (its first
+     * byte an ASCII capital, as an HTTP method is) to a TLS listener, before it is closed. HTTP
+     * answers 400 and says to use https, as nginx does.
+     */
+    public Protocol<Q, R> withPlaintextAnswer(byte[] bytes) {
+        return new Protocol<>(codecs, handler, rejection, bytes.clone());
     }
 
     /** A new codec for one connection. */
@@ -49,6 +60,11 @@ public final class Protocol<Q, R> {
     /** The bytes sent to a rejected client before it is closed; may be empty. */
     public byte[] rejection() {
         return rejection.clone();
+    }
+
+    /** The bytes sent in clear to a plain-text client of a TLS listener; may be empty. */
+    public byte[] plaintextAnswer() {
+        return plaintextAnswer.clone();
     }
 
 }

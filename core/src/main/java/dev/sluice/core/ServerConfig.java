@@ -96,6 +96,14 @@ import java.util.Objects;
  *     {@link NativeSocketOptions}: with no provider (JDK 21, not Linux) it is not set, and
  *     {@link Server#report()} says so. {@code 0} leaves the kernel's default (unbounded). Default
  *     {@value #DEFAULT_TCP_NOTSENT_LOWAT_BYTES}.
+ * @param tls when set, the listener speaks TLS: each accepted connection gets an engine from it
+ *     and handshakes before its protocol sees a byte ({@link TlsEngineFactory}). A client that
+ *     sends plain text gets the protocol's {@link Protocol#withPlaintextAnswer answer} in clear.
+ *     Default null: plain.
+ * @param tlsHandshakeTimeout how long a TLS handshake may take from the accept, on a TLS listener;
+ *     a client that has not finished it in time is closed
+ *     ({@link CloseReason#TLS_HANDSHAKE_TIMEOUT}). {@code 0} turns it off. Default
+ *     {@value #DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS}s.
  */
 public record ServerConfig(
         String host,
@@ -116,7 +124,9 @@ public record ServerConfig(
         MinDataRate minResponseRate,
         Duration shutdownTimeout,
         Duration drainDelay,
-        int tcpNotsentLowatBytes) {
+        int tcpNotsentLowatBytes,
+        TlsEngineFactory tls,
+        Duration tlsHandshakeTimeout) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -137,6 +147,7 @@ public record ServerConfig(
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
     /** 0: none, as a single process with no balancer in front needs none. */
     public static final long DEFAULT_DRAIN_DELAY_SECONDS = 0;
+    public static final long DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS = 10;
     /** 0: off, because behind a reverse proxy or a carrier-grade NAT many clients share one address. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 0;
     /** As nginx's {@code proxy_read_timeout}: long enough for real work, short enough to free a hung one. */
@@ -179,12 +190,8 @@ public record ServerConfig(
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1, got " + backlog);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be 0 (derive) or more, got " + threads);
-        }
-        if (queue < 0) {
-            throw new IllegalArgumentException("queue must be 0 (derive) or more, got " + queue);
-        }
+        check(threads >= 0, "threads must be 0 (derive) or more, got " + threads);
+        check(queue >= 0, "queue must be 0 (derive) or more, got " + queue);
         if (maxConnections < 1) {
             throw new IllegalArgumentException(
                     "max-connections must be at least 1, got " + maxConnections);
@@ -201,9 +208,16 @@ public record ServerConfig(
         }
         requireNonNegative("shutdown-timeout", shutdownTimeout);
         requireNonNegative("drain-delay", drainDelay);
+        requireNonNegative("tls-handshake-timeout", tlsHandshakeTimeout);
         if (tcpNotsentLowatBytes < 0) {
             throw new IllegalArgumentException(
                     "tcp-notsent-lowat-bytes must be 0 (off) or more, got " + tcpNotsentLowatBytes);
+        }
+    }
+
+    private static void check(boolean valid, String message) {
+        if (!valid) {
+            throw new IllegalArgumentException(message);
         }
     }
 
@@ -229,7 +243,8 @@ public record ServerConfig(
                 Duration.ofSeconds(DEFAULT_REQUEST_TIMEOUT_SECONDS),
                 defaultMinRate(), defaultMinRate(),
                 Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
-                Duration.ofSeconds(DEFAULT_DRAIN_DELAY_SECONDS), DEFAULT_TCP_NOTSENT_LOWAT_BYTES);
+                Duration.ofSeconds(DEFAULT_DRAIN_DELAY_SECONDS), DEFAULT_TCP_NOTSENT_LOWAT_BYTES, null,
+                Duration.ofSeconds(DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS));
     }
 
     private static MinDataRate defaultMinRate() {
@@ -238,7 +253,7 @@ public record ServerConfig(
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
-    // ConfigCopy names the component once here instead of re-listing all nineteen per method.
+    // ConfigCopy names the component once here instead of re-listing all twenty-one per method.
 
     public ServerConfig withHost(String v) { return ConfigCopy.with(this, "host", v); }
     public ServerConfig withPort(int v) { return ConfigCopy.with(this, "port", v); }
@@ -259,6 +274,8 @@ public record ServerConfig(
     public ServerConfig withShutdownTimeout(Duration v) { return ConfigCopy.with(this, "shutdownTimeout", v); }
     public ServerConfig withDrainDelay(Duration v) { return ConfigCopy.with(this, "drainDelay", v); }
     public ServerConfig withTcpNotsentLowatBytes(int v) { return ConfigCopy.with(this, "tcpNotsentLowatBytes", v); }
+    public ServerConfig withTls(TlsEngineFactory v) { return ConfigCopy.with(this, "tls", v); }
+    public ServerConfig withTlsHandshakeTimeout(Duration v) { return ConfigCopy.with(this, "tlsHandshakeTimeout", v); }
 
     /**
      * {@link #threads()}, or when it is 0 the engine's derived default: the available processors

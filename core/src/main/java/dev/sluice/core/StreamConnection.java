@@ -28,6 +28,9 @@ final class StreamConnection implements Connection {
 
     /** Runs the server's {@link ConnectionHandler} on {@code c}, on the calling thread. */
     static CloseReason serve(EngineContext context, ConnectionState c) throws IOException {
+        if (c.tls != null) {
+            c.tls.handshake(); // under the handshake deadline set at the accept
+        }
         if (!c.toBusy()) {
             return c.terminalReason();
         }
@@ -87,7 +90,7 @@ final class StreamConnection implements Connection {
             entered(c.toStreamRead(System.nanoTime()));
             int n;
             try {
-                n = c.channel.read(ByteBuffer.wrap(b, off, len));
+                n = c.read(ByteBuffer.wrap(b, off, len));
             } catch (IOException e) {
                 throw failure(e);
             }
@@ -116,7 +119,7 @@ final class StreamConnection implements Connection {
                     entered(c.toStreamWrite(System.nanoTime()));
                     int limit = buf.limit();
                     buf.limit(Math.min(limit, buf.position() + Buffering.WRITE_SLICE_BYTES));
-                    int n = c.channel.write(buf);
+                    int n = c.tls == null ? c.channel.write(buf) : c.tls.write(buf);
                     buf.limit(limit);
                     stats.addBytesOut(n);
                 }

@@ -11,20 +11,22 @@ import java.util.stream.Stream;
  * @param tickNanos how often the deadlines are swept ({@link #tick})
  */
 record Timeouts(long idleNanos, long headerNanos, long writeNanos, long requestNanos,
-                MinDataRate minBodyRate, MinDataRate minResponseRate, long tickNanos) {
+                MinDataRate minBodyRate, MinDataRate minResponseRate, long tickNanos, long handshakeNanos) {
 
     /** No timeouts and no rates: a connection in any phase waits forever. */
-    static final Timeouts NONE = new Timeouts(0, 0, 0, 0, MinDataRate.OFF, MinDataRate.OFF, 1_000_000_000L);
+    static final Timeouts NONE = new Timeouts(0, 0, 0, 0, MinDataRate.OFF, MinDataRate.OFF, 1_000_000_000L, 0);
 
     static Timeouts of(ServerConfig c) {
         return new Timeouts(c.idleTimeout().toNanos(), c.headerTimeout().toNanos(), c.writeTimeout().toNanos(),
-                c.requestTimeout().toNanos(), c.minBodyRate(), c.minResponseRate(), tick(c));
+                c.requestTimeout().toNanos(), c.minBodyRate(), c.minResponseRate(), tick(c),
+                c.tls() == null ? 0 : c.tlsHandshakeTimeout().toNanos());
     }
 
     /** An eighth of the shortest enabled timeout, clamped to [10 ms, 1 s]. */
     static long tick(ServerConfig c) {
         // Minimum data rates are left out: a client cut up to a tick late for slowness loses nothing.
-        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout(), c.requestTimeout())
+        long eighth = Stream.of(c.idleTimeout(), c.headerTimeout(), c.writeTimeout(), c.requestTimeout(),
+                        c.tls() == null ? Duration.ZERO : c.tlsHandshakeTimeout())
                 .filter(d -> !d.isZero()).mapToLong(Duration::toNanos).min().orElse(Long.MAX_VALUE) / 8;
         return Math.max(10_000_000L, Math.min(1_000_000_000L, eighth));
     }

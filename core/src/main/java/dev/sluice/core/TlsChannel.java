@@ -1,0 +1,400 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS over one connection's socket, through the JDK's {@link SSLEngine}: what the protocol reads
+ * and writes on an HTTPS listener. It follows the socket's mode: blocking, a read waits for
+ * application bytes and a write for the socket to take every record; non-blocking (the event
+ * loop), a read that cannot go on answers 0 and {@link #interest} says what it waits for.
+ *
+ * <p>The handshake happens inside {@link #read}, as the client's bytes arrive; the engine's
+ * delegated tasks (the costly key exchange) run on the calling thread, or, once
+ * {@link #offloadTasks} is set (the event loop), on the given executor, after which the given
+ * callback drives the connection again. The three buffers (records in, plain text in, records
+ * out) are taken when needed and dropped once empty, so an idle connection holds none.
+ *
+ * <p>Threads: the connection's owner; a delegated task on the executor.
+ */
+final class TlsChannel implements ByteChannel, GatheringByteChannel {
+    /** The first byte of a TLS handshake record. */
+    private static final byte HANDSHAKE_RECORD = 22;
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+    /** {@link #unwrapOnce}: unwrap again. */
+    private static final int GO_ON = 0;
+    /** {@link #unwrapOnce}: the next record is not all here yet. */
+    private static final int WAIT = 2;
+
+    private final SocketChannel raw;
+    private final SSLEngine engine;
+    private final byte[] notTls;
+    private ByteBuffer netIn; // write mode
+    private ByteBuffer appIn; // write mode
+    private ByteBuffer netOut; // write mode
+    private boolean firstByteSeen;
+    private boolean handshakeDone;
+    private boolean inboundDone;
+    private volatile boolean taskRunning;
+    private int waitsFor = SelectionKey.OP_READ;
+    private Executor tasks;
+    private Runnable afterTasks;
+
+    /**
+     * @param notTls what to answer, in clear, a client whose first byte shows it speaks plain
+     *               text to this port (HTTP: a 400 that names https); empty to just close
+     */
+    TlsChannel(SocketChannel raw, SSLEngine engine, byte[] notTls) {
+        this.raw = raw;
+        this.engine = engine;
+        this.notTls = notTls;
+    }
+
+    /** From now on delegated tasks run on {@code executor}, then {@code then} runs there. */
+    void offloadTasks(Executor executor, Runnable then) {
+        this.tasks = executor;
+        this.afterTasks = then;
+    }
+
+    boolean handshakeDone() {
+        return handshakeDone;
+    }
+
+    /** Blocking mode: completes the handshake; application bytes that came with it wait for {@link #read}. */
+    void handshake() throws IOException {
+        while (!handshakeDone) {
+            if (unwrapSome(true) < 0) {
+                throw new TlsException("client closed during the TLS handshake");
+            }
+        }
+    }
+
+    /**
+     * Reads application bytes: waits for some (non-blocking: 0 if none can be had now), then adds
+     * what records already read hold, as far as {@code dst} has room: no selector reports those.
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = 0;
+        while (dst.hasRemaining()) {
+            if (appIn != null && appIn.position() > 0) {
+                n += drainInto(dst);
+                continue;
+            }
+            boolean buffered = netIn != null && netIn.position() > 0;
+            if (n > 0 && !buffered) {
+                break;
+            }
+            int r = unwrapSome(n == 0);
+            if (r <= 0) {
+                appIn = appIn == null ? null : Buffering.dropIfEmpty(appIn);
+                return n > 0 ? n : r;
+            }
+        }
+        return n;
+    }
+
+    private int drainInto(ByteBuffer dst) {
+        appIn.flip();
+        int n = Math.min(appIn.remaining(), dst.remaining());
+        int limit = appIn.limit();
+        appIn.limit(appIn.position() + n);
+        dst.put(appIn);
+        appIn.limit(limit);
+        appIn.compact();
+        appIn = Buffering.dropIfEmpty(appIn);
+        return n;
+    }
+
+    /**
+     * Drives the engine until it has application bytes or finished the handshake (1), waits for
+     * the socket or a task (0: non-blocking, or {@code mayRead} false), or the client closed (-1).
+     */
+    private int unwrapSome(boolean mayRead) throws IOException {
+        while (true) {
+            if (taskRunning) {
+                return 0;
+            }
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                if (!runTasks()) {
+                    return 0;
+                }
+                continue;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                wrap(NOTHING, 0, 1);
+                if (!flushNet()) {
+                    waitsFor = SelectionKey.OP_WRITE;
+                    return 0;
+                }
+                if (finished(engine.getHandshakeStatus())) {
+                    return 1;
+                }
+                continue;
+            }
+            if (inboundDone) {
+                return -1;
+            }
+            if ((netIn == null || netIn.position() == 0) && hs != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                int r = mayRead ? fill() : 0;
+                if (r <= 0) {
+                    return r;
+                }
+            }
+            int step = unwrapOnce(mayRead);
+            if (step != GO_ON) {
+                return step == WAIT ? 0 : step;
+            }
+        }
+    }
+
+    /** One unwrap: 1 (bytes, or the handshake finished), -1 (the end), {@link #WAIT} or {@link #GO_ON}. */
+    private int unwrapOnce(boolean mayRead) throws IOException {
+        ByteBuffer src = netIn == null ? ByteBuffer.allocate(0) : netIn.flip();
+        appIn = appIn == null ? ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()) : appIn;
+        SSLEngineResult res;
+        try {
+            res = engine.unwrap(src, appIn);
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
+        } finally {
+            if (netIn != null) {
+                netIn.compact();
+                netIn = Buffering.dropIfEmpty(netIn);
+            }
+        }
+        switch (res.getStatus()) {
+            case BUFFER_UNDERFLOW -> {
+                int r = mayRead ? fill() : 0;
+                return r < 0 ? -1 : r == 0 ? WAIT : GO_ON;
+            }
+            case BUFFER_OVERFLOW -> {
+                appIn = Buffering.grow(appIn, engine.getSession().getApplicationBufferSize());
+                return GO_ON;
+            }
+            case CLOSED -> {
+                inboundDone = true;
+                return appIn.position() > 0 ? 1 : -1;
+            }
+            default -> {
+                HandshakeStatus hs = res.getHandshakeStatus();
+                if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING
+                        && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+                    sendAlert(); // in TLS 1.2 nothing but a renegotiation starts a handshake here
+                    throw new TlsException("client-initiated renegotiation refused");
+                }
+                return finished(hs) || appIn.position() > 0 ? 1 : GO_ON;
+            }
+        }
+    }
+
+    private boolean finished(HandshakeStatus hs) {
+        if (hs == HandshakeStatus.FINISHED) {
+            boolean first = !handshakeDone;
+            handshakeDone = true;
+            return first;
+        }
+        return false;
+    }
+
+    /** Reads records from the socket: bytes read, 0 (non-blocking, nothing there), or -1. */
+    private int fill() throws IOException {
+        int packet = engine.getSession().getPacketBufferSize();
+        if (netIn == null) {
+            netIn = ByteBuffer.allocate(packet);
+        } else if (!netIn.hasRemaining()) {
+            netIn = Buffering.grow(netIn, packet);
+        }
+        int r = raw.read(netIn);
+        if (r < 0) {
+            inboundDone = true;
+            return -1;
+        }
+        if (r == 0) {
+            waitsFor = SelectionKey.OP_READ;
+            netIn = Buffering.dropIfEmpty(netIn);
+            return 0;
+        }
+        if (!firstByteSeen) {
+            firstByteSeen = true;
+            checkFirstByte(netIn.get(0));
+        }
+        return r;
+    }
+
+    /** A client that sends plain text (an HTTP request) to the TLS port is told in clear, then closed. */
+    private void checkFirstByte(byte b) throws IOException {
+        if (b == HANDSHAKE_RECORD || b < 'A' || b > 'Z' || notTls.length == 0) {
+            return;
+        }
+        ByteBuffer answer = ByteBuffer.wrap(notTls);
+        raw.configureBlocking(false);
+        raw.write(answer);
+        throw new TlsException("plain text sent to the TLS port");
+    }
+
+    /** Runs the engine's delegated tasks here, or on the executor: whether they are done. */
+    private boolean runTasks() {
+        Runnable all = () -> {
+            for (Runnable t; (t = engine.getDelegatedTask()) != null; ) {
+                t.run();
+            }
+        };
+        if (tasks == null) {
+            all.run();
+            return true;
+        }
+        taskRunning = true;
+        tasks.execute(() -> {
+            all.run();
+            taskRunning = false;
+            afterTasks.run();
+        });
+        return false;
+    }
+
+    /** Wraps into {@link #netOut}: the bytes of the sources consumed. */
+    private long wrap(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        int packet = engine.getSession().getPacketBufferSize();
+        netOut = netOut == null ? ByteBuffer.allocate(packet) : netOut;
+        while (true) {
+            SSLEngineResult res;
+            try {
+                res = engine.wrap(srcs, offset, length, netOut);
+            } catch (SSLException e) {
+                sendAlert();
+                throw e;
+            }
+            switch (res.getStatus()) {
+                case BUFFER_OVERFLOW -> netOut = Buffering.grow(netOut, packet);
+                case CLOSED -> {
+                    if (res.bytesConsumed() == 0 && srcs != NOTHING) {
+                        throw new ClosedChannelException(); // no application bytes after close_notify
+                    }
+                    return res.bytesConsumed();
+                }
+                default -> {
+                    finished(res.getHandshakeStatus());
+                    return res.bytesConsumed();
+                }
+            }
+        }
+    }
+
+    /** After a handshake failure: sends the alert the engine has for the client, best effort. */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            wrap(NOTHING, 0, 1);
+            flushNet();
+        } catch (IOException | RuntimeException e) {
+            // The alert is a courtesy: the connection closes either way.
+        }
+    }
+
+    /** Writes the records waiting; whether all went (in blocking mode, always). */
+    boolean flushNet() throws IOException {
+        if (netOut == null) {
+            return true;
+        }
+        netOut.flip();
+        try {
+            while (netOut.hasRemaining()) {
+                if (raw.write(netOut) == 0 && !raw.isBlocking()) {
+                    return false;
+                }
+            }
+        } finally {
+            netOut.compact();
+            netOut = Buffering.dropIfEmpty(netOut);
+        }
+        return true;
+    }
+
+    /** Records wrapped but not yet taken by the socket. */
+    boolean hasPendingOutput() {
+        return netOut != null && netOut.position() > 0;
+    }
+
+    /**
+     * The selector interest given the protocol's ({@code ops}): TLS's own during the handshake or a
+     * task, then {@code ops} plus {@link SelectionKey#OP_WRITE} while records wait.
+     */
+    int interest(int ops) {
+        if (taskRunning) {
+            return 0;
+        }
+        if (!handshakeDone) {
+            return waitsFor;
+        }
+        return hasPendingOutput() ? ops | SelectionKey.OP_WRITE : ops;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return (int) write(new ByteBuffer[] {src}, 0, 1);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    /** Wraps and writes all (blocking), or what goes, records perhaps left waiting ({@link #hasPendingOutput}). */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        if (!handshakeDone) {
+            throw new TlsException("nothing can be sent before the TLS handshake is done");
+        }
+        long consumed = 0;
+        while (flushNet() && remaining(srcs, offset, length) > 0) {
+            consumed += wrap(srcs, offset, length);
+        }
+        return consumed;
+    }
+
+    private static long remaining(ByteBuffer[] srcs, int offset, int length) {
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) {
+            n += srcs[i].remaining();
+        }
+        return n;
+    }
+
+    /** Sends close_notify if the socket takes it at once: a client that reads nothing holds no one. */
+    void closeNotify() {
+        try {
+            engine.closeOutbound();
+            if (!handshakeDone || !raw.isOpen()) {
+                return;
+            }
+            raw.configureBlocking(false);
+            wrap(NOTHING, 0, 1);
+            flushNet();
+        } catch (IOException | RuntimeException e) {
+            // Closing either way.
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return raw.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        raw.close();
+    }
+}
