@@ -7,6 +7,7 @@ module dev.sluice.cli {
     requires dev.sluice.http;
     requires info.picocli;
     requires dev.sluice.metrics;
+    requires dev.sluice.tls;
     requires java.logging;
     requires org.bouncycastle.provider;
     requires jdk.unsupported;

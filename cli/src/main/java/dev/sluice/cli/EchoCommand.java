@@ -26,12 +26,15 @@ final class EchoCommand implements Callable<Integer> {
     ServerOptions server;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
     LogOptions logging;
 
     @Override
     public Integer call() {
         logging.apply();
-        return new ServerRunner(spec.commandLine(), "tcp")
-                .run(() -> Server.create(server.toConfig(), EchoProtocol.create()));
+        return new ServerRunner(spec.commandLine(), "tcp").tls(tls)
+                .run(() -> Server.create(tls.apply(server.toConfig()), EchoProtocol.create()));
     }
 }

@@ -47,6 +47,12 @@ final class RespondCommand implements Callable<Integer> {
     AccessLogOptions accessLog;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    HttpsOptions https;
+
+    @Mixin
     LogOptions logging;
 
     @Override
@@ -60,7 +66,7 @@ final class RespondCommand implements Callable<Integer> {
         }
         HttpResponse response = HttpResponse.ok(text);
         HttpHandler handler = HttpHandler.nonBlocking(request -> response);
-        return ServeSupport.run(new ServerRunner(spec.commandLine(), "http"), spec.commandLine(),
-                server::toConfig, httpConfig, handler, admin, accessLog);
+        return ServeSupport.run(new ServerRunner(spec.commandLine(), "http").tls(tls), spec.commandLine(),
+                () -> tls.apply(server.toConfig()), httpConfig, handler, admin, accessLog, https);
     }
 }

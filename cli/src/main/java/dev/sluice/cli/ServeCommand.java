@@ -131,6 +131,12 @@ final class ServeCommand implements Callable<Integer> {
     AccessLogOptions accessLog;
 
     @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    HttpsOptions https;
+
+    @Mixin
     LogOptions logging;
 
     @Override
@@ -158,11 +164,11 @@ final class ServeCommand implements Callable<Integer> {
         if (warning != null) {
             System.getLogger("dev.sluice.cli").log(System.Logger.Level.WARNING, warning);
         }
-        ServerRunner runner = new ServerRunner(cli, "http").afterBanner(s -> banner(folder,
-                ListenAddress.urls("http", ListenAddress.host(s.config().host(), s.address()),
-                        s.address(), ListenAddress.machine())));
-        return ServeSupport.run(runner, cli, server::toConfig, httpConfig, handler, admin,
-                accessLog.orConsole(quiet));
+        ServerRunner runner = new ServerRunner(cli, "http").tls(tls);
+        runner.afterBanner(s -> banner(folder, ListenAddress.urls(runner.scheme(),
+                ListenAddress.host(s.config().host(), s.address()), s.address(), ListenAddress.machine())));
+        return ServeSupport.run(runner, cli, () -> tls.apply(server.toConfig()), httpConfig, handler, admin,
+                accessLog.orConsole(quiet), https);
     }
 
     /**

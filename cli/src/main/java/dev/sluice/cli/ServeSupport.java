@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.Protocol;
 import dev.sluice.core.Server;
 import dev.sluice.core.ServerConfig;
+import dev.sluice.core.internal.Spelling;
 import dev.sluice.http.HttpConfig;
 import dev.sluice.http.HttpHandler;
 import dev.sluice.http.HttpObserver;
@@ -27,7 +28,7 @@ import picocli.CommandLine;
  * <p>For a command, {@link #run} does it all through {@link ServerRunner}:
  * <pre>{@code
  * return ServeSupport.run(new ServerRunner(cli, "http"), cli, server::toConfig, httpConfig, handler,
- *         admin, accessLog);
+ *         admin, accessLog, https);
  * }</pre>
  * Step by step: open the access log; make the main server with the observer; start the admin
  * server for it and print {@code admin on http://HOST:PORT} (its {@code /ready} says 503 until the
@@ -46,6 +47,9 @@ final class ServeSupport implements AutoCloseable {
     private final HttpObserver observer;
     private Server server;
     private AdminServer admin;
+    /** {@code --https-redirect-port} and {@code --hsts}; null when the command has none. */
+    private HttpsOptions https;
+    private Server redirect;
 
     private ServeSupport(AdminOptions adminOptions, AccessLog accessLog, PrintWriter out) {
         this.adminOptions = adminOptions;
@@ -91,6 +95,7 @@ final class ServeSupport implements AutoCloseable {
      */
     Server attach(Server main) {
         server = main;
+        startRedirect(main);
         if (metrics == null) {
             return main;
         }
@@ -105,6 +110,23 @@ final class ServeSupport implements AutoCloseable {
         return main;
     }
 
+    /** Starts the plain listener of {@code --https-redirect-port}, if asked for, printing where. */
+    private void startRedirect(Server main) {
+        redirect = https == null ? null : https.redirectServer(main);
+        if (redirect == null) {
+            return;
+        }
+        try {
+            redirect.start();
+        } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
+            throw ListenFailure.of(redirect.config().host(), redirect.config().port(), e, "--https-redirect-port",
+                    "--host");
+        }
+        out.println("redirecting to https from http://"
+                + Spelling.hostPort(redirect.config().host(), redirect.port()));
+        out.flush();
+    }
+
     /**
      * Runs an HTTP command: {@link #open}, then {@code runner}'s {@link ServerRunner#run} with a
      * main server made from {@code config} and {@code handler} and {@link #attach attached}, then
@@ -114,17 +136,20 @@ final class ServeSupport implements AutoCloseable {
      */
     static int run(ServerRunner runner, CommandLine command, Supplier<ServerConfig> config,
                    HttpConfig http, HttpHandler handler, AdminOptions admin,
-                   AccessLogOptions accessLog) {
+                   AccessLogOptions accessLog, HttpsOptions https) {
         ServerConfig main;
         ServeSupport support;
         try {
             main = config.get();
+            https.validate(main.tls() != null);
             support = open(main, admin, accessLog, command.getOut());
         } catch (IllegalArgumentException e) {
             return Main.badValue(command, e.getMessage());
         }
+        support.https = https;
+        HttpHandler served = https.around(handler);
         try (support) {
-            return runner.run(() -> support.attach(Server.create(main, support.protocol(http, handler))));
+            return runner.run(() -> support.attach(Server.create(main, support.protocol(http, served))));
         }
     }
 
@@ -181,6 +206,9 @@ final class ServeSupport implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (redirect != null) {
+            redirect.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -17,7 +17,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The flags every server command shares ({@code @Mixin}): one per {@link ServerConfig} component,
- * named after it ({@code idleTimeout}: {@code --idle-timeout}). A command that mixes them in sets
+ * named after it ({@code idleTimeout}: {@code --idle-timeout}), but for {@code tls}, which
+ * {@link TlsOptions}' flags make. A command that mixes them in sets
  * {@code defaultValueProvider = FlagDefaults.class}, which supplies each default from the
  * environment or {@link ServerConfig#defaults()}; the fields here hold no defaults of their own.
  * Ranges are checked once, by {@link ServerConfig}, when {@link #toConfig()} builds it.
@@ -119,6 +120,11 @@ final class ServerOptions {
             + "(TCP_NOTSENT_LOWAT); bounds the queue, not the window. 0 leaves the kernel's default.")
     int tcpNotsentLowatBytes;
 
+    @Option(names = "--tls-handshake-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "With TLS on: how long a client may take from the accept to the end of "
+                    + "the handshake before it is closed. 0: no limit.")
+    Duration tlsHandshakeTimeout;
+
     /** The configuration these flags describe. @throws IllegalArgumentException naming a bad one */
     ServerConfig toConfig() {
         return ServerConfig.defaults()
@@ -140,7 +146,8 @@ final class ServerOptions {
                 .withMinResponseRate(minResponseRate)
                 .withShutdownTimeout(shutdownTimeout)
                 .withDrainDelay(drainDelay)
-                .withTcpNotsentLowatBytes(tcpNotsentLowatBytes);
+                .withTcpNotsentLowatBytes(tcpNotsentLowatBytes)
+                .withTlsHandshakeTimeout(tlsHandshakeTimeout);
     }
 
     /** {@code --engine}: a name from {@link Engine#cliName()}. */

@@ -41,12 +41,31 @@ final class ServerRunner {
     private final String scheme;
     private final CountDownLatch stop = new CountDownLatch(1);
     private Function<Server, List<String>> afterBanner = s -> List.of();
+    private TlsOptions tls;
     private final AtomicReference<String> signal = new AtomicReference<>();
 
     /** @param scheme for the listening line: {@code tcp}, {@code http} */
     ServerRunner(CommandLine command, String scheme) {
         this.command = command;
         this.scheme = scheme;
+    }
+
+    /**
+     * With TLS on ({@link TlsOptions#enabled}), the listening line says {@code https} for
+     * {@code http} and {@code tls} for {@code tcp}, the certificates follow it, and the files are
+     * watched for reloads while the server runs.
+     */
+    ServerRunner tls(TlsOptions options) {
+        this.tls = options;
+        return this;
+    }
+
+    /** The scheme of the listening line. */
+    String scheme() {
+        if (tls == null || !tls.enabled()) {
+            return scheme;
+        }
+        return "http".equals(scheme) ? "https" : "tls";
     }
 
     /** Prints {@code lines} of the started server after the {@code listening on} line. */
@@ -80,14 +99,15 @@ final class ServerRunner {
             return Main.usageError(command.getErr(),
                     ListenFailure.of(c.host(), c.port(), e, "--port", "--host").getMessage());
         }
-        try (server) { // close() is a no-op after shutdown, and a safety net if it throws
+        try (server; TlsOptions watching = tls) { // close() is a no-op after shutdown, and a safety net
             InetSocketAddress bound = server.address();
             String host = ListenAddress.host(server.config().host(), bound);
             for (String line : server.report()) {
                 out.println(ListenAddress.reportLine(line, host, bound));
             }
-            out.println("listening on " + scheme + "://" + Spelling.hostPort(host, bound.getPort())
+            out.println("listening on " + scheme() + "://" + Spelling.hostPort(host, bound.getPort())
                     + ListenAddress.scope(bound));
+            (tls == null ? List.<String>of() : tls.start()).forEach(out::println);
             afterBanner.apply(server).forEach(out::println);
             out.flush();
             awaitSignal();

@@ -31,6 +31,9 @@ final class UsageHelp implements IHelpFactory {
     static final List<Group> GROUPS = List.of(
             new Group("Listening", List.of("--port", "--host", "--backlog", "--reuse-port",
                     "--tcp-notsent-lowat-bytes")),
+            new Group("TLS", List.of("--tls-cert", "--tls-key", "--tls-key-password-file", "--tls-keystore",
+                    "--tls-keystore-password-file", "--tls-self-signed", "--tls-protocols", "--tls-client-auth",
+                    "--tls-client-ca", "--tls-handshake-timeout", "--https-redirect-port", "--hsts")),
             new Group("Files", List.of("--directory", "--index", "--no-listing", "--cache-control",
                     "--show-hidden", "--follow-symlinks", "--max-ranges", "--no-precompressed", "--compress", "--spa",
                     "--error-page")),

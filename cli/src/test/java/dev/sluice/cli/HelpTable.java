@@ -11,9 +11,9 @@ final class HelpTable {
     record Flag(String name, String label, String description, String defaultValue, String env) {
         /** The flag as a row of the table of server flags in docs/cli.md. */
         String markdownRow() {
-            return "| `" + name + (label == null ? "" : label.replace("|", "\\|")) + "` | `"
-                    + defaultValue + "` | `" + env + "` | " + description.replace("|", "\\|")
-                    + " |";
+            return "| `" + name + (label == null ? "" : label.replace("|", "\\|")) + "` | "
+                    + (defaultValue == null ? "none" : "`" + defaultValue + "`") + " | `" + env + "` | "
+                    + description.replace("|", "\\|") + " |";
         }
     }
 

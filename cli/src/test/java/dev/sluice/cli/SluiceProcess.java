@@ -161,10 +161,15 @@ final class SluiceProcess implements AutoCloseable {
 
     /** Sends SIGINT, as Ctrl-C does, with kill(1). */
     void sigint() {
+        signal("INT");
+    }
+
+    /** Sends the signal {@code name} ({@code HUP}, {@code INT}) with kill(1). */
+    void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                fail("kill -INT %d failed%n%s", process.pid(), transcript());
+                fail("kill -%s %d failed%n%s", name, process.pid(), transcript());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -96,6 +96,24 @@ class UsageErrorsTest {
     }
 
     @Test
+    void tlsFlagsThatDoNotGoTogetherAreSaidSo(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("f.pem"), "x");
+        assertOneLine(run("echo", "--tls-cert", file.toString()), "sluice: --tls-cert and --tls-key come in pairs");
+        assertOneLine(run("echo", "--tls-client-auth", "maybe"),
+                "sluice: Invalid value for option '--tls-client-auth': 'maybe' is not one of none, want, need");
+        assertOneLine(run("echo", "--tls-self-signed", "--tls-protocols", "TLSv1.1"),
+                "sluice: --tls-protocols: 'TLSv1.1' is not offered");
+        assertOneLine(run("echo", "--tls-self-signed", "--tls-client-auth", "need"),
+                "sluice: --tls-client-auth need needs --tls-client-ca");
+        assertOneLine(run("echo", "--tls-keystore", file.toString()),
+                "sluice: --tls-keystore needs --tls-keystore-password-file");
+        assertOneLine(run("serve", "--tls-cert", file.toString(), "--tls-key", file.toString(), tmp.toString()),
+                "sluice: --tls-cert/--tls-key: ");
+        assertThat(run("serve", "--tls-cert", file.toString(), "--tls-key", file.toString(), tmp.toString()).err())
+                .as("the file is named").contains(file.toString());
+    }
+
+    @Test
     void aSinglePageAppNeedsItsIndexFile() {
         assertOneLine(run("serve", "--spa", "--index", ""), "sluice: --spa must have an index file");
     }

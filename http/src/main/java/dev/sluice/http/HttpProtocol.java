@@ -63,6 +63,7 @@ public final class HttpProtocol {
         byte[] serverLine = config.serverLine();
         return Protocol.<HttpRequest, HttpResponse>of(
                         info -> new HttpCodec(config, info, dates, observer, nanos, serverLine), adapter)
-                .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds(), serverLine));
+                .withRejection(ResponseWriter.rejection(config.retryAfter().toSeconds(), serverLine))
+                .withPlaintextAnswer(ResponseWriter.plainHttpToTls(serverLine));
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import dev.sluice.core.ConnectionInfo;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -33,7 +34,7 @@ public final class HttpRequest {
     private final Headers headers;
     private final Headers trailers;
     private final byte[] body;
-    private final InetSocketAddress remote;
+    private final ConnectionInfo connection;
     private final Map<String, String> pathParams;
     /** The raw path prefix a Router wildcard route matched before its "*"; "" when none did. */
     private final String mountPath;
@@ -43,7 +44,7 @@ public final class HttpRequest {
     private Map<String, List<String>> queryParams;
 
     HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
-                Headers trailers, byte[] body, InetSocketAddress remote) {
+                Headers trailers, byte[] body, ConnectionInfo connection) {
         this.method = method;
         this.minor = minor;
         this.line = line;
@@ -56,7 +57,7 @@ public final class HttpRequest {
         this.headers = headers;
         this.trailers = trailers;
         this.body = body;
-        this.remote = remote;
+        this.connection = connection;
         this.pathParams = Map.of();
         this.mountPath = "";
     }
@@ -74,7 +75,7 @@ public final class HttpRequest {
         this.headers = r.headers;
         this.trailers = r.trailers;
         this.body = r.body;
-        this.remote = r.remote;
+        this.connection = r.connection;
         this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
         this.mountPath = mountPath;
     }
@@ -181,7 +182,21 @@ public final class HttpRequest {
 
     /** The client's address. */
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return connection.remote();
+    }
+
+    /**
+     * The connection the request came on: its number, both addresses, and on HTTPS what TLS
+     * agreed ({@link ConnectionInfo#tls()}: protocol, cipher suite, SNI name, ALPN, and the
+     * client's verified certificates under mutual TLS).
+     */
+    public ConnectionInfo connection() {
+        return connection;
+    }
+
+    /** {@code https} when the request came over TLS, else {@code http}. */
+    public String scheme() {
+        return connection.secure() ? "https" : "http";
     }
 
     /** The value of path parameter {@code name} matched by a {@link Router}, decoded; or {@code null}. */

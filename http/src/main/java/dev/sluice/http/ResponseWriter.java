@@ -197,11 +197,25 @@ final class ResponseWriter {
      * @param serverLine the {@code Server} field line, or {@code null} for none
      */
     static byte[] rejection(long retryAfterSeconds, byte[] serverLine) {
-        String body = "Server busy, retry later\n";
+        return closingAnswer("503 Service Unavailable", "Retry-After: " + retryAfterSeconds + "\r\n",
+                "Server busy, retry later\n", serverLine);
+    }
+
+    /**
+     * The answer, in clear, to a plain HTTP request sent to an HTTPS port, as nginx gives it: 400,
+     * a body that says to use https, and the close.
+     */
+    static byte[] plainHttpToTls(byte[] serverLine) {
+        return closingAnswer("400 Bad Request", "",
+                "This port speaks HTTPS: send the request with https:// instead of http://.\n", serverLine);
+    }
+
+    /** A whole plain-text response made before any request is read, closing the connection. */
+    private static byte[] closingAnswer(String status, String extraFields, String body, byte[] serverLine) {
         String server = serverLine == null ? "" : new String(serverLine, StandardCharsets.US_ASCII);
-        return ("HTTP/1.1 503 Service Unavailable\r\n"
+        return ("HTTP/1.1 " + status + "\r\n"
                 + server
-                + "Retry-After: " + retryAfterSeconds + "\r\n"
+                + extraFields
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length() + "\r\n"
                 + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);

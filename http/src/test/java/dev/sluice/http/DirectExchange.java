@@ -42,7 +42,8 @@ final class DirectExchange {
         }
         Headers headers = new Headers(data.toByteArray(), offsets, fields.length);
         return new HttpRequest(method, 1, line, t, headers, Headers.EMPTY, new byte[0],
-                new InetSocketAddress("127.0.0.1", 50000));
+                new dev.sluice.core.ConnectionInfo(1, new InetSocketAddress("127.0.0.1", 50000),
+                        new InetSocketAddress("127.0.0.1", 8080)));
     }
 
     /** The answer of {@code handler} to {@code request}, as a client would read it. */

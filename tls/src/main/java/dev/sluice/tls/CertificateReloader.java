@@ -144,6 +144,11 @@ public final class CertificateReloader {
         return describe(current);
     }
 
+    /** The certificates in service, each pair's own (not its chain's), in configuration order. */
+    public List<X509Certificate> leafCertificates() {
+        return current.keys().stream().map(CertifiedKey::certificate).toList();
+    }
+
     /** The files a reload reads, each once, in configuration order: what a watcher watches. */
     public List<Path> files() {
         LinkedHashSet<Path> files = new LinkedHashSet<>();
