@@ -30,7 +30,8 @@ import javax.net.ssl.SSLException;
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** The first byte of a TLS handshake record. */
     private static final byte HANDSHAKE_RECORD = 22;
-    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
+    private static final ByteBuffer[] NOTHING = {EMPTY};
     /** {@link #unwrapOnce}: unwrap again. */
     private static final int GO_ON = 0;
     /** {@link #unwrapOnce}: the next record is not all here yet. */
@@ -161,7 +162,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     /** One unwrap: 1 (bytes, or the handshake finished), -1 (the end), {@link #WAIT} or {@link #GO_ON}. */
     private int unwrapOnce(boolean mayRead) throws IOException {
-        ByteBuffer src = netIn == null ? ByteBuffer.allocate(0) : netIn.flip();
+        ByteBuffer src = netIn == null ? EMPTY : netIn.flip();
         appIn = appIn == null ? ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()) : appIn;
         SSLEngineResult res;
         try {
@@ -239,9 +240,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         if (b == HANDSHAKE_RECORD || b < 'A' || b > 'Z' || notTls.length == 0) {
             return;
         }
-        ByteBuffer answer = ByteBuffer.wrap(notTls);
         raw.configureBlocking(false);
-        raw.write(answer);
+        raw.write(ByteBuffer.wrap(notTls));
         throw new TlsException("plain text sent to the TLS port");
     }
 

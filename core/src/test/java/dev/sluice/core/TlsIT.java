@@ -61,6 +61,11 @@ class TlsIT {
         }, handler).withPlaintextAnswer("USE TLS\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A started server of {@link #protocol} with {@code config}, no file, its connections not recorded. */
+    private Server start(ServerConfig config) throws java.io.IOException {
+        return Server.create(config, protocol(new ConcurrentLinkedQueue<>(), dir)).start();
+    }
+
     private static byte[] bytes(int seed, int n) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -124,8 +129,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void plainTextIsAnsweredInClearThenClosed(Engine engine) throws Exception {
-        try (Server server = Server.create(TestTls.config(engine), protocol(new ConcurrentLinkedQueue<>(), dir))
-                .start()) {
+        try (Server server = start(TestTls.config(engine))) {
             try (Socket plain = connect(server)) {
                 send(plain, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(readLine(plain)).isEqualTo("USE TLS");
@@ -140,8 +144,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void garbageAndOldProtocolsAreRefusedWithAnAlert(Engine engine) throws Exception {
-        try (Server server = Server.create(TestTls.config(engine), protocol(new ConcurrentLinkedQueue<>(), dir))
-                .start()) {
+        try (Server server = start(TestTls.config(engine))) {
             try (Socket garbage = connect(server)) {
                 byte[] junk = bytes(1, 300);
                 junk[0] = 0x16; // a handshake record header, then nonsense
@@ -179,7 +182,7 @@ class TlsIT {
     @EnumSource(Engine.class)
     void aHandshakeLeftUnfinishedIsCutByItsDeadline(Engine engine) throws Exception {
         ServerConfig config = TestTls.config(engine).withTlsHandshakeTimeout(Duration.ofMillis(300));
-        try (Server server = Server.create(config, protocol(new ConcurrentLinkedQueue<>(), dir)).start();
+        try (Server server = start(config);
              Socket silent = connect(server)) {
             silent.getOutputStream().write(Arrays.copyOf(clientHello(0x03), 20)); // truncated, then silence
             assertThat(closedByServer(silent)).isTrue();
@@ -196,8 +199,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aClientThatLeavesMidHandshakeLeavesNothingOpen(Engine engine) throws Exception {
-        try (Server server = Server.create(TestTls.config(engine), protocol(new ConcurrentLinkedQueue<>(), dir))
-                .start()) {
+        try (Server server = start(TestTls.config(engine))) {
             for (int i = 0; i < 20; i++) {
                 try (Socket s = connect(server)) {
                     s.getOutputStream().write(clientHello(0x03));
