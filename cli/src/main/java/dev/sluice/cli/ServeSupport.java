@@ -13,6 +13,7 @@ import dev.sluice.http.HttpResponse;
 import dev.sluice.metrics.AccessLog;
 import dev.sluice.metrics.AdminServer;
 import dev.sluice.metrics.ServerMetrics;
+import dev.sluice.tls.CertificateReloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.UnresolvedAddressException;
@@ -49,6 +50,7 @@ final class ServeSupport implements AutoCloseable {
     private AdminServer admin;
     /** {@code --https-redirect-port} and {@code --hsts}; null when the command has none. */
     private HttpsOptions https;
+    private CertificateReloader reloader;
     private Server redirect;
 
     private ServeSupport(AdminOptions adminOptions, AccessLog accessLog, PrintWriter out) {
@@ -100,6 +102,13 @@ final class ServeSupport implements AutoCloseable {
             return main;
         }
         metrics.bind(main.stats());
+        if (main.config().tls() != null) {
+            metrics.bindTls(main.stats().tls());
+        }
+        if (reloader != null) {
+            metrics.bindCertificates(reloader::leafCertificates, () -> reloader.stats().successes(),
+                    () -> reloader.stats().failures());
+        }
         try {
             admin = AdminServer.start(adminOptions.host, adminOptions.port, main, metrics, accessLog);
         } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
@@ -147,6 +156,7 @@ final class ServeSupport implements AutoCloseable {
             return Main.badValue(command, e.getMessage());
         }
         support.https = https;
+        support.reloader = runner.reloader();
         HttpHandler served = https.around(handler);
         try (support) {
             return runner.run(() -> support.attach(Server.create(main, support.protocol(http, served))));

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.core.Server;
 import dev.sluice.core.ServerConfig;
 import dev.sluice.core.internal.Spelling;
+import dev.sluice.tls.CertificateReloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -55,6 +56,11 @@ final class ServerRunner {
      * {@code http} and {@code tls} for {@code tcp}, the certificates follow it, and the files are
      * watched for reloads while the server runs.
      */
+    /** The certificates in service, once the configuration is made; null without TLS. */
+    CertificateReloader reloader() {
+        return tls == null ? null : tls.reloader();
+    }
+
     ServerRunner tls(TlsOptions options) {
         this.tls = options;
         return this;

@@ -129,22 +129,78 @@ class TlsIT {
     void newCertificateFilesServeNewHandshakesWhileOpenConnectionsGoOn() throws Exception {
         TestCa.Issued first = ca.issue(dir, "first", "localhost", "127.0.0.1");
         TestCa.Issued second = ca.issue(dir, "second", "localhost", "127.0.0.1");
-        Path live = Files.createDirectories(dir.resolve("live"));
-        Path cert = Files.copy(first.certificate(), live.resolve("cert.pem"));
-        Path key = Files.copy(first.key(), live.resolve("key.pem"));
-        try (SluiceProcess p = serve("--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+        Live live = live(first);
+        try (SluiceProcess p = serve(live.flags())) {
             int port = Integer.parseInt(p.awaitStdout(HTTPS, START_WAIT).group(1));
             assertThat(serial(port)).isEqualTo(first.serial());
             try (SSLSocket open = handshake(port)) {
-                replace(second.key(), key);
-                replace(second.certificate(), cert);
+                live.swapTo(second);
                 assertThat(eventually(() -> serial(port).equals(second.serial())))
                         .as("new handshakes see the new serial%n%s", p.transcript()).isTrue();
                 assertThat(get(open)).as("the connection opened before still serves").startsWith("HTTP/1.1 200");
             }
-            Files.writeString(cert, "not a certificate");
+            Files.writeString(live.cert(), "not a certificate");
             p.awaitStderr(Pattern.compile(".*tls_reload_failed.*"), Duration.ofSeconds(30));
             assertThat(serial(port)).as("a broken file keeps the pair in service").isEqualTo(second.serial());
+        }
+    }
+
+    @Test
+    void metricsCountHandshakesByProtocolAndFailuresByReasonAndShowEachCertificatesExpiry() throws Exception {
+        TestCa.Issued first = ca.issue(dir, "first", "localhost", "127.0.0.1");
+        TestCa.Issued second = ca.issue(dir, "second", "localhost", "127.0.0.1");
+        Live live = live(first);
+        try (SluiceProcess p = serve(live.flags("--admin-port", "0"))) {
+            int port = Integer.parseInt(p.awaitStdout(HTTPS, START_WAIT).group(1));
+            int admin = Integer.parseInt(p.awaitStdout(AdminIT.ADMIN, START_WAIT).group(1));
+            String url = "https://127.0.0.1:" + port + "/hello.txt";
+            for (String[] versions : new String[][] {{}, {}, {"--tlsv1.2", "--tls-max", "1.2"}}) {
+                List<String> curl = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "--cacert",
+                        caFile.toString(), url));
+                curl.addAll(List.of(versions));
+                assertThat(Tools.run(curl.toArray(String[]::new)).out()).isEqualTo("hello over tls\n");
+            }
+            assertThat(Tools.run("curl", "-sS", "--max-time", "20", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + port + "/").out()).isEqualTo("400");
+            sClient("-connect", "127.0.0.1:" + port, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0");
+            assertThat(eventually(() -> sum(metrics(admin), "sluice_tls_handshake_failures_total", "") == 2))
+                    .as("two failures counted%n%s", metrics(admin)).isTrue();
+            String text = metrics(admin);
+            assertThat(sum(text, "sluice_tls_handshakes_total", "protocol=\"TLSv1.3\"")).as(text).isEqualTo(2);
+            assertThat(sum(text, "sluice_tls_handshakes_total", "protocol=\"TLSv1.2\"")).as(text).isEqualTo(1);
+            assertThat(sum(text, "sluice_tls_handshake_failures_total", "reason=\"plaintext\"")).isEqualTo(1);
+            assertThat(sum(text, "sluice_tls_handshake_failures_total", "reason=\"protocol_version\"")).isEqualTo(1);
+            assertThat(text).contains("sluice_tls_handshakes_resumed_total ");
+            assertThat(sum(text, "sluice_tls_certificate_expiry_timestamp_seconds",
+                    "serial=\"" + first.serial().toString(16) + "\"")).isEqualTo(notAfter(first));
+            live.swapTo(second);
+            String secondSerial = "serial=\"" + second.serial().toString(16) + "\"";
+            assertThat(eventually(() -> sum(metrics(admin), "sluice_tls_certificate_expiry_timestamp_seconds",
+                    secondSerial) == notAfter(second))).as("the new certificate's expiry%n%s", metrics(admin))
+                    .isTrue();
+            text = metrics(admin);
+            assertThat(text).doesNotContain(first.serial().toString(16) + "\"");
+            assertThat(sum(text, "sluice_tls_reloads_total", "result=\"ok\"")).as(text).isPositive();
+        }
+    }
+
+    private static String metrics(int admin) {
+        return RawHttp.get(admin, "/metrics").body();
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain {@code label}. */
+    private static long sum(String exposition, String name, String label) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> l.contains(label))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static long notAfter(TestCa.Issued issued) {
+        try (var in = Files.newInputStream(issued.certificate())) {
+            var c = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return c.getNotAfter().toInstant().getEpochSecond();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -242,6 +298,29 @@ class TlsIT {
         s.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+
+    /** The certificate and key files a server is started with, which a test replaces as a renewal does. */
+    record Live(Path cert, Path key) {
+        /** The flags that serve this pair, then {@code more}. */
+        String[] flags(String... more) {
+            List<String> all = new ArrayList<>(List.of("--tls-cert", cert.toString(), "--tls-key", key.toString()));
+            all.addAll(List.of(more));
+            return all.toArray(String[]::new);
+        }
+
+        /** Puts {@code next}'s pair in place of the files, the key first. */
+        void swapTo(TestCa.Issued next) throws Exception {
+            replace(next.key(), key);
+            replace(next.certificate(), cert);
+        }
+    }
+
+    /** {@code first}'s pair copied to files of their own, under {@code live/}. */
+    private Live live(TestCa.Issued first) throws Exception {
+        Path live = Files.createDirectories(dir.resolve("live"));
+        return new Live(Files.copy(first.certificate(), live.resolve("cert.pem")),
+                Files.copy(first.key(), live.resolve("key.pem")));
     }
 
     /** Replaces {@code target} at once, as a renewal does: a new file moved over the old name. */

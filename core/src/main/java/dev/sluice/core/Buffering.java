@@ -30,4 +30,25 @@ final class Buffering {
     static ByteBuffer dropIfEmpty(ByteBuffer b) {
         return b.position() == 0 ? null : b;
     }
+
+    /** Moves what fits of {@code src}'s bytes (write mode, left so) into {@code dst}: how many. */
+    static int transfer(ByteBuffer src, ByteBuffer dst) {
+        src.flip();
+        int n = Math.min(src.remaining(), dst.remaining());
+        int limit = src.limit();
+        src.limit(src.position() + n);
+        dst.put(src);
+        src.limit(limit);
+        src.compact();
+        return n;
+    }
+
+    /** The bytes left in {@code srcs[offset, offset + length)}. */
+    static long remaining(ByteBuffer[] srcs, int offset, int length) {
+        long n = 0;
+        for (int i = offset; i < offset + length; i++) {
+            n += srcs[i].remaining();
+        }
+        return n;
+    }
 }

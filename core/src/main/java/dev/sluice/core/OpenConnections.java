@@ -44,7 +44,7 @@ final class OpenConnections implements Iterable<ConnectionState> {
                 engine == null ? null : new TlsInfo(engine));
         ConnectionState c = new ConnectionState(info, ch, context.timeouts);
         if (engine != null) {
-            c.tls = new TlsChannel(ch, engine, context.plaintextAnswer);
+            c.tls = new TlsChannel(ch, engine, context.plaintextAnswer, context.stats.tls());
             c.toHandshake(System.nanoTime());
         }
         add(c);
@@ -87,6 +87,9 @@ final class OpenConnections implements Iterable<ConnectionState> {
         // registry last, so that shutdown, woken when it empties, finds the stats settled.
         context.admission.release(c.info.remote().getAddress(), c.retire(reason));
         context.stats.onClosed(reason);
+        if (c.tls != null) {
+            c.tls.onClose(reason);
+        }
         remove(c);
         if (Log.CORE.isLoggable(Level.DEBUG)) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());

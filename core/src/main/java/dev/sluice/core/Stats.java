@@ -18,6 +18,7 @@ public final class Stats {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder busy = new LongAdder();
     private final LongAdder[] closes = new LongAdder[CloseReason.values().length];
+    private final TlsStats tls = new TlsStats();
     private volatile IntSupplier queueDepth = () -> 0;
     private volatile IntSupplier idle = () -> 0;
 
@@ -25,6 +26,11 @@ public final class Stats {
         for (int i = 0; i < closes.length; i++) {
             closes[i] = new LongAdder();
         }
+    }
+
+    /** The TLS handshakes of a TLS listener ({@link ServerConfig#withTls}); all zero otherwise. */
+    public TlsStats tls() {
+        return tls;
     }
 
     /** Connections taken from the listen backlog, rejected ones included. */

@@ -40,6 +40,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private final SocketChannel raw;
     private final SSLEngine engine;
     private final byte[] notTls;
+    private final TlsStats stats;
+    private final long openedMillis = System.currentTimeMillis();
+    private String failure; // why the handshake was refused, once it was
     private ByteBuffer netIn; // write mode
     private ByteBuffer appIn; // write mode
     private ByteBuffer netOut; // write mode
@@ -54,11 +57,13 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /**
      * @param notTls what to answer, in clear, a client whose first byte shows it speaks plain
      *               text to this port (HTTP: a 400 that names https); empty to just close
+     * @param stats where the handshake's outcome is counted
      */
-    TlsChannel(SocketChannel raw, SSLEngine engine, byte[] notTls) {
+    TlsChannel(SocketChannel raw, SSLEngine engine, byte[] notTls, TlsStats stats) {
         this.raw = raw;
         this.engine = engine;
         this.notTls = notTls;
+        this.stats = stats;
     }
 
     /** From now on delegated tasks run on {@code executor}, then {@code then} runs there. */
@@ -69,6 +74,14 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     boolean handshakeDone() {
         return handshakeDone;
+    }
+
+    /** The connection closed for {@code reason}: a handshake it cut short is counted as failed. */
+    void onClose(CloseReason reason) {
+        if (!handshakeDone) {
+            stats.onFailure(failure != null ? failure
+                    : reason == CloseReason.TLS_HANDSHAKE_TIMEOUT ? TlsStats.TIMEOUT : TlsStats.CLOSED);
+        }
     }
 
     /** Blocking mode: completes the handshake; application bytes that came with it wait for {@link #read}. */
@@ -89,7 +102,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         int n = 0;
         while (dst.hasRemaining()) {
             if (appIn != null && appIn.position() > 0) {
-                n += drainInto(dst);
+                n += Buffering.transfer(appIn, dst);
+                appIn = Buffering.dropIfEmpty(appIn);
                 continue;
             }
             boolean buffered = netIn != null && netIn.position() > 0;
@@ -102,18 +116,6 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 return n > 0 ? n : r;
             }
         }
-        return n;
-    }
-
-    private int drainInto(ByteBuffer dst) {
-        appIn.flip();
-        int n = Math.min(appIn.remaining(), dst.remaining());
-        int limit = appIn.limit();
-        appIn.limit(appIn.position() + n);
-        dst.put(appIn);
-        appIn.limit(limit);
-        appIn.compact();
-        appIn = Buffering.dropIfEmpty(appIn);
         return n;
     }
 
@@ -168,7 +170,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         try {
             res = engine.unwrap(src, appIn);
         } catch (SSLException e) {
-            sendAlert();
+            sendAlert(e);
             throw e;
         } finally {
             if (netIn != null) {
@@ -193,7 +195,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 HandshakeStatus hs = res.getHandshakeStatus();
                 if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING
                         && "TLSv1.2".equals(engine.getSession().getProtocol())) {
-                    sendAlert(); // in TLS 1.2 nothing but a renegotiation starts a handshake here
+                    sendAlert(null); // in TLS 1.2 nothing but a renegotiation starts a handshake here
+                    stats.onRenegotiationRefused();
                     throw new TlsException("client-initiated renegotiation refused");
                 }
                 return finished(hs) || appIn.position() > 0 ? 1 : GO_ON;
@@ -205,6 +208,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         if (hs == HandshakeStatus.FINISHED) {
             boolean first = !handshakeDone;
             handshakeDone = true;
+            if (first) {
+                stats.onHandshake(engine.getSession(), openedMillis);
+            }
             return first;
         }
         return false;
@@ -242,6 +248,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
         raw.configureBlocking(false);
         raw.write(ByteBuffer.wrap(notTls));
+        failure = TlsStats.PLAINTEXT;
         throw new TlsException("plain text sent to the TLS port");
     }
 
@@ -274,7 +281,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             try {
                 res = engine.wrap(srcs, offset, length, netOut);
             } catch (SSLException e) {
-                sendAlert();
+                sendAlert(e);
                 throw e;
             }
             switch (res.getStatus()) {
@@ -293,11 +300,12 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    /** After a handshake failure: sends the alert the engine has for the client, best effort. */
-    private void sendAlert() {
+    /** After a failure ({@code cause}): sends the alert the engine has for the client, best effort. */
+    private void sendAlert(Throwable cause) {
         try {
             engine.closeOutbound();
             wrap(NOTHING, 0, 1);
+            failure = handshakeDone || failure != null ? failure : TlsStats.refusal(netOut, cause);
             flushNet();
         } catch (IOException | RuntimeException e) {
             // The alert is a courtesy: the connection closes either way.
@@ -359,18 +367,10 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             throw new TlsException("nothing can be sent before the TLS handshake is done");
         }
         long consumed = 0;
-        while (flushNet() && remaining(srcs, offset, length) > 0) {
+        while (flushNet() && Buffering.remaining(srcs, offset, length) > 0) {
             consumed += wrap(srcs, offset, length);
         }
         return consumed;
-    }
-
-    private static long remaining(ByteBuffer[] srcs, int offset, int length) {
-        long n = 0;
-        for (int i = offset; i < offset + length; i++) {
-            n += srcs[i].remaining();
-        }
-        return n;
     }
 
     /** Sends close_notify if the socket takes it at once: a client that reads nothing holds no one. */

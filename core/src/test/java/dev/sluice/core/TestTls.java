@@ -48,7 +48,17 @@ final class TestTls {
 
     /** A client that trusts the test certificate and has finished its handshake. */
     static SSLSocket connect(Server server, String... protocols) throws IOException {
-        SSLSocket s = (SSLSocket) CLIENT.getSocketFactory().createSocket();
+        return connect(CLIENT, server, protocols);
+    }
+
+    /** A client context of its own: its sessions are resumed by its own connections only. */
+    static SSLContext newClient() {
+        return context(false);
+    }
+
+    /** A client of {@code client} (see {@link #newClient}) that has finished its handshake. */
+    static SSLSocket connect(SSLContext client, Server server, String... protocols) throws IOException {
+        SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket();
         s.setSoTimeout(Clients.READ_TIMEOUT_MS);
         s.connect(new InetSocketAddress("127.0.0.1", server.port()), Clients.READ_TIMEOUT_MS);
         if (protocols.length > 0) {

@@ -8,6 +8,7 @@ import static dev.sluice.core.Clients.readLine;
 import static dev.sluice.core.Clients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -138,6 +140,8 @@ class TlsIT {
             try (SSLSocket s = TestTls.connect(server)) {
                 assertThat(exchange(s, "still serving")).isEqualTo("still serving");
             }
+            assertThat(await(() -> server.stats().tls().failures().equals(Map.of(TlsStats.PLAINTEXT, 1L)),
+                    Duration.ofSeconds(5))).as(server.stats().tls().failures().toString()).isTrue();
         }
     }
 
@@ -175,6 +179,11 @@ class TlsIT {
                 assertThat(after).as("renegotiation refused").isNotEqualTo("renegotiated");
             }
             assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(5))).isTrue();
+            TlsStats tls = server.stats().tls();
+            assertThat(tls.failures()).as("the garbage, then the TLS 1.0 hello")
+                    .containsEntry("protocol_version", 1L).hasSize(2);
+            assertThat(tls.renegotiationsRefused()).isEqualTo(1);
+            assertThat(tls.handshakes().keySet()).extracting(TlsStats.Negotiated::protocol).containsExactly("TLSv1.2");
         }
     }
 
@@ -188,6 +197,7 @@ class TlsIT {
             assertThat(closedByServer(silent)).isTrue();
             assertThat(await(() -> server.stats().closes(CloseReason.TLS_HANDSHAKE_TIMEOUT) == 1,
                     Duration.ofSeconds(5))).as(server.stats().toString()).isTrue();
+            assertThat(server.stats().tls().failures()).isEqualTo(Map.of(TlsStats.TIMEOUT, 1L));
             if (engine != Engine.SEQUENTIAL) {
                 try (SSLSocket s = TestTls.connect(server)) {
                     assertThat(exchange(s, "after")).isEqualTo("after");
@@ -210,12 +220,42 @@ class TlsIT {
                     exchange(s, "never");
                 }
             }).isInstanceOf(SSLException.class);
+            TlsStats tls = server.stats().tls();
+            assertThat(await(() -> failures(tls) == 21, Duration.ofSeconds(10)))
+                    .as("each unfinished handshake counted once: %s", tls.failures()).isTrue();
             assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(10)))
                     .as(server.stats().toString()).isTrue();
             try (SSLSocket s = TestTls.connect(server)) {
                 assertThat(exchange(s, "served")).isEqualTo("served");
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void handshakesAreCountedByWhatTheyAgreedAndWhetherTheyResumed(Engine engine) throws Exception {
+        javax.net.ssl.SSLContext client = TestTls.newClient();
+        try (Server server = start(TestTls.config(engine))) {
+            for (int i = 0; i < 3; i++) {
+                try (SSLSocket s = TestTls.connect(client, server)) {
+                    assertThat(exchange(s, "ticket " + i)).isEqualTo("ticket " + i); // reads the ticket too
+                }
+            }
+            try (SSLSocket s = TestTls.connect(TestTls.newClient(), server, "TLSv1.2")) {
+                assertThat(exchange(s, "tls 1.2")).isEqualTo("tls 1.2");
+            }
+            TlsStats tls = server.stats().tls();
+            assertThat(tls.handshakes().entrySet()).extracting(e -> e.getKey().protocol(), Map.Entry::getValue)
+                    .containsExactlyInAnyOrder(tuple("TLSv1.3", 3L), tuple("TLSv1.2", 1L));
+            assertThat(tls.handshakes().keySet()).allSatisfy(n -> assertThat(n.cipherSuite()).startsWith("TLS_"));
+            assertThat(tls.resumed()).as("the second and third connection of one client").isEqualTo(2);
+            assertThat(tls.completed()).isEqualTo(4);
+            assertThat(tls.failures()).isEmpty();
+        }
+    }
+
+    private static long failures(TlsStats tls) {
+        return tls.failures().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Everything the server sends until it closes. */

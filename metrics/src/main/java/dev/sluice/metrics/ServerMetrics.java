@@ -2,6 +2,7 @@ package dev.sluice.metrics;
 
 import dev.sluice.core.CloseReason;
 import dev.sluice.core.Stats;
+import dev.sluice.core.TlsStats;
 import dev.sluice.http.Exchange;
 import dev.sluice.http.HttpObserver;
 import io.micrometer.core.instrument.Counter;
@@ -11,10 +12,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -38,8 +42,9 @@ import java.util.function.ToDoubleFunction;
  * {@code sluice_connections_accepted_total}, {@code sluice_connections_rejected_total},
  * {@code sluice_connections_rejected_per_ip_total},
  * {@code sluice_connections_closed_total{reason}}, {@code sluice_received_bytes_total},
- * {@code sluice_sent_bytes_total}, {@code sluice_threads_busy}, {@code sluice_queue_depth}, and
- * with an access log {@code sluice_access_log_dropped_total}.
+ * {@code sluice_sent_bytes_total}, {@code sluice_threads_busy}, {@code sluice_queue_depth},
+ * with an access log {@code sluice_access_log_dropped_total}, and with TLS the
+ * {@code sluice_tls_*} metrics ({@link #bindTls}, {@link #bindCertificates}).
  *
  * <p>Threads: {@link #onExchange} on the server's connection threads, concurrently; a daemon
  * thread {@code sluice-metrics} samples the latency histogram once a second; {@link #scrape} and
@@ -65,6 +70,7 @@ public final class ServerMetrics implements HttpObserver, AutoCloseable {
     private final LatencyHistogram latency = new LatencyHistogram();
     private final RecentWindow window = new RecentWindow(WINDOW_SECONDS);
     private final LongSupplier nanos;
+    private final TlsMetrics tls = new TlsMetrics(registry);
     private Thread sampler;
 
     /** Metrics in a registry of their own; nothing is bound yet. */
@@ -136,6 +142,27 @@ public final class ServerMetrics implements HttpObserver, AutoCloseable {
         }
     }
 
+    /**
+     * Registers the {@code sluice_tls_*} handshake metrics, read from {@code tls}
+     * ({@code server.stats().tls()} of a TLS listener): {@code sluice_tls_handshakes_total{protocol,cipher}},
+     * {@code sluice_tls_handshakes_resumed_total}, {@code sluice_tls_handshake_failures_total{reason}},
+     * {@code sluice_tls_renegotiations_refused_total}. Once per server.
+     */
+    public void bindTls(TlsStats tls) {
+        this.tls.bind(tls);
+    }
+
+    /**
+     * Registers {@code sluice_tls_certificate_expiry_timestamp_seconds{subject,serial}}, one per
+     * certificate {@code served} gives when scraped (the leaf of each pair in service, so a reload
+     * shows at once), and {@code sluice_tls_reloads_total{result="ok"|"failed"}} from
+     * {@code reloads} and {@code failedReloads}.
+     */
+    public void bindCertificates(Supplier<List<X509Certificate>> served, LongSupplier reloads,
+                                 LongSupplier failedReloads) {
+        tls.bindCertificates(served, reloads, failedReloads);
+    }
+
     /** Registers {@code sluice_access_log_dropped_total}, read from {@code log}. */
     public void bind(AccessLog log) {
         count("sluice.access.log.dropped", "Access log lines dropped because the queue was full",
@@ -157,6 +184,7 @@ public final class ServerMetrics implements HttpObserver, AutoCloseable {
      * ({@link PrometheusNumbers}): {@code le="0.0001"}, {@code 10508748}.
      */
     public String scrape() {
+        tls.refresh();
         return PrometheusNumbers.plain(registry.scrape(CONTENT_TYPE));
     }
 

@@ -111,9 +111,10 @@ public final class CertificateReloader {
         synchronized (reloading) {
             boolean ok;
             try {
-                current = build(config, clock);
-                successes++;
+                Material fresh = build(config, clock);
+                successes++; // counted before it shows, so whoever sees the new material sees the count
                 lastError = null;
+                current = fresh;
                 ok = true;
                 LOG.log(Level.INFO, "tls_reloaded certificates={0}", certificates().size());
             } catch (KeyMaterialException | RuntimeException e) {
