@@ -26,9 +26,9 @@ final class Buffering {
         return bigger.put(b.flip());
     }
 
-    /** {@code b}, or null when it holds nothing (write mode), so an idle connection keeps no buffer. */
+    /** {@code b}, or null when it is null or holds nothing (write mode), so an idle connection keeps no buffer. */
     static ByteBuffer dropIfEmpty(ByteBuffer b) {
-        return b.position() == 0 ? null : b;
+        return b == null || b.position() == 0 ? null : b;
     }
 
     /** Moves what fits of {@code src}'s bytes (write mode, left so) into {@code dst}: how many. */

@@ -40,6 +40,8 @@ final class EngineContext {
         this.plaintextAnswer = protocol == null ? new byte[0] : protocol.plaintextAnswer();
         this.listener = listener;
         this.connections = new OpenConnections(this);
+        stats.idleFrom(connections::idle);
+        stats.tls().bufferedFrom(connections::tlsBufferedBytes);
         this.admission = new Admission(this);
         this.acceptor = listener == null ? null : new Acceptor(this);
     }

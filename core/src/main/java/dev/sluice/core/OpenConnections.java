@@ -162,6 +162,10 @@ final class OpenConnections implements Iterable<ConnectionState> {
     }
 
     /** Connections waiting for a next request, counted by a pass over them. */
+    long tlsBufferedBytes() {
+        return open.stream().filter(c -> c.tls != null).mapToLong(c -> c.tls.bufferedCapacity()).sum();
+    }
+
     int idle() {
         return (int) open.stream().filter(c -> c.phase() == ConnectionState.IDLE).count();
     }

@@ -149,7 +149,6 @@ public final class Server implements AutoCloseable {
         engine = ctx.createEngine();
         engine.start();
         stats.queueDepthFrom(engine::queueDepth);
-        stats.idleFrom(ctx.connections::idle);
         if (config.engine().blocking()) {
             timer = new Timer(ctx);
             timer.start();

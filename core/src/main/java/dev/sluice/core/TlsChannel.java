@@ -28,15 +28,12 @@ import javax.net.ssl.SSLException;
  * <p>Threads: the connection's owner; a delegated task on the executor.
  */
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
-    /** The first byte of a TLS handshake record. */
-    private static final byte HANDSHAKE_RECORD = 22;
+    private static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
+    private static final int RECORD_HEADER = 5;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
     private static final ByteBuffer[] NOTHING = {EMPTY};
-    /** {@link #unwrapOnce}: unwrap again. */
-    private static final int GO_ON = 0;
-    /** {@link #unwrapOnce}: the next record is not all here yet. */
-    private static final int WAIT = 2;
-
+    private static final int GO_ON = 0; // unwrapOnce: unwrap again
+    private static final int WAIT = 2; // unwrapOnce: the next record is not all here yet
     private final SocketChannel raw;
     private final SSLEngine engine;
     private final byte[] notTls;
@@ -76,6 +73,12 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return handshakeDone;
     }
 
+    /** Bytes of buffer this connection holds now: none while idle, its buffers dropped once empty. */
+    int bufferedCapacity() {
+        return (netIn == null ? 0 : netIn.capacity()) + (appIn == null ? 0 : appIn.capacity())
+                + (netOut == null ? 0 : netOut.capacity());
+    }
+
     /** The connection closed for {@code reason}: a handshake it cut short is counted as failed. */
     void onClose(CloseReason reason) {
         if (!handshakeDone) {
@@ -106,13 +109,12 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 appIn = Buffering.dropIfEmpty(appIn);
                 continue;
             }
-            boolean buffered = netIn != null && netIn.position() > 0;
-            if (n > 0 && !buffered) {
+            if (n > 0 && (netIn == null || netIn.position() == 0)) { // nothing more already read
                 break;
             }
             int r = unwrapSome(n == 0);
             if (r <= 0) {
-                appIn = appIn == null ? null : Buffering.dropIfEmpty(appIn);
+                appIn = Buffering.dropIfEmpty(appIn);
                 return n > 0 ? n : r;
             }
         }
@@ -136,12 +138,13 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 continue;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                wrap(NOTHING, 0, 1);
+                boolean done = handshakeDone;
+                wrap(NOTHING, 0, 1); // FINISHED shows only in its result, never in getHandshakeStatus()
                 if (!flushNet()) {
                     waitsFor = SelectionKey.OP_WRITE;
                     return 0;
                 }
-                if (finished(engine.getHandshakeStatus())) {
+                if (handshakeDone != done) {
                     return 1;
                 }
                 continue;
@@ -205,30 +208,27 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     private boolean finished(HandshakeStatus hs) {
-        if (hs == HandshakeStatus.FINISHED) {
-            boolean first = !handshakeDone;
-            handshakeDone = true;
-            if (first) {
-                stats.onHandshake(engine.getSession(), openedMillis);
-            }
-            return first;
+        if (hs != HandshakeStatus.FINISHED || handshakeDone) {
+            return false;
         }
-        return false;
+        handshakeDone = true;
+        stats.onHandshake(engine.getSession(), openedMillis);
+        return true;
     }
 
     /** Reads records from the socket: bytes read, 0 (non-blocking, nothing there), or -1. */
     private int fill() throws IOException {
         int packet = engine.getSession().getPacketBufferSize();
-        if (netIn == null) {
-            netIn = ByteBuffer.allocate(packet);
-        } else if (!netIn.hasRemaining()) {
-            netIn = Buffering.grow(netIn, packet);
-        }
-        int r = raw.read(netIn);
+        appIn = Buffering.dropIfEmpty(appIn); // none is held while the next record is awaited
+        boolean idle = netIn == null && raw.isBlocking(); // waits in a record header: an idle one holds no buffer
+        ByteBuffer into = idle ? ByteBuffer.allocate(RECORD_HEADER) : netIn == null ? ByteBuffer.allocate(packet)
+                : netIn.hasRemaining() ? netIn : Buffering.grow(netIn, packet);
+        int r = raw.read(into);
         if (r < 0) {
             inboundDone = true;
             return -1;
         }
+        netIn = idle ? ByteBuffer.allocate(packet).put(into.flip()) : into;
         if (r == 0) {
             waitsFor = SelectionKey.OP_READ;
             netIn = Buffering.dropIfEmpty(netIn);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -57,6 +58,7 @@ public final class TlsStats {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final LongAdder resumed = new LongAdder();
     private final LongAdder renegotiationsRefused = new LongAdder();
+    private volatile LongSupplier buffered = () -> 0;
 
     TlsStats() {
     }
@@ -84,6 +86,19 @@ public final class TlsStats {
     /** TLS 1.2 renegotiations a client started on an established connection, refused (and closed). */
     public long renegotiationsRefused() {
         return renegotiationsRefused.sum();
+    }
+
+    /**
+     * Bytes of TLS buffers (records in, plain text in, records out) the open connections hold now
+     * (gauge). Each is taken when needed and dropped once empty, so idle connections add nothing.
+     * Counted when read, by a pass over the open connections.
+     */
+    public long bufferedBytes() {
+        return buffered.getAsLong();
+    }
+
+    void bufferedFrom(LongSupplier supplier) {
+        buffered = supplier;
     }
 
     private static <K> Map<K, Long> snapshot(Map<K, LongAdder> counters) {

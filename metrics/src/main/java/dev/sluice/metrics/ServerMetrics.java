@@ -146,7 +146,7 @@ public final class ServerMetrics implements HttpObserver, AutoCloseable {
      * Registers the {@code sluice_tls_*} handshake metrics, read from {@code tls}
      * ({@code server.stats().tls()} of a TLS listener): {@code sluice_tls_handshakes_total{protocol,cipher}},
      * {@code sluice_tls_handshakes_resumed_total}, {@code sluice_tls_handshake_failures_total{reason}},
-     * {@code sluice_tls_renegotiations_refused_total}. Once per server.
+     * {@code sluice_tls_renegotiations_refused_total}, {@code sluice_tls_buffered_bytes}. Once per server.
      */
     public void bindTls(TlsStats tls) {
         this.tls.bind(tls);

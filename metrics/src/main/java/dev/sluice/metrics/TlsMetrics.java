@@ -2,8 +2,10 @@ package dev.sluice.metrics;
 
 import dev.sluice.core.TlsStats;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -40,6 +42,10 @@ final class TlsMetrics {
                 .description("TLS handshakes that resumed an earlier session").register(registry);
         FunctionCounter.builder("sluice.tls.renegotiations.refused", tls, TlsStats::renegotiationsRefused)
                 .description("TLS 1.2 renegotiations started by a client, refused").register(registry);
+        Gauge.builder("sluice.tls.buffered", tls, TlsStats::bufferedBytes).baseUnit(BaseUnits.BYTES)
+                .description("Bytes of TLS buffers the open connections hold now (none while idle)")
+                .strongReference(true)
+                .register(registry);
         USUAL_FAILURES.forEach(this::failureCounter);
     }
 
