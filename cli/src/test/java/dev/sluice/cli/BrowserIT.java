@@ -32,11 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pages of {@code sluice serve} as a browser shows them: the directory listing and the admin
  * port's {@code /status}, loaded in headless {@link Chromium}, their rendered DOM checked and a
- * screenshot of each kept under {@code target/browser/} for people to look at.
+ * screenshot of each kept under {@code target/browser/} for people to look at; and a page over
+ * HTTPS, which Chromium renders only when the server's certificate chains to a CA it trusts.
  */
 @Timeout(240)
 class BrowserIT {
     static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    static final Pattern HTTPS = Pattern.compile("listening on https://127\\.0\\.0\\.1:(\\d+)");
     static final Pattern ADMIN = Pattern.compile("admin on http://127\\.0\\.0\\.1:(\\d+)");
     static final Duration START_WAIT = Duration.ofSeconds(30);
     static final Path SCREENSHOTS = SluiceProcess.MODULE_DIR.resolve("target").resolve("browser");
@@ -147,6 +149,47 @@ class BrowserIT {
             chromium.screenshot(status, png);
             assertIsAPicture(png);
         }
+    }
+
+    @Test
+    void rendersHttpsPageOnlyWhenItsCertificateChainsToATrustedCa(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("site"));
+        // The script shows where the page was loaded from, as the browser saw it.
+        Files.writeString(root.resolve("index.html"), """
+                <!doctype html><title>sluice over https</title><p id="from"></p>
+                <script>document.getElementById("from").textContent = location.protocol + "//" + location.host;
+                </script>""");
+        TestCa trusted = new TestCa();
+        Path trustedDir = Files.createDirectories(tmp.resolve("trusted"));
+        Chromium browser = chromium.trusting(trusted.write(trustedDir), Files.createDirectories(tmp.resolve("home")));
+        TestCa other = new TestCa();
+        Path otherDir = Files.createDirectories(tmp.resolve("other"));
+        Path otherCa = other.write(otherDir);
+
+        try (SluiceProcess p = serveHttps(trusted.issue(trustedDir, "site", "localhost", "127.0.0.1"), root)) {
+            String host = "127.0.0.1:" + p.awaitStdout(HTTPS, START_WAIT).group(1);
+            Chromium.Page page = browser.load(URI.create("https://" + host + "/"));
+            assertThat(page.error()).as("load error; %s%n%s", page.dom(), p.transcript()).isEmpty();
+            assertThat(title(page.dom())).as("%s%n%s", page.dom(), p.transcript()).isEqualTo("sluice over https");
+            assertThat(page.dom()).contains("<p id=\"from\">https://" + host + "</p>");
+        }
+
+        try (SluiceProcess p = serveHttps(other.issue(otherDir, "site", "localhost", "127.0.0.1"), root)) {
+            String url = "https://127.0.0.1:" + p.awaitStdout(HTTPS, START_WAIT).group(1) + "/";
+            // The server is fine: a client that trusts the other CA gets the page.
+            assertThat(curl("-sS", "--cacert", otherCa.toString(), url)).as(p::transcript)
+                    .contains("<title>sluice over https</title>");
+            Chromium.Page page = browser.load(URI.create(url));
+            assertThat(page.error()).as("load error; %s%n%s", page.dom(), p.transcript())
+                    .isEqualTo("net::ERR_CERT_AUTHORITY_INVALID");
+            assertThat(page.dom()).as("the page from an untrusted CA was rendered: %s", page.dom())
+                    .doesNotContain("sluice over https");
+        }
+    }
+
+    private static SluiceProcess serveHttps(TestCa.Issued site, Path root) {
+        return SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0", "--tls-cert",
+                site.certificate().toString(), "--tls-key", site.key().toString(), root.toString());
     }
 
     private static String title(String dom) {
