@@ -184,6 +184,55 @@ class TlsIT {
         }
     }
 
+    /**
+     * wrk over https for 30 s, keep-alive and a new connection (a full handshake) per request,
+     * while the certificate files are replaced ten times: every request answered 200, and new
+     * handshakes see each new serial.
+     */
+    @Test
+    @Timeout(180)
+    void reloadsUnderLoadFailNoRequest() throws Exception {
+        List<TestCa.Issued> pairs = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            pairs.add(ca.issue(dir, "pair" + i, "localhost", "127.0.0.1"));
+        }
+        Live live = live(pairs.get(0));
+        Path script = dir.resolve("wrk-result.lua");
+        try (var in = TlsIT.class.getResourceAsStream("/wrk-result.lua")) {
+            Files.copy(in, script);
+        }
+        try (SluiceProcess p = serve(live.flags("--quiet"))) {
+            int port = Integer.parseInt(p.awaitStdout(HTTPS, START_WAIT).group(1));
+            String url = "https://127.0.0.1:" + port + "/hello.txt";
+            List<Process> load = List.of(wrk(script, url, false), wrk(script, url, true));
+            try {
+                for (int i = 1; i <= 10; i++) {
+                    TestCa.Issued next = pairs.get(i);
+                    live.swapTo(next);
+                    assertThat(eventually(() -> serial(port).equals(next.serial())))
+                            .as("replacement %d served%n%s", i, p.transcript()).isTrue();
+                }
+                for (Process wrk : load) {
+                    assertThat(wrk.waitFor(90, TimeUnit.SECONDS)).isTrue();
+                    String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    var m = Pattern.compile("RESULT requests=(\\d+) connect=0 read=0 write=0 status=0 timeout=0")
+                            .matcher(out);
+                    assertThat(m.find()).as("no failed request:%n%s", out).isTrue();
+                    assertThat(Long.parseLong(m.group(1))).as(out).isPositive();
+                }
+            } finally {
+                load.forEach(Process::destroyForcibly);
+            }
+        }
+    }
+
+    private static Process wrk(Path script, String url, boolean close) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("wrk", "-t1", "-c8", "-d30s", "--timeout", "10s", "-s",
+                script.toString(), url).redirectErrorStream(true);
+        pb.environment().put("WRK_CLOSE", close ? "1" : "0");
+        return pb.start();
+    }
+
     private static String metrics(int admin) {
         return RawHttp.get(admin, "/metrics").body();
     }
