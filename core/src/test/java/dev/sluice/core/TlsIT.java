@@ -189,6 +189,37 @@ class TlsIT {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void anOversizedClientHelloIsRefusedBeforeItIsAllRead(Engine engine) throws Exception {
+        try (Server server = start(TestTls.config(engine));
+             Socket huge = connect(server)) {
+            // A ClientHello that says it is 16 MiB long, then records of it: the JDK's limit on a
+            // handshake message (jdk.tls.maxHandshakeMessageSize, 32 KiB) refuses it early.
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            first.writeBytes(new byte[] {0x16, 3, 1, 0x40, 0x00, 1, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+            first.writeBytes(new byte[0x4000 - 4]);
+            byte[] more = new byte[5 + 0x4000];
+            more[0] = 0x16;
+            more[1] = 3;
+            more[2] = 1;
+            more[3] = 0x40;
+            try {
+                huge.getOutputStream().write(first.toByteArray());
+                for (int i = 0; i < 3; i++) {
+                    huge.getOutputStream().write(more);
+                }
+            } catch (java.io.IOException e) {
+                // Closed while writing: refused even sooner.
+            }
+            byte[] answer = readToEnd(huge);
+            assertThat(answer).as("an alert, or nothing, then the close")
+                    .satisfiesAnyOf(b -> assertThat(b).isEmpty(), b -> assertThat(b[0]).isEqualTo((byte) 0x15));
+            assertThat(await(() -> failures(server.stats().tls()) == 1 && server.stats().open() == 0,
+                    Duration.ofSeconds(10))).as("%s %s", server.stats().tls().failures(), server.stats()).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void aHandshakeLeftUnfinishedIsCutByItsDeadline(Engine engine) throws Exception {
         ServerConfig config = TestTls.config(engine).withTlsHandshakeTimeout(Duration.ofMillis(300));
         try (Server server = start(config);
