@@ -94,7 +94,7 @@ final class TlsOptions implements AutoCloseable {
         if (!enabled()) {
             return config;
         }
-        TlsConfig tls = toTlsConfig(config.tlsHandshakeTimeout());
+        TlsConfig tls = toTlsConfig();
         try {
             reloader = CertificateReloader.load(tls, Clock.systemUTC());
         } catch (KeyMaterialException e) {
@@ -107,7 +107,7 @@ final class TlsOptions implements AutoCloseable {
         return config.withTls(reloader::newEngine);
     }
 
-    TlsConfig toTlsConfig(Duration handshakeTimeout) {
+    TlsConfig toTlsConfig() {
         if (certs.size() != keys.size()) {
             throw new IllegalArgumentException("--tls-cert and --tls-key come in pairs: got " + certs.size()
                     + " certificate(s) and " + keys.size() + " key(s)");
@@ -142,8 +142,7 @@ final class TlsOptions implements AutoCloseable {
         TlsConfig base = selfSigned ? TlsConfig.ofSelfSigned() : TlsConfig.of(sources);
         return base.withProtocols(protocols)
                 .withClientCaFile(clientAuth == ClientAuth.NONE ? null : clientCa)
-                .withClientAuth(clientAuth)
-                .withHandshakeTimeout(handshakeTimeout);
+                .withClientAuth(clientAuth);
     }
 
     /**

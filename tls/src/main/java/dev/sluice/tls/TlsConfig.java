@@ -28,9 +28,6 @@ import java.util.Objects;
  * @param clientCaFile a PEM file of the CA certificates that client certificates must chain to;
  *     required when {@code clientAuth} is not {@code NONE}, ignored otherwise ({@code null}
  *     then). Reloaded with the keys.
- * @param handshakeTimeout how long a client may take from its first byte to the end of the
- *     handshake before the connection is closed; enforced by the transport. {@link Duration#ZERO}
- *     turns it off. Default {@value #DEFAULT_HANDSHAKE_TIMEOUT_SECONDS}s.
  * @param alpnProtocols the application protocols offered through ALPN (RFC 7301), in the server's
  *     order of preference; a client that offers none of them fails the handshake with
  *     {@code no_application_protocol}, one that sends no ALPN is served. Empty turns ALPN off.
@@ -49,8 +46,8 @@ import java.util.Objects;
  *     {@value #DEFAULT_SESSION_TIMEOUT_SECONDS}s (the JDK's).
  */
 public record TlsConfig(List<KeySource> keys, List<String> protocols, List<String> cipherSuites,
-                        ClientAuth clientAuth, Path clientCaFile, Duration handshakeTimeout,
-                        List<String> alpnProtocols, boolean selfSigned, Duration selfSignedValidity,
+                        ClientAuth clientAuth, Path clientCaFile, List<String> alpnProtocols,
+                        boolean selfSigned, Duration selfSignedValidity,
                         int sessionCacheSize, Duration sessionTimeout) {
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final List<String> DEFAULT_CIPHER_SUITES = List.of(
@@ -64,7 +61,6 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     public static final List<String> DEFAULT_ALPN_PROTOCOLS = List.of("http/1.1");
-    public static final long DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_SELF_SIGNED_VALIDITY_DAYS = 90;
     public static final int DEFAULT_SESSION_CACHE_SIZE = 20480;
     public static final long DEFAULT_SESSION_TIMEOUT_SECONDS = 86400;
@@ -82,7 +78,6 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
         cipherSuites = List.copyOf(cipherSuites);
         alpnProtocols = List.copyOf(alpnProtocols);
         Objects.requireNonNull(clientAuth, "clientAuth");
-        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(selfSignedValidity, "selfSignedValidity");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
         if (selfSigned == !keys.isEmpty()) {
@@ -98,7 +93,6 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
         if (clientAuth != ClientAuth.NONE && clientCaFile == null) {
             throw new IllegalArgumentException("clientAuth " + clientAuth + " needs clientCaFile");
         }
-        requireNotNegative("handshakeTimeout", handshakeTimeout);
         if (selfSignedValidity.isNegative() || selfSignedValidity.isZero()) {
             throw new IllegalArgumentException("selfSignedValidity must be positive, got " + selfSignedValidity);
         }
@@ -115,7 +109,7 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
     /** Serves {@code keys} with every other component at its default. */
     public static TlsConfig of(List<KeySource> keys) {
         return new TlsConfig(keys, DEFAULT_PROTOCOLS, DEFAULT_CIPHER_SUITES, ClientAuth.NONE, null,
-                Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS), DEFAULT_ALPN_PROTOCOLS, false,
+                DEFAULT_ALPN_PROTOCOLS, false,
                 Duration.ofDays(DEFAULT_SELF_SIGNED_VALIDITY_DAYS), DEFAULT_SESSION_CACHE_SIZE,
                 Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS));
     }
@@ -123,63 +117,58 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
     /** Serves a development certificate made at start, every other component at its default. */
     public static TlsConfig ofSelfSigned() {
         return new TlsConfig(List.of(), DEFAULT_PROTOCOLS, DEFAULT_CIPHER_SUITES, ClientAuth.NONE, null,
-                Duration.ofSeconds(DEFAULT_HANDSHAKE_TIMEOUT_SECONDS), DEFAULT_ALPN_PROTOCOLS, true,
+                DEFAULT_ALPN_PROTOCOLS, true,
                 Duration.ofDays(DEFAULT_SELF_SIGNED_VALIDITY_DAYS), DEFAULT_SESSION_CACHE_SIZE,
                 Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS));
     }
 
     public TlsConfig withKeys(List<KeySource> keys) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withProtocols(List<String> protocols) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withCipherSuites(List<String> cipherSuites) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withClientAuth(ClientAuth clientAuth) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withClientCaFile(Path clientCaFile) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
-    }
-
-    public TlsConfig withHandshakeTimeout(Duration handshakeTimeout) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withAlpnProtocols(List<String> alpnProtocols) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withSelfSigned(boolean selfSigned) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withSelfSignedValidity(Duration selfSignedValidity) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withSessionCacheSize(int sessionCacheSize) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 
     public TlsConfig withSessionTimeout(Duration sessionTimeout) {
-        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile, handshakeTimeout,
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
                 alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
     }
 

@@ -20,16 +20,15 @@ class TlsConfigTest {
         assertThat(FILES.cipherSuites()).hasSize(9).allMatch(s -> s.startsWith("TLS_AES_")
                 || s.startsWith("TLS_CHACHA20_") || s.matches("TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+"));
         assertThat(FILES.clientAuth()).isEqualTo(ClientAuth.NONE);
-        assertThat(FILES.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(FILES.alpnProtocols()).containsExactly("http/1.1");
         assertThat(FILES.selfSigned()).isFalse();
     }
 
     @Test
     void withChangesOneComponentOnly() {
-        TlsConfig changed = FILES.withHandshakeTimeout(Duration.ofSeconds(3));
-        assertThat(changed.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(changed.withHandshakeTimeout(FILES.handshakeTimeout())).isEqualTo(FILES);
+        TlsConfig changed = FILES.withSessionTimeout(Duration.ofHours(3));
+        assertThat(changed.sessionTimeout()).isEqualTo(Duration.ofHours(3));
+        assertThat(changed.withSessionTimeout(FILES.sessionTimeout())).isEqualTo(FILES);
         assertThat(FILES.withAlpnProtocols(List.of("h2", "http/1.1")).alpnProtocols()).containsExactly("h2", "http/1.1");
     }
 
@@ -56,7 +55,7 @@ class TlsConfigTest {
 
     @Test
     void refusesOutOfRangeValues() {
-        assertThatThrownBy(() -> FILES.withHandshakeTimeout(Duration.ofSeconds(-1))).hasMessageContaining("handshakeTimeout");
+        assertThatThrownBy(() -> FILES.withSessionTimeout(Duration.ofSeconds(-1))).hasMessageContaining("sessionTimeout");
         assertThatThrownBy(() -> FILES.withSessionTimeout(Duration.ofDays(8))).hasMessageContaining("at most PT168H");
         assertThatThrownBy(() -> FILES.withSessionCacheSize(-1)).hasMessageContaining("sessionCacheSize");
         assertThatThrownBy(() -> FILES.withSelfSignedValidity(Duration.ZERO)).hasMessageContaining("selfSignedValidity");
