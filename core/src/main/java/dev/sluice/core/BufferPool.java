@@ -34,6 +34,23 @@ final class BufferPool {
         return b != null ? b.clear() : direct ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes);
     }
 
+    /** A cleared buffer of at least {@code size} bytes: one of this pool's when that is big enough. */
+    ByteBuffer take(int size) {
+        return size <= bytes ? take() : direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+    }
+
+    /**
+     * {@code b}, or null when it is null or holds nothing (write mode), given back to this pool
+     * then: so a connection keeps a buffer only while bytes are in it.
+     */
+    ByteBuffer dropIfEmpty(ByteBuffer b) {
+        if (b == null || b.position() > 0) {
+            return b;
+        }
+        give(b);
+        return null;
+    }
+
     /** Takes back a buffer its borrower no longer uses; one of another size or kind is not kept. */
     void give(ByteBuffer b) {
         if (b.isDirect() == direct && b.capacity() == bytes) {

@@ -30,10 +30,10 @@ import javax.net.ssl.SSLException;
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
     private static final int RECORD_HEADER = 5;
+    private static final BufferPool BUFFERS = new BufferPool(256, 17 * 1024, false); // a record and its tag fit
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
     private static final ByteBuffer[] NOTHING = {EMPTY};
-    private static final int GO_ON = 0; // unwrapOnce: unwrap again
-    private static final int WAIT = 2; // unwrapOnce: the next record is not all here yet
+    private static final int GO_ON = 0, WAIT = 2; // unwrapOnce: unwrap again; the next record is not all here
     private final SocketChannel raw;
     private final SSLEngine engine;
     private final byte[] notTls;
@@ -106,7 +106,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         while (dst.hasRemaining()) {
             if (appIn != null && appIn.position() > 0) {
                 n += Buffering.transfer(appIn, dst);
-                appIn = Buffering.dropIfEmpty(appIn);
+                appIn = BUFFERS.dropIfEmpty(appIn);
                 continue;
             }
             if (n > 0 && (netIn == null || netIn.position() == 0)) { // nothing more already read
@@ -114,7 +114,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
             int r = unwrapSome(n == 0);
             if (r <= 0) {
-                appIn = Buffering.dropIfEmpty(appIn);
+                appIn = BUFFERS.dropIfEmpty(appIn);
                 return n > 0 ? n : r;
             }
         }
@@ -168,7 +168,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** One unwrap: 1 (bytes, or the handshake finished), -1 (the end), {@link #WAIT} or {@link #GO_ON}. */
     private int unwrapOnce(boolean mayRead) throws IOException {
         ByteBuffer src = netIn == null ? EMPTY : netIn.flip();
-        appIn = appIn == null ? ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()) : appIn;
+        appIn = appIn == null ? BUFFERS.take(engine.getSession().getApplicationBufferSize()) : appIn;
         SSLEngineResult res;
         try {
             res = engine.unwrap(src, appIn);
@@ -178,7 +178,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         } finally {
             if (netIn != null) {
                 netIn.compact();
-                netIn = Buffering.dropIfEmpty(netIn);
+                netIn = BUFFERS.dropIfEmpty(netIn);
             }
         }
         switch (res.getStatus()) {
@@ -219,19 +219,19 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** Reads records from the socket: bytes read, 0 (non-blocking, nothing there), or -1. */
     private int fill() throws IOException {
         int packet = engine.getSession().getPacketBufferSize();
-        appIn = Buffering.dropIfEmpty(appIn); // none is held while the next record is awaited
+        appIn = BUFFERS.dropIfEmpty(appIn); // none is held while the next record is awaited
         boolean idle = netIn == null && raw.isBlocking(); // waits in a record header: an idle one holds no buffer
-        ByteBuffer into = idle ? ByteBuffer.allocate(RECORD_HEADER) : netIn == null ? ByteBuffer.allocate(packet)
+        ByteBuffer into = idle ? ByteBuffer.allocate(RECORD_HEADER) : netIn == null ? BUFFERS.take(packet)
                 : netIn.hasRemaining() ? netIn : Buffering.grow(netIn, packet);
         int r = raw.read(into);
         if (r < 0) {
             inboundDone = true;
             return -1;
         }
-        netIn = idle ? ByteBuffer.allocate(packet).put(into.flip()) : into;
+        netIn = idle ? BUFFERS.take(packet).put(into.flip()) : into;
         if (r == 0) {
             waitsFor = SelectionKey.OP_READ;
-            netIn = Buffering.dropIfEmpty(netIn);
+            netIn = BUFFERS.dropIfEmpty(netIn);
             return 0;
         }
         if (!firstByteSeen) {
@@ -275,7 +275,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** Wraps into {@link #netOut}: the bytes of the sources consumed. */
     private long wrap(ByteBuffer[] srcs, int offset, int length) throws IOException {
         int packet = engine.getSession().getPacketBufferSize();
-        netOut = netOut == null ? ByteBuffer.allocate(packet) : netOut;
+        netOut = netOut == null ? BUFFERS.take(packet) : netOut;
         while (true) {
             SSLEngineResult res;
             try {
@@ -326,7 +326,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
         } finally {
             netOut.compact();
-            netOut = Buffering.dropIfEmpty(netOut);
+            netOut = BUFFERS.dropIfEmpty(netOut);
         }
         return true;
     }

@@ -228,7 +228,8 @@ class TlsIT {
             assertThat(closedByServer(silent)).isTrue();
             assertThat(await(() -> server.stats().closes(CloseReason.TLS_HANDSHAKE_TIMEOUT) == 1,
                     Duration.ofSeconds(5))).as(server.stats().toString()).isTrue();
-            assertThat(server.stats().tls().failures()).isEqualTo(Map.of(TlsStats.TIMEOUT, 1L));
+            assertThat(await(() -> server.stats().tls().failures().equals(Map.of(TlsStats.TIMEOUT, 1L)),
+                    Duration.ofSeconds(5))).as(server.stats().tls().failures().toString()).isTrue();
             if (engine != Engine.SEQUENTIAL) {
                 try (SSLSocket s = TestTls.connect(server)) {
                     assertThat(exchange(s, "after")).isEqualTo("after");
