@@ -17,6 +17,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/driver.sh"
 ROOT=$(dirname "$HERE")
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
@@ -56,12 +57,7 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 
 if [ $BUILD = 1 ]; then
-  echo "building (bench/build.sh)" >&2
-  LOG=$(mktemp /tmp/sluice-bench-build.XXXXXX)
-  if ! "$HERE/build.sh" > "$LOG" 2>&1; then
-    grep -v '^WARNING' "$LOG" | tail -30 >&2; echo "build failed (log: $LOG)" >&2; exit 1
-  fi
-  rm -f "$LOG"
+  build_bench
 fi
 
 if [ -n "$BASE" ]; then
@@ -71,21 +67,7 @@ if [ -n "$BASE" ]; then
 fi
 
 cd "$ROOT"
-# The driver runs in the background so that a signal to this script reaches it: it stops every
-# server and client it started, by PID, and exits.
-WORK_FILE=$(mktemp /tmp/sluice-bench-work.XXXXXX)
-python3 "$HERE/harness/run.py" --command "$COMMAND" "${ARGS[@]}" > "$WORK_FILE" &
-PY=$!
-trap 'kill -TERM $PY 2>/dev/null || true' TERM HUP
-trap 'kill -INT $PY 2>/dev/null || true' INT
-STATUS=0
-wait $PY || STATUS=$?
-while kill -0 $PY 2>/dev/null; do wait $PY || STATUS=$?; done
-trap - TERM HUP INT
-WORK=$(cat "$WORK_FILE"); rm -f "$WORK_FILE"
-if [ $STATUS != 0 ] || [ -z "$WORK" ]; then
-  echo "bench/run.sh: the run ended with status $STATUS" >&2; exit $(( STATUS ? STATUS : 1 ))
-fi
+drive run "$HERE/harness/run.py" --command "$COMMAND" "${ARGS[@]}"
 if [ -n "$BASE" ]; then
   # An old-against-new run is its own page: it leaves docs/benchmarks.md as it is by default.
   [ "$OUT" = "$ROOT/docs/benchmarks.md" ] && OUT=$WORK/compare.md

@@ -4,6 +4,7 @@
 # PID, the process whose /proc/PID/stat counts the whole server's CPU. Pin it from outside:
 #
 #   taskset -c 1 bench/server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N]
+#                                          [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl]]
 #   bench/server.sh --list               the names, one per line
 #   base-sluice-ENGINE                   ENGINE from an older build: $BASE_CLI_JAR (default
 #                                        bench/target/base/sluice.jar, made by run.sh --base REV);
@@ -14,9 +15,15 @@
 # and "Hello, World!".
 #   --sleep-ms N          a blocking handler: sleeps N ms, then answers (each project's way of
 #                         running blocking work; "unsupported" and exit 2 where it has none)
-#   --root DIR            static files from DIR: sluice-* (`sluice serve`) and nginx (sendfile) only
+#   --root DIR            static files from DIR: sluice-* (`sluice serve`), nginx (sendfile) and
+#                         netty-* (NettyFiles) only
 #   --max-connections N   sluice-*: --max-connections; peers: their own limit where they have one,
 #                         else ignored with a note on stderr
+#   --tls-cert PEM --tls-key PEM
+#                         HTTPS on the same port (bench/tls.sh): sluice-* (its --tls-cert/--tls-key),
+#                         nginx (TLSv1.3 only, TLS_AES_128_GCM_SHA256, session tickets on), netty-*
+#                         (TLSv1.3, the JDK's SSLEngine or OpenSSL); the key must be PKCS#8 for Netty
+#   --tls-provider P      netty-* only: jdk (default) or openssl (netty-tcnative-boringssl-static)
 # JVM servers all get $BENCH_JVM_FLAGS (default below) and run on $JAVA_HOME/bin/java.
 # See bench/README.md.
 set -euo pipefail
@@ -28,7 +35,9 @@ NAMES=(sluice-sequential sluice-thread-per-connection sluice-pool sluice-virtual
 DEFAULT_JVM_FLAGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:ActiveProcessorCount=1"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
-CLI_JAR=$ROOT/cli/target/sluice.jar
+# $SLUICE_CLI_JAR: a copy taken at the start of a run (bench/tls.sh), so that a rebuild during the
+# run does not change the build under test.
+CLI_JAR=${SLUICE_CLI_JAR:-$ROOT/cli/target/sluice.jar}
 BASE_CLI_JAR=${BASE_CLI_JAR:-$HERE/target/base/sluice.jar}
 if [ -f "$BASE_CLI_JAR" ]; then
   NAMES+=(base-sluice-virtual base-sluice-event-loop)
@@ -184,22 +193,32 @@ fi
 # ---------------------------------------------------------------------------------------------
 # NAME PORT [options]: exec the server.
 
-[ $# -ge 2 ] || die "usage: server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N] | --list | check [NAME...]"
+[ $# -ge 2 ] || die "usage: server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N] [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl]] | --list | check [NAME...]"
 NAME=$1 PORT=$2
 shift 2
 case " ${NAMES[*]} " in *" $NAME "*) ;; *) die "unknown server '$NAME'; see --list" ;; esac
 [[ $PORT =~ ^[0-9]+$ ]] || die "PORT must be a number, got '$PORT'"
-SLEEP_MS="" STATIC_ROOT="" MAX_CONN=""
+SLEEP_MS="" STATIC_ROOT="" MAX_CONN="" TLS_CERT="" TLS_KEY="" TLS_PROVIDER=""
 while [ $# -gt 0 ]; do
   case $1 in
     --sleep-ms) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--sleep-ms needs a number"; SLEEP_MS=$2; shift ;;
     --root) [ -d "${2:-}" ] || die "--root needs a directory"; STATIC_ROOT=$(cd "$2" && pwd); shift ;;
     --max-connections) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--max-connections needs a number"; MAX_CONN=$2; shift ;;
+    --tls-cert) [ -f "${2:-}" ] || die "--tls-cert needs a file"; TLS_CERT=$(realpath "$2"); shift ;;
+    --tls-key) [ -f "${2:-}" ] || die "--tls-key needs a file"; TLS_KEY=$(realpath "$2"); shift ;;
+    --tls-provider) [[ ${2:-} =~ ^(jdk|openssl)$ ]] || die "--tls-provider is jdk or openssl"; TLS_PROVIDER=$2; shift ;;
     *) die "unknown option '$1'" ;;
   esac
   shift
 done
 [ -n "$SLEEP_MS" ] && [ -n "$STATIC_ROOT" ] && die "--sleep-ms and --root exclude each other"
+{ [ -n "$TLS_CERT" ] && [ -n "$TLS_KEY" ]; } || { [ -z "$TLS_CERT" ] && [ -z "$TLS_KEY" ]; } \
+  || die "--tls-cert and --tls-key go together"
+[ -z "$TLS_PROVIDER" ] || [ -n "$TLS_CERT" ] || die "--tls-provider needs --tls-cert and --tls-key"
+case $NAME in
+  netty-*) ;;
+  *) [ -z "$TLS_PROVIDER" ] || unsupported "$NAME" "--tls-provider (it has one TLS implementation)" ;;
+esac
 
 read -r -a JVM_FLAGS <<< "${BENCH_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
 
@@ -209,8 +228,10 @@ case $NAME in
     case $NAME in base-*) CLI_JAR=$BASE_CLI_JAR ;; esac
     limit=()
     [ -n "$MAX_CONN" ] && limit=(--max-connections "$MAX_CONN")
+    [ -n "$TLS_CERT" ] && limit+=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
     need "$JAVA"
     if [ -n "$SLEEP_MS" ]; then
+      [ -z "$TLS_CERT" ] || unsupported "$NAME --sleep-ms" --tls-cert
       need "$BENCH_JAR"
       exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR:$HERE/target/lib/*" dev.sluice.bench.HttpSleepServer \
         --engine "$ENGINE" --port "$PORT" --sleep-ms "$SLEEP_MS" "${limit[@]}"
@@ -250,6 +271,18 @@ case $NAME in
     WORKER_CONN=${MAX_CONN:-$(( nofile - 100 ))}
     MIME=""
     [ -r /etc/nginx/mime.types ] && MIME="include /etc/nginx/mime.types;"
+    LISTEN_TLS="" TLS=""
+    if [ -n "$TLS_CERT" ]; then
+      # TLSv1.3 only, the suite every server of bench/tls.sh negotiates, tickets for resumption
+      # (nginx's default, written out). No kTLS (ssl_conf_command Options KTLS): with TLS, nginx
+      # encrypts in user space and sendfile does not apply, as in the other servers.
+      LISTEN_TLS=" ssl"
+      TLS="ssl_certificate $TLS_CERT;
+    ssl_certificate_key $TLS_KEY;
+    ssl_protocols TLSv1.3;
+    ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256;
+    ssl_session_tickets on;"
+    fi
     cat > "$DIR/nginx.conf" <<CONF
 # Generated by bench/server.sh.
 # master_process off + daemon off: nginx runs as ONE process in the foreground, no master/worker
@@ -277,7 +310,8 @@ http {
   scgi_temp_path $DIR/scgi;
 
   server {
-    listen 127.0.0.1:$PORT backlog=4096;
+    listen 127.0.0.1:$PORT$LISTEN_TLS backlog=4096;
+    $TLS
     location / {
       $LOCATION
     }
@@ -290,20 +324,24 @@ CONF
   c-epoll)
     [ -z "$SLEEP_MS" ] || unsupported c-epoll --sleep-ms
     [ -z "$STATIC_ROOT" ] || unsupported c-epoll --root
+    [ -z "$TLS_CERT" ] || unsupported c-epoll --tls-cert
     [ -z "$MAX_CONN" ] || echo "server.sh: c-epoll has no connection limit; --max-connections ignored" >&2
     need "$C_BIN"
     exec "$C_BIN" "$PORT"
     ;;
 
   *)
-    # The JVM peers: dev.sluice.bench.peers.Peers NAME --port P [--sleep-ms N] [--max-connections N];
-    # each says itself what it does not support.
-    [ -z "$STATIC_ROOT" ] || unsupported "$NAME" --root
+    # The JVM peers: dev.sluice.bench.peers.Peers NAME --port P [--sleep-ms N] [--max-connections N]
+    # [--root DIR] [--tls-cert C --tls-key K [--tls-provider P]]; each says itself what it does not
+    # support (only Netty has --root and TLS).
     need "$JAVA"
     need "$BENCH_JAR"
     opts=(--port "$PORT")
     [ -n "$SLEEP_MS" ] && opts+=(--sleep-ms "$SLEEP_MS")
     [ -n "$MAX_CONN" ] && opts+=(--max-connections "$MAX_CONN")
+    [ -n "$STATIC_ROOT" ] && opts+=(--root "$STATIC_ROOT")
+    [ -n "$TLS_CERT" ] && opts+=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
+    [ -n "$TLS_PROVIDER" ] && opts+=(--tls-provider "$TLS_PROVIDER")
     exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$BENCH_JAR:$HERE/target/lib/*" dev.sluice.bench.peers.Peers \
       "$NAME" "${opts[@]}"
     ;;

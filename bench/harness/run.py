@@ -90,11 +90,13 @@ class Runner:
         self.failed = []         # lines for the report
         self.nstart = 0
         self.metrics_flush = None   # scenario 4: True once the TCP metrics cache was emptied, False if it could not be
+        self.scheme = "http"        # of wrk's URL; bench/harness/tls.py sets https
+        self.client_env = None      # environment of the load generators (None: ours)
 
     # ---- processes ----
-    def spawn(self, argv, core, out, err, stdin=subprocess.DEVNULL, own_group=False):
+    def spawn(self, argv, core, out, err, stdin=subprocess.DEVNULL, own_group=False, env=None):
         p = subprocess.Popen(["taskset", "-c", core] + argv, stdout=out, stderr=err, stdin=stdin,
-                             start_new_session=own_group)
+                             start_new_session=own_group, env=env)
         self.children[p.pid] = p
         if own_group:
             self.groups.add(p.pid)
@@ -135,12 +137,16 @@ class Runner:
             s.bind(("127.0.0.1", 0))
             return s.getsockname()[1]
 
-    def start(self, name, extra=(), path="/"):
-        """Starts `name`; returns (Popen, port) or None (reported) if it cannot serve."""
+    def start(self, name, extra=(), path="/", ready=None, label=None):
+        """Starts `name`; returns (Popen, port) or None (reported) if it cannot serve. Serving means
+        ready(port, path) is true: by default, any HTTP answer to a plain GET. `label` names the
+        server in logs and reports (default: name)."""
+        ready = ready or http_ok
         self.nstart += 1
+        name, argv_name = label or name, name
         tag = f"{self.nstart:03d}-{name}"
         port = self.free_port()
-        argv = ["bash", SERVER_SH, name, str(port)] + list(extra)
+        argv = ["bash", SERVER_SH, argv_name, str(port)] + list(extra)
         out = open(os.path.join(self.work, tag + ".out"), "w")
         err = open(os.path.join(self.work, tag + ".err"), "w")
         p = self.spawn(argv, SERVER_CORE, out, err, own_group=True)
@@ -160,7 +166,7 @@ class Runner:
                     self.failed.append(f"{name} ({what}): exited {p.returncode} before serving: {tail}")
                     log(f"  {name} {what}: did not start (exit {p.returncode}): {tail}")
                 return None
-            if http_ok(port, path):
+            if ready(port, path):
                 return p, port
             time.sleep(0.2)
         self.failed.append(f"{name}: no HTTP answer on port {port} within 90 s")
@@ -173,12 +179,12 @@ class Runner:
         args = ["wrk", "-t1", f"-c{conns}", f"-d{secs}s", "--timeout", "5s", "-s", LUA]
         if close:
             args += ["-H", "Connection: close"]
-        args += [f"http://127.0.0.1:{port}{path}", "--", str(depth)]
+        args += [f"{self.scheme}://127.0.0.1:{port}{path}", "--", str(depth)]
         cpu0 = procfs.cpu_seconds(pid) if pid else float("nan")
         t0 = time.time()
         out_path = os.path.join(self.work, "wrk.out")
         with open(out_path, "w") as out:
-            p = self.spawn(args, CLIENT_CORE, out, subprocess.STDOUT)
+            p = self.spawn(args, CLIENT_CORE, out, subprocess.STDOUT, env=self.client_env)
             _, status, usage = os.wait4(p.pid, 0)
             p.returncode = os.waitstatus_to_exitcode(status)
             self.children.pop(p.pid, None)

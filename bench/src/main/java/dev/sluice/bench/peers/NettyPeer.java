@@ -29,13 +29,20 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Netty 4.2 on the epoll (native) or NIO transport, after Netty's TechEmpower plaintext entry: one
@@ -49,6 +56,14 @@ import java.util.concurrent.TimeUnit;
  * of {@link Peers#BLOCKING_THREADS} threads, as the {@code ChannelPipeline} Javadoc recommends, so it
  * sleeps there instead of on the event loop; each connection stays on one of those threads, in order.
  * Netty has no connection limit of its own.
+ *
+ * <p>HTTPS ({@code --tls-cert}): an {@link io.netty.handler.ssl.SslHandler} first in each pipeline,
+ * from one {@link SslContext} of the chosen provider: the JDK's {@code SSLEngine} or OpenSSL
+ * (netty-tcnative-boringssl-static), TLSv1.3 only, TLS_AES_128_GCM_SHA256 asked for (BoringSSL does
+ * not let TLS 1.3 suites be chosen: the client's offer decides there), session tickets as the
+ * provider's defaults have them. Delegated tasks run on the event loop (Netty's default).
+ *
+ * <p>Files ({@code --root}): {@link NettyFiles}, after {@link ChunkedWriteHandler}.
  */
 final class NettyPeer {
     private static final AsciiString SERVER = AsciiString.cached("netty");
@@ -60,7 +75,7 @@ final class NettyPeer {
     private NettyPeer() {
     }
 
-    static Peers.Running start(Peers.PeerConfig config, boolean epoll) throws InterruptedException {
+    static Peers.Running start(Peers.PeerConfig config, boolean epoll) throws InterruptedException, SSLException {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         Peers.noConnectionLimit(epoll ? "netty-epoll" : "netty-nio", config);
         if (epoll) {
@@ -72,6 +87,7 @@ final class NettyPeer {
         EventExecutorGroup blocking = config.blocking() ? new DefaultEventExecutorGroup(Peers.BLOCKING_THREADS) : null;
         HttpDate date = new HttpDate();
         group.scheduleAtFixedRate(date::refresh, 1000, 1000, TimeUnit.MILLISECONDS);
+        SslContext tls = config.tls() == null ? null : sslContext(config.tls());
 
         Channel server = new ServerBootstrap()
                 .group(group)
@@ -80,7 +96,7 @@ final class NettyPeer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(pipeline(date, blocking, config.sleepMs()))
+                .childHandler(pipeline(date, blocking, config, tls))
                 .bind("127.0.0.1", config.port())
                 .sync()
                 .channel();
@@ -93,17 +109,42 @@ final class NettyPeer {
         });
     }
 
-    /** The codec, then the handler: on the event loop, or on {@code blocking} when there is one. */
+    /** TLSv1.3 with the provider named in {@code tls}; fails loudly if OpenSSL cannot load. */
+    private static SslContext sslContext(Peers.Tls tls) throws SSLException {
+        SslProvider provider = switch (tls.provider()) {
+            case "openssl" -> {
+                OpenSsl.ensureAvailability(); // rather than measure the JDK under the openssl name
+                yield SslProvider.OPENSSL;
+            }
+            default -> SslProvider.JDK;
+        };
+        return SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile())
+                .sslProvider(provider)
+                .protocols("TLSv1.3")
+                .ciphers(List.of("TLS_AES_128_GCM_SHA256"))
+                .build();
+    }
+
+    /**
+     * TLS when there is a context, the codec, then the handler: the plaintext answer on the event
+     * loop or on {@code blocking} when there is one, or files from the root.
+     */
     private static ChannelInitializer<SocketChannel> pipeline(HttpDate date, EventExecutorGroup blocking,
-                                                              int sleepMs) {
+                                                              Peers.PeerConfig config, SslContext tls) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast("codec", new HttpServerCodec());
-                if (blocking == null) {
+                if (config.root() != null) {
+                    ch.pipeline().addLast("chunked", new ChunkedWriteHandler());
+                    ch.pipeline().addLast("files", new NettyFiles(config.root(), date, SERVER, tls != null));
+                } else if (blocking == null) {
                     ch.pipeline().addLast("handler", new Handler(date, 0));
                 } else {
-                    ch.pipeline().addLast(blocking, "handler", new Handler(date, sleepMs));
+                    ch.pipeline().addLast(blocking, "handler", new Handler(date, config.sleepMs()));
                 }
             }
         };
