@@ -12,7 +12,8 @@
 #   bench/tls.sh --quick          one short round: a smoke test (~2 min)
 #   options: --rounds N  --window S  --procs N (s_time processes, default 2)  --scenarios 1,2,3,4|none
 #            --servers a,b,...  --profile S  --profile-server NAME  --profile-scenario 1|2|4
-#            --out FILE (default WORK/tls.md)
+#            --out FILE (default WORK/tls.md)  --doc docs/benchmarks.md (also put the section there and
+#            in bench/doc/tls.md, which bench/run.sh's report keeps)
 #            --work DIR  --no-build (use what bench/build.sh built last)
 #
 # Server on core 1, clients on core 0 (taskset). Sluice runs from a copy of cli/target/sluice.jar
@@ -27,11 +28,12 @@ ROOT=$(dirname "$HERE")
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 COMMAND="bench/tls.sh $*"
 
-BUILD=1 OUT="" ARGS=()
+BUILD=1 OUT="" DOC="" ARGS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) BUILD=0 ;;
     --out) OUT=$(realpath -m "$2"); shift ;;
+    --doc) DOC=$(realpath -m "$2"); shift ;;
     --rounds|--window|--procs|--scenarios|--servers|--profile|--profile-server|--profile-scenario|--work) ARGS+=("$1" "$2"); shift ;;
     --quick) ARGS+=(--quick) ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -57,5 +59,5 @@ fi
 
 cd "$ROOT"
 drive tls "$HERE/harness/tls.py" --command "$COMMAND" "${ARGS[@]}"
-python3 "$HERE/harness/tls_report.py" "$WORK" ${OUT:+--out "$OUT"}
+python3 "$HERE/harness/tls_report.py" "$WORK" ${OUT:+--out "$OUT"} ${DOC:+--doc "$DOC"}
 echo "raw results and server logs: $WORK" >&2

@@ -5,6 +5,7 @@ nginx with PASS/MISS, each round's values, and the JFR profile when the run made
 results table on stdout.
 
     python3 bench/harness/tls_report.py WORK_DIR [--out FILE]     (default: WORK_DIR/tls.md)
+    python3 bench/harness/tls_report.py WORK_DIR --doc docs/benchmarks.md   (also bench/doc/tls.md)
 """
 import argparse
 import json
@@ -189,10 +190,32 @@ def doc(res, meta, work):
     return "\n".join(out) + "\n"
 
 
+def splice(section, benchmarks_md):
+    """Writes bench/doc/tls.md and replaces the TLS section of benchmarks_md (up to the next `## `)
+    with it, or puts it before the profiling notes (or at the end) when there is none."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "doc", "tls.md"), "w") as f:
+        f.write(section)
+    with open(benchmarks_md) as f:
+        page = f.read()
+    title = section.split("\n", 1)[0] + "\n"
+    start = page.find(title)
+    if start >= 0:
+        end = page.find("\n## ", start + len(title))
+        page = page[:start] + section.rstrip() + ("\n" + page[end:] if end >= 0 else "\n")
+    else:
+        at = page.find("\n## Profiling notes")
+        page = page.rstrip() + "\n\n" + section if at < 0 else page[:at] + "\n" + section.rstrip() + "\n" + page[at:]
+    with open(benchmarks_md, "w") as f:
+        f.write(page)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("work")
     ap.add_argument("--out")
+    ap.add_argument("--doc", metavar="BENCHMARKS_MD",
+                    help="also keep the section as bench/doc/tls.md and put it in BENCHMARKS_MD (docs/benchmarks.md)"
+                         " in place of the one there, where bench/run.sh's report.py keeps it")
     a = ap.parse_args()
     runs, meta = load(a.work)
     res = Results(runs)
@@ -200,6 +223,8 @@ def main():
     out = a.out or os.path.join(a.work, "tls.md")
     with open(out, "w") as f:
         f.write(text)
+    if a.doc:
+        splice(text, a.doc)
     if meta["scenarios"]:
         print("\n".join(results_table(res, meta["servers"]) + [""] + targets(res)))
     print(f"\nwritten: {out}")
