@@ -119,7 +119,10 @@ final class FlagDefaults implements IDefaultValueProvider {
         Map<String, String> map = new LinkedHashMap<>();
         for (RecordComponent c : ServerConfig.class.getRecordComponents()) {
             try {
-                map.put(flagName(c.getName()), spell(c.getAccessor().invoke(defaults)));
+                Object value = c.getAccessor().invoke(defaults);
+                if (value != null) { // off by default (tls, proxyProtocol): the flags' own defaults say so
+                    map.put(flagName(c.getName()), spell(value));
+                }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read ServerConfig." + c.getName(), e);
             }

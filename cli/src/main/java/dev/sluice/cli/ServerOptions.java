@@ -12,13 +12,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * The flags every server command shares ({@code @Mixin}): one per {@link ServerConfig} component,
  * named after it ({@code idleTimeout}: {@code --idle-timeout}), but for {@code tls}, which
- * {@link TlsOptions}' flags make. A command that mixes them in sets
+ * {@link TlsOptions}' flags make, and {@code proxyProtocol}, which the two of
+ * {@link ProxyOptions}, mixed in here, make. A command that mixes them in sets
  * {@code defaultValueProvider = FlagDefaults.class}, which supplies each default from the
  * environment or {@link ServerConfig#defaults()}; the fields here hold no defaults of their own.
  * Ranges are checked once, by {@link ServerConfig}, when {@link #toConfig()} builds it.
@@ -125,9 +127,12 @@ final class ServerOptions {
                     + "the handshake before it is closed. 0: no limit.")
     Duration tlsHandshakeTimeout;
 
+    @Mixin
+    ProxyOptions proxy = new ProxyOptions();
+
     /** The configuration these flags describe. @throws IllegalArgumentException naming a bad one */
     ServerConfig toConfig() {
-        return ServerConfig.defaults()
+        return proxy.apply(ServerConfig.defaults())
                 .withHost(host)
                 .withPort(port)
                 .withBacklog(backlog)

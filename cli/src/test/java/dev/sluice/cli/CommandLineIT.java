@@ -60,8 +60,8 @@ class CommandLineIT {
                     .collect(Collectors.toMap(HelpTable.Flag::name, Function.identity()));
             ServerConfig defaults = ServerConfig.defaults();
             for (RecordComponent c : ServerConfig.class.getRecordComponents()) {
-                if (c.getName().equals("tls")) {
-                    continue; // made by the --tls-* flags, tested in TlsIT
+                if (c.getName().equals("tls") || c.getName().equals("proxyProtocol")) {
+                    continue; // made by the --tls-* flags (TlsIT), and by the two proxy flags (below)
                 }
                 String kebab = c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
                 HelpTable.Flag flag = flags.get("--" + kebab);
@@ -75,6 +75,8 @@ class CommandLineIT {
                                 read(c, defaults), p.transcript())
                         .isEqualTo(read(c, defaults));
             }
+            assertThat(flags.get("--proxy-protocol").defaultValue()).as("off: %s", p.transcript()).isEqualTo("false");
+            assertThat(flags.get("--trusted-proxies").env()).as(p::transcript).isEqualTo("SLUICE_TRUSTED_PROXIES");
             assertThat(flags.get("--log-level").defaultValue()).as(p::transcript).isEqualTo("info");
             assertThat(flags.get("--log-level").env()).as(p::transcript)
                     .isEqualTo("SLUICE_LOG_LEVEL");

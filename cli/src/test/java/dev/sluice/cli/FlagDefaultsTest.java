@@ -6,6 +6,7 @@ import dev.sluice.core.Engine;
 import dev.sluice.core.MinDataRate;
 import dev.sluice.core.OverloadPolicy;
 import dev.sluice.core.ServerConfig;
+import dev.sluice.core.TrustedProxies;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,7 +40,8 @@ class FlagDefaultsTest {
     @Test
     void everyConfigComponentHasExactlyOneFlagAndNoFlagIsExtra() {
         List<String> components = Arrays.stream(ServerConfig.class.getRecordComponents())
-                .map(RecordComponent::getName).filter(c -> !c.equals("tls")).toList(); // TlsOptions' flags
+                .map(RecordComponent::getName).filter(c -> !c.equals("tls")) // TlsOptions' flags
+                .filter(c -> !c.equals("proxyProtocol")).toList(); // ProxyOptions' two flags
         List<String> fields = Arrays.stream(ServerOptions.class.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(CommandLine.Option.class))
                 .map(java.lang.reflect.Field::getName).toList();
@@ -73,14 +75,25 @@ class FlagDefaultsTest {
                 Map.entry("SLUICE_SHUTDOWN_TIMEOUT", "1h"),
                 Map.entry("SLUICE_DRAIN_DELAY", "15s"),
                 Map.entry("SLUICE_TCP_NOTSENT_LOWAT_BYTES", "65536"),
+                Map.entry("SLUICE_PROXY_PROTOCOL", "yes"),
+                Map.entry("SLUICE_TRUSTED_PROXIES", "10.0.0.0/8,2001:db8::7"),
                 Map.entry("SLUICE_LOG_LEVEL", "debug")));
         EchoCommand echo = parse();
         assertThat(echo.server.toConfig()).isEqualTo(new ServerConfig("127.0.0.1", 7007, 16, true,
                 Engine.EVENT_LOOP, 3, 5, 7, OverloadPolicy.REJECT, 4, Duration.ofMinutes(2),
                 Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(90),
                 MinDataRate.of(1000, Duration.ofSeconds(2)), MinDataRate.OFF, Duration.ofHours(1),
-                Duration.ofSeconds(15), 65536, null, Duration.ofSeconds(10)));
+                Duration.ofSeconds(15), 65536, null, Duration.ofSeconds(10),
+                TrustedProxies.parse("10.0.0.0/8,2001:db8::7")));
         assertThat(echo.logging.level).isEqualTo(LogOptions.LogLevel.DEBUG);
+    }
+
+    @Test
+    void theTwoProxyFlagsMakeOneComponentAndAreOffByDefault() {
+        assertThat(parse().server.toConfig().proxyProtocol()).isNull();
+        ServerConfig c = parse("--proxy-protocol", "--trusted-proxies", "127.0.0.1/32", "--trusted-proxies", "::1")
+                .server.toConfig();
+        assertThat(c.proxyProtocol()).isEqualTo(TrustedProxies.parse("127.0.0.1/32,::1"));
     }
 
     @Test

@@ -114,6 +114,21 @@ class UsageErrorsTest {
     }
 
     @Test
+    void theProxyProtocolNeedsTrustedProxiesThatAreNetworks() {
+        assertOneLine(run("echo", "--proxy-protocol"), "sluice: --proxy-protocol must come with --trusted-proxies");
+        assertOneLine(run("serve", "--trusted-proxies", "10.0.0.0/8"),
+                "sluice: --trusted-proxies is given but --proxy-protocol is off");
+        assertOneLine(run("respond", "--proxy-protocol", "--trusted-proxies", "10.0.0.0/33"),
+                "sluice: --trusted-proxies must be IP networks such as 10.0.0.0/8");
+        assertOneLine(run("echo", "--proxy-protocol", "--trusted-proxies", "proxy.example"),
+                "sluice: --trusted-proxies must be IP networks");
+        env.put("SLUICE_PROXY_PROTOCOL", "true");
+        assertOneLine(run("echo"), "sluice: SLUICE_PROXY_PROTOCOL must come with --trusted-proxies");
+        env.put("SLUICE_TRUSTED_PROXIES", "10.0.0.0/8,nope");
+        assertOneLine(run("echo"), "sluice: SLUICE_TRUSTED_PROXIES must be IP networks");
+    }
+
+    @Test
     void aSinglePageAppNeedsItsIndexFile() {
         assertOneLine(run("serve", "--spa", "--index", ""), "sluice: --spa must have an index file");
     }

@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -20,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * {@link OverloadPolicy#WAIT} holds the newcomer (and the backlog holds the rest) until a permit
  * frees, and {@link OverloadPolicy#REJECT} sends the protocol's rejection bytes and closes it.
  * Before that, a newcomer from an address that already has
- * {@link ServerConfig#maxConnectionsPerIp()} connections open is turned away the same way.
+ * {@link ServerConfig#maxConnectionsPerIp()} connections open is turned away the same way. With
+ * {@link ServerConfig#proxyProtocol()} on, a peer outside the trusted proxies is closed here,
+ * unread; the per-address count waits for the header, which names the client
+ * ({@link ProxyHeaderReader}).
  *
  * <p>On {@code event-loop} this thread is not started: the first loop registers the listener in
  * its selector and calls {@link #acceptPending} when it is ready, so a new connection costs no
@@ -40,9 +44,9 @@ final class Acceptor implements Runnable {
     private final ServerSocketChannel listener;
     private final Thread thread;
     private final Semaphore lingering = new Semaphore(MAX_LINGERING);
-    /** What a rejected client is sent before the close; may be empty. */
-    private final byte[] rejection;
     private final boolean rejectAtLimit;
+    /** Whose PROXY header is believed; null when the listener takes none (each peer is the client). */
+    private final TrustedProxies trusted;
     private volatile boolean stopping;
     /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
     private volatile Runnable onStop;
@@ -62,9 +66,7 @@ final class Acceptor implements Runnable {
         this.context = context;
         this.stats = context.stats;
         this.listener = context.listener;
-        // A TLS client could not read rejection bytes in clear: it is closed without a word.
-        this.rejection = context.protocol == null || context.config.tls() != null ? new byte[0]
-                : context.protocol.rejection();
+        this.trusted = context.config.proxyProtocol();
         this.rejectAtLimit = context.config.overload() == OverloadPolicy.REJECT;
         this.thread = Thread.ofPlatform().name("sluice-acceptor").unstarted(this);
     }
@@ -149,7 +151,7 @@ final class Acceptor implements Runnable {
     /** Loop mode, on the accepting loop's thread: turns away a newcomer still waiting (stopping). */
     void dropHeld() {
         if (held != null) {
-            context.admission.release(heldRemote.getAddress(), false);
+            context.admission.release(counted(heldRemote), false);
             reject(held);
             held = null;
         }
@@ -220,7 +222,7 @@ final class Acceptor implements Runnable {
             heldRemote = remote;
             return false;
         }
-        admission.release(remote.getAddress(), false);
+        admission.release(counted(remote), false);
         reject(ch);
         return true;
     }
@@ -249,12 +251,22 @@ final class Acceptor implements Runnable {
 
     /**
      * Counts a newcomer against its address's cap and returns its address; null, with the
-     * newcomer turned away or closed, when the cap is reached or the client has already gone.
+     * newcomer turned away or closed, when the cap is reached, the client has already gone, or
+     * it is not a trusted proxy where a PROXY header is required (which defers the count).
      */
     private InetSocketAddress admitIp(SocketChannel ch) {
         InetSocketAddress remote = remote(ch);
         if (remote == null) {
             stats.onClosedUnopened(CloseReason.ERROR);
+            Quietly.close(ch);
+            return null;
+        }
+        if (trusted != null) {
+            if (trusted.contains(remote.getAddress())) {
+                return remote;
+            }
+            ProxyHeaderReader.refused(context, "", remote, "untrusted_peer", "not in the trusted proxies");
+            stats.onClosedUnopened(CloseReason.PROXY_REFUSED);
             Quietly.close(ch);
             return null;
         }
@@ -267,6 +279,11 @@ final class Acceptor implements Runnable {
             return null;
         }
         return remote;
+    }
+
+    /** The address a newcomer from {@code remote} is counted against: none before its PROXY header. */
+    private InetAddress counted(InetSocketAddress remote) {
+        return trusted == null ? remote.getAddress() : null;
     }
 
     /** The client's address, or null when it left before it could be asked. */
@@ -287,7 +304,7 @@ final class Acceptor implements Runnable {
         } catch (IOException e) {
             Log.CORE.log(Level.DEBUG, "accept_setup_failed: {0}", e.toString());
             Quietly.close(ch);
-            context.admission.release(remote.getAddress(), true);
+            context.admission.release(counted(remote), true);
             return;
         }
         try {
@@ -319,7 +336,7 @@ final class Acceptor implements Runnable {
             try {
                 ch.configureBlocking(true);
                 ch.socket().setSoTimeout(1_000);
-                ByteBuffer buf = ByteBuffer.wrap(rejection);
+                ByteBuffer buf = ByteBuffer.wrap(context.rejection);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

@@ -96,11 +96,12 @@ final class Admission {
     }
 
     /**
-     * A newcomer or connection from {@code ip} has gone: its address's count, and its permit when
-     * it holds one ({@code permit}), are given back.
+     * A newcomer or connection counted against {@code ip} has gone: its address's count (none when
+     * {@code ip} is null: not counted yet), and its permit when it holds one ({@code permit}), are
+     * given back.
      */
     void release(InetAddress ip, boolean permit) {
-        if (maxPerIp != 0) {
+        if (maxPerIp != 0 && ip != null) {
             perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
         }
         if (permit) {

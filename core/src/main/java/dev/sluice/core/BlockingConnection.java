@@ -44,7 +44,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
     private final LongConsumer writeProgress;
 
     private BlockingConnection(EngineContext context, ConnectionState c, Protocol<Q, R> protocol) {
-        super(c, protocol);
+        super(c, protocol, true); // after a PROXY header: the info is the client's
         this.context = context;
         this.ch = c.channel;
         this.stats = context.stats;

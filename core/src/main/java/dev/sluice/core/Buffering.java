@@ -31,6 +31,23 @@ final class Buffering {
         return b == null || b.position() == 0 ? null : b;
     }
 
+    /**
+     * {@code more} (read mode) after {@code pending} (read mode, perhaps compacted in place or
+     * copied into a larger buffer): what to decode next, in read mode; null when that would be
+     * more than {@link #MAX_UNDECODED_BYTES}.
+     */
+    static ByteBuffer append(ByteBuffer pending, ByteBuffer more) {
+        int need = pending.remaining() + more.remaining();
+        if (need > MAX_UNDECODED_BYTES) {
+            return null;
+        }
+        if (pending.capacity() - pending.remaining() < more.remaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(need, pending.capacity() * 2));
+            return bigger.put(pending).put(more).flip();
+        }
+        return pending.compact().put(more).flip();
+    }
+
     /** Moves what fits of {@code src}'s bytes (write mode, left so) into {@code dst}: how many. */
     static int transfer(ByteBuffer src, ByteBuffer dst) {
         src.flip();

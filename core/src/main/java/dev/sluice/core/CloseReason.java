@@ -25,6 +25,11 @@ public enum CloseReason {
     LIMIT,
     /** A TLS handshake was not done within the handshake timeout. */
     TLS_HANDSHAKE_TIMEOUT,
+    /**
+     * On a PROXY protocol listener ({@link ServerConfig#proxyProtocol()}): the peer is not a
+     * trusted proxy, or it sent no valid PROXY header within the header timeout.
+     */
+    PROXY_REFUSED,
     /** Closed by shutdown or close. */
     SHUTDOWN,
     /** A protocol error, a peer reset or another I/O failure. */

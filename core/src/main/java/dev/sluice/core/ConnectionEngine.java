@@ -103,7 +103,8 @@ abstract class ConnectionEngine {
     }
 
     /**
-     * Serves {@code c} on the calling thread until it closes: its protocol with a
+     * Serves {@code c} on the calling thread until it closes: its PROXY header first when the
+     * listener takes one ({@link ProxyHeaderReader}), then its protocol with a
      * {@link BlockingConnection}, or the server's {@link ConnectionHandler} with a
      * {@link StreamConnection}. Counted as a busy thread meanwhile.
      */
@@ -112,7 +113,9 @@ abstract class ConnectionEngine {
         stats.addBusy(1);
         CloseReason reason = CloseReason.ERROR;
         try {
-            reason = context.rawHandler != null ? StreamConnection.serve(context, c)
+            CloseReason refused = context.config.proxyProtocol() == null ? null
+                    : ProxyHeaderReader.readBlocking(context, c);
+            reason = refused != null ? refused : context.rawHandler != null ? StreamConnection.serve(context, c)
                     : BlockingConnection.serve(context, c, context.protocol);
         } catch (IOException | BlockingConnection.TerminatedException e) {
             reason = afterFailure(c, e);

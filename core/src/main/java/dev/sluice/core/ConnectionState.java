@@ -3,6 +3,7 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
@@ -16,6 +17,7 @@ import java.nio.channels.SocketChannel;
  * <p>States and legal transitions ({@code owner} is the connection's thread or its event loop;
  * every other thread only terminates):
  * <pre>
+ *   PROXY ---------&gt; HANDSHAKE | IDLE | BUSY   (PROXY protocol listeners: the header was read)
  *   HANDSHAKE -----&gt; IDLE          (TLS listeners: the handshake finished)
  *            read                 decoded what arrived: wait in the phase the codec names
  *   IDLE ----------&gt; BUSY ------------------------------------------&gt; IDLE | HEAD | BODY
@@ -42,8 +44,9 @@ import java.nio.channels.SocketChannel;
  *   <tr><td>WRITING</td><td>the sooner of the write timeout from the last progress and the
  *       minimum response rate since the client fell behind</td>
  *       <td>{@link CloseReason#WRITE_TIMEOUT} or {@link CloseReason#MIN_RESPONSE_RATE}</td></tr>
- *   <tr><td>HANDSHAKE</td><td>TLS handshake timeout from the accept</td>
+ *   <tr><td>HANDSHAKE</td><td>TLS handshake timeout from the accept (or the PROXY header's end)</td>
  *       <td>{@link CloseReason#TLS_HANDSHAKE_TIMEOUT}</td></tr>
+ *   <tr><td>PROXY</td><td>header timeout from the accept</td><td>{@link CloseReason#PROXY_REFUSED}</td></tr>
  *   <tr><td>BUSY</td><td>none: decoding and encoding are never timed out</td><td></td></tr>
  * </table>
  *
@@ -63,6 +66,8 @@ final class ConnectionState {
     static final int HANDLING = 5;
     /** A TLS handshake runs, under the handshake timeout from the accept. */
     static final int HANDSHAKE = 6;
+    /** A PROXY protocol header is read, under the header timeout from the accept. */
+    static final int PROXY = 7;
     /** Terminated by another thread; the reason is {@code phase - TERMINATED}. */
     private static final int TERMINATED = 16;
     /** Evicted while idle to admit a newcomer, who inherits this connection's permit. */
@@ -71,21 +76,31 @@ final class ConnectionState {
     private static final CloseReason[] REASONS = CloseReason.values();
     private static final VarHandle PHASE;
     private static final VarHandle CLOSED;
+    private static final VarHandle COUNTED_IP;
+    /** {@link #countedIp} once given back: nothing counted after it. */
+    private static final Object UNCOUNTED = new Object();
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(ConnectionState.class, "phase", int.class);
             CLOSED = l.findVarHandle(ConnectionState.class, "closed", boolean.class);
+            COUNTED_IP = l.findVarHandle(ConnectionState.class, "countedIp", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final ConnectionInfo info;
+    /**
+     * Who is connected. Replaced once, by the owner, after a PROXY header and before the codec is
+     * made; other threads read only its id, the same in both.
+     */
+    ConnectionInfo info;
     final SocketChannel channel;
-    /** TLS over {@link #channel} on a TLS listener, else null; set before the owner first reads. */
+    /** TLS over {@link #channel} on a TLS listener, else null; set before the owner reads through it. */
     TlsChannel tls;
+    /** Owner only: plain bytes read with a PROXY header, for the protocol's first reads; null when none. */
+    private ByteBuffer unread;
     private final Timeouts timeouts;
     private volatile int phase = BUSY;
     /** When the current phase expires, in {@link System#nanoTime()} terms; MAX_VALUE: never. */
@@ -99,6 +114,9 @@ final class ConnectionState {
     private volatile boolean rateBound;
     @SuppressWarnings("unused") // through CLOSED
     private volatile boolean closed;
+    /** The address counted against the per-IP cap: null before, {@link #UNCOUNTED} once given back. */
+    @SuppressWarnings("unused") // through COUNTED_IP
+    private volatile Object countedIp;
     /** The thread running this connection's handler, while it does; guarded by {@code this}. */
     private Thread handlerThread;
     /** Owner only: when the current body's first read began ({@code -1}: not in a body), and its bytes. */
@@ -152,6 +170,12 @@ final class ConnectionState {
         return move(next);
     }
 
+    /** Moves to a live phase whose deadline is {@code timeoutNanos} (0: none) from {@code start}. */
+    private boolean moveFrom(int next, long start, long timeoutNanos) {
+        deadline = timeoutNanos > 0 ? start + timeoutNanos : Long.MAX_VALUE;
+        return move(next);
+    }
+
     // ---- the rules: each phase the owner enters, with its deadline ----
 
     /** Owner: a TLS handshake runs, under the handshake timeout from {@code acceptedAt}. */
@@ -159,14 +183,43 @@ final class ConnectionState {
         if (phase == HANDSHAKE) {
             return true;
         }
-        long t = timeouts.handshakeNanos();
-        deadline = t > 0 ? acceptedAt + t : Long.MAX_VALUE;
-        return move(HANDSHAKE);
+        return moveFrom(HANDSHAKE, acceptedAt, timeouts.handshakeNanos());
     }
 
-    /** Owner: reads bytes of the protocol, through TLS when the listener has it. */
+    /** Owner: a PROXY header is read, under the header timeout from {@code acceptedAt}. */
+    boolean toProxyHeader(long acceptedAt) {
+        return moveFrom(PROXY, acceptedAt, timeouts.headerNanos());
+    }
+
+    /**
+     * Owner: reads bytes of the protocol, through TLS when the listener has it; first those read
+     * with a PROXY header ({@link #unread}).
+     */
     int read(ByteBuffer dst) throws IOException {
+        if (unread != null) {
+            int n = Buffering.transfer(unread, dst);
+            unread = Buffering.dropIfEmpty(unread);
+            return n;
+        }
         return tls == null ? channel.read(dst) : tls.read(dst);
+    }
+
+    /** Owner, before the protocol's first read: {@code bytes} (write mode) came after a PROXY header. */
+    void unread(ByteBuffer bytes) {
+        unread = Buffering.dropIfEmpty(bytes);
+    }
+
+    /**
+     * Counts {@code ip} as this connection's against the per-IP cap, for {@link #uncountIp} to give
+     * back. False, counting nothing, when the connection was closed first: the caller gives it back.
+     */
+    boolean countIp(InetAddress ip) {
+        return COUNTED_IP.compareAndSet(this, null, ip);
+    }
+
+    /** The closer: the address counted for this connection, once; null when none (or given back). */
+    InetAddress uncountIp() {
+        return COUNTED_IP.getAndSet(this, UNCOUNTED) instanceof InetAddress ip ? ip : null;
     }
 
     /** Owner: waits for the first byte of a next request, under the idle timeout. */
@@ -176,9 +229,7 @@ final class ConnectionState {
 
     /** Owner: waits for the rest of a head whose first bytes were read at {@code headStart}. */
     boolean toHead(long headStart) {
-        long t = timeouts.headerNanos();
-        deadline = t > 0 ? headStart + t : Long.MAX_VALUE;
-        return move(HEAD);
+        return moveFrom(HEAD, headStart, timeouts.headerNanos());
     }
 
     /** Owner: waits for body bytes, under the idle timeout and the minimum body rate. */
@@ -207,9 +258,7 @@ final class ConnectionState {
 
     /** Owner: a handler that started at {@code start} runs, under the request timeout. */
     boolean toHandling(long start) {
-        long t = timeouts.requestNanos();
-        deadline = t > 0 ? start + t : Long.MAX_VALUE;
-        return move(HANDLING);
+        return moveFrom(HANDLING, start, timeouts.requestNanos());
     }
 
     /**
@@ -332,6 +381,7 @@ final class ConnectionState {
             case WRITING -> rateBound ? CloseReason.MIN_RESPONSE_RATE : CloseReason.WRITE_TIMEOUT;
             case HANDLING -> CloseReason.REQUEST_TIMEOUT;
             case HANDSHAKE -> CloseReason.TLS_HANDSHAKE_TIMEOUT;
+            case PROXY -> CloseReason.PROXY_REFUSED;
             default -> null;
         };
     }

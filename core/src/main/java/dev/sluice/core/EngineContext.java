@@ -1,6 +1,8 @@
 package dev.sluice.core;
 
 import java.nio.channels.ServerSocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the engines, the acceptor and the timer need from their {@link Server}, and nothing more
@@ -24,6 +26,10 @@ final class EngineContext {
     final BufferPool readBuffers = new BufferPool(256, BlockingConnection.READ_BYTES, false);
     /** What a TLS listener answers, in clear, a client that speaks plain text to it. */
     final byte[] plaintextAnswer;
+    /** What a client turned away at a limit is sent before the close; may be empty. */
+    final byte[] rejection;
+    /** The kinds of trouble already logged at WARNING ({@link #firstWarning}). */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
     final ServerSocketChannel listener;
     final Acceptor acceptor;
     /** Set once, before any connection is accepted. */
@@ -38,6 +44,8 @@ final class EngineContext {
         this.protocol = protocol;
         this.rawHandler = rawHandler;
         this.plaintextAnswer = protocol == null ? new byte[0] : protocol.plaintextAnswer();
+        // A TLS client could not read rejection bytes in clear: it is closed without a word.
+        this.rejection = protocol == null || config.tls() != null ? new byte[0] : protocol.rejection();
         this.listener = listener;
         this.connections = new OpenConnections(this);
         stats.idleFrom(connections::idle);
@@ -63,5 +71,13 @@ final class EngineContext {
 
     void startDraining() {
         draining = true;
+    }
+
+    /**
+     * Whether this is the first time this server meets trouble of {@code kind}: that one is
+     * logged at WARNING, the rest at DEBUG, so a flood cannot flood the log.
+     */
+    boolean firstWarning(String kind) {
+        return warned.add(kind);
     }
 }

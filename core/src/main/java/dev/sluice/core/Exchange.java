@@ -14,16 +14,27 @@ import java.lang.System.Logger.Level;
  */
 abstract class Exchange<Q, R> {
     final ConnectionState c;
-    final Codec<Q, R> codec;
+    /** Made from the connection's info as it stands: on a PROXY listener, once the header is in. */
+    Codec<Q, R> codec;
     final Handler<Q, R> handler;
+    private final Protocol<Q, R> protocol;
     /** What the last {@link #call} returned or threw; handed to the encoder, then cleared. */
     private R response;
     private Throwable failure;
 
-    Exchange(ConnectionState c, Protocol<Q, R> protocol) {
+    /** With {@code codecNow} false, {@link #newCodec} makes the codec later. */
+    Exchange(ConnectionState c, Protocol<Q, R> protocol, boolean codecNow) {
         this.c = c;
-        this.codec = protocol.newCodec(c.info);
+        this.protocol = protocol;
         this.handler = protocol.handler();
+        if (codecNow) {
+            newCodec();
+        }
+    }
+
+    /** Makes the codec for the connection as {@link ConnectionState#info} now says it is. */
+    final void newCodec() {
+        codec = protocol.newCodec(c.info);
     }
 
     /**

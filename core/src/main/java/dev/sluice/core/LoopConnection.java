@@ -34,18 +34,47 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private long handlerStart;
     /** Decoding paused: the answers not yet written reached the bound; resumed once written. */
     private boolean stalled;
+    /** Reads the PROXY header, on a listener that takes one, until it is in; then null. */
+    private ProxyHeaderReader proxyHeader;
 
     LoopConnection(ConnectionState c, EventLoop loop, Protocol<Q, R> protocol) {
-        super(c, protocol);
+        super(c, protocol, loop.context.config.proxyProtocol() == null); // else the header names the client first
         this.loop = loop;
+        if (codec == null) {
+            proxyHeader = new ProxyHeaderReader(loop.context, c);
+        } else {
+            offloadTlsTasks();
+        }
+    }
+
+    /** The TLS handshake's costly steps run off the loop; their end drives the connection again. */
+    private void offloadTlsTasks() {
         if (c.tls != null) {
-            // The handshake's costly steps run off the loop; their end drives the connection again.
             c.tls.offloadTasks(loop.tlsTasks, () -> loop.post(() -> {
                 if (index >= 0) {
                     onReadable();
                 }
             }));
         }
+    }
+
+    /**
+     * Reads on in the PROXY header: whether it is in and the connection, its codec made and its
+     * next phase entered, goes on to read what came after it.
+     */
+    private boolean proxyHeaderIn() {
+        CloseReason refused = proxyHeader.readNow();
+        if (refused != null || !proxyHeader.done()) {
+            if (refused != null) {
+                loop.close(this, refused);
+            }
+            return false;
+        }
+        proxyHeader = null;
+        newCodec();
+        offloadTlsTasks();
+        updatePhase();
+        return !c.isClosed();
     }
 
     /** The socket can take more: decode what was held back, or write what waits. */
@@ -60,6 +89,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     }
 
     void onReadable() {
+        if (proxyHeader != null && !proxyHeaderIn()) {
+            return;
+        }
         ByteBuffer buf = loop.readBuffer.clear();
         int n;
         try {
@@ -85,7 +117,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
             loop.close(this, c.terminalReason());
             return;
         }
-        ByteBuffer in = pendingIn == null ? buf.flip() : append(pendingIn, buf.flip());
+        ByteBuffer in = pendingIn == null ? buf.flip() : Buffering.append(pendingIn, buf.flip());
         if (in == null) {
             Log.CORE.log(Level.WARNING, "conn={0,number,#} codec_stalled", c.info.id());
             loop.close(this, CloseReason.ERROR);
@@ -101,18 +133,6 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         } else {
             loop.close(this, CloseReason.NORMAL);
         }
-    }
-
-    private static ByteBuffer append(ByteBuffer pending, ByteBuffer more) {
-        int need = pending.remaining() + more.remaining();
-        if (need > Buffering.MAX_UNDECODED_BYTES) {
-            return null;
-        }
-        if (pending.capacity() - pending.remaining() < more.remaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(need, pending.capacity() * 2));
-            return bigger.put(pending).put(more).flip();
-        }
-        return pending.compact().put(more).flip();
     }
 
     /** Decodes and answers every whole request in {@code in}, then flushes. */
@@ -299,7 +319,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
         long now = System.nanoTime();
         boolean moved;
-        if (c.tls != null && !c.tls.handshakeDone()) {
+        if (proxyHeader != null) {
+            moved = c.move(ConnectionState.PROXY); // stays in the phase entered at the accept, with its deadline
+        } else if (c.tls != null && !c.tls.handshakeDone()) {
             moved = c.toHandshake(now); // stays in the phase entered at the accept, with its deadline
         } else if (pendingOut != null) {
             moved = c.phase() == ConnectionState.WRITING || c.toWriting(now);

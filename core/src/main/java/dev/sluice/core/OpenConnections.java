@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.Set;
@@ -31,21 +32,21 @@ final class OpenConnections implements Iterable<ConnectionState> {
     }
 
     /**
-     * Registers an accepted channel that holds a permit and its address's count, from
-     * {@code remote}; set up for the engine (blocking mode, {@code TCP_NODELAY}).
+     * Registers an accepted channel from {@code remote} that holds a permit and, unless a PROXY
+     * header is to name the client ({@link ServerConfig#proxyProtocol()}), its address's count; set
+     * up for the engine (blocking mode, {@code TCP_NODELAY}), in the phase it starts in.
      */
     ConnectionState open(SocketChannel ch, InetSocketAddress remote) throws IOException {
         ch.configureBlocking(context.config.engine().blocking());
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-        TlsEngineFactory tls = context.config.tls();
-        SSLEngine engine = tls == null ? null : newEngine(tls, remote);
-        ConnectionInfo info = new ConnectionInfo(ids.incrementAndGet(), remote, local,
-                engine == null ? null : new TlsInfo(engine));
-        ConnectionState c = new ConnectionState(info, ch, context.timeouts);
-        if (engine != null) {
-            c.tls = new TlsChannel(ch, engine, context.plaintextAnswer, context.stats.tls());
-            c.toHandshake(System.nanoTime());
+        ConnectionState c = new ConnectionState(new ConnectionInfo(ids.incrementAndGet(), remote, local), ch,
+                context.timeouts);
+        if (context.config.proxyProtocol() != null) {
+            c.toProxyHeader(System.nanoTime()); // the header first; TLS after it (ProxyHeaderReader)
+        } else {
+            c.countIp(remote.getAddress());
+            secure(c, null);
         }
         add(c);
         context.stats.onOpened();
@@ -53,6 +54,23 @@ final class OpenConnections implements Iterable<ConnectionState> {
             close(c, CloseReason.SHUTDOWN);
         }
         return c;
+    }
+
+    /**
+     * Starts TLS on {@code c} when the listener has it, else leaves it plain: either way the
+     * protocol's first bytes are {@code read} (write mode; null: none), read with a PROXY header.
+     */
+    void secure(ConnectionState c, ByteBuffer read) throws IOException {
+        TlsEngineFactory tls = context.config.tls();
+        if (tls == null) {
+            c.unread(read);
+            return;
+        }
+        ConnectionInfo i = c.info;
+        SSLEngine engine = newEngine(tls, i.remote());
+        c.info = new ConnectionInfo(i.id(), i.remote(), i.local(), new TlsInfo(engine), i.proxy());
+        c.tls = new TlsChannel(c.channel, engine, context.plaintextAnswer, context.stats.tls(), read);
+        c.toHandshake(System.nanoTime());
     }
 
     private static SSLEngine newEngine(TlsEngineFactory tls, InetSocketAddress remote) throws IOException {
@@ -85,11 +103,11 @@ final class OpenConnections implements Iterable<ConnectionState> {
         }
         // Its slots first, so that whoever sees the close in the stats finds them free; the
         // registry last, so that shutdown, woken when it empties, finds the stats settled.
-        context.admission.release(c.info.remote().getAddress(), c.retire(reason));
-        context.stats.onClosed(reason);
+        context.admission.release(c.uncountIp(), c.retire(reason));
         if (c.tls != null) {
-            c.tls.onClose(reason);
+            c.tls.onClose(reason); // before the close shows in the stats: whoever sees it finds the handshake counted
         }
+        context.stats.onClosed(reason);
         remove(c);
         if (Log.CORE.isLoggable(Level.DEBUG)) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} closed reason={1}", c.info.id(), reason.logName());
@@ -102,7 +120,7 @@ final class OpenConnections implements Iterable<ConnectionState> {
         if (!c.markClosed()) {
             return;
         }
-        context.admission.release(c.info.remote().getAddress(), true);
+        context.admission.release(c.uncountIp(), true);
         context.stats.onClosed(CloseReason.LIMIT);
         context.stats.onRejected();
         remove(c);

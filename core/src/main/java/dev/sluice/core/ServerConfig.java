@@ -104,6 +104,16 @@ import java.util.Objects;
  *     a client that has not finished it in time is closed
  *     ({@link CloseReason#TLS_HANDSHAKE_TIMEOUT}). {@code 0} turns it off. Default
  *     {@value #DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS}s.
+ * @param proxyProtocol when set, every connection must begin with a PROXY protocol header (v1
+ *     text or v2 binary, told apart by its first bytes), and only from a peer in these networks:
+ *     any other peer is closed before a byte of it is read, and a trusted one that sends no valid
+ *     header within {@link #headerTimeout()} from the accept is closed too (both counted as
+ *     {@link CloseReason#PROXY_REFUSED}). The client the header names becomes
+ *     {@link ConnectionInfo#remote()}, and counts against {@link #maxConnectionsPerIp()} once its
+ *     header is read (a {@code LOCAL} header, a health check, is served as the proxy itself); the
+ *     header and its TLVs are {@link ConnectionInfo#proxy()}. The header comes before TLS, in
+ *     clear, and the {@link #tlsHandshakeTimeout()} runs from its end. Default null: off, every
+ *     peer is the client.
  */
 public record ServerConfig(
         String host,
@@ -126,7 +136,8 @@ public record ServerConfig(
         Duration drainDelay,
         int tcpNotsentLowatBytes,
         TlsEngineFactory tls,
-        Duration tlsHandshakeTimeout) {
+        Duration tlsHandshakeTimeout,
+        TrustedProxies proxyProtocol) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -244,7 +255,7 @@ public record ServerConfig(
                 defaultMinRate(), defaultMinRate(),
                 Duration.ofSeconds(DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
                 Duration.ofSeconds(DEFAULT_DRAIN_DELAY_SECONDS), DEFAULT_TCP_NOTSENT_LOWAT_BYTES, null,
-                Duration.ofSeconds(DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS));
+                Duration.ofSeconds(DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS), null);
     }
 
     private static MinDataRate defaultMinRate() {
@@ -253,7 +264,7 @@ public record ServerConfig(
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
-    // ConfigCopy names the component once here instead of re-listing all twenty-one per method.
+    // ConfigCopy names the component once here instead of re-listing all twenty-two per method.
 
     public ServerConfig withHost(String v) { return ConfigCopy.with(this, "host", v); }
     public ServerConfig withPort(int v) { return ConfigCopy.with(this, "port", v); }
@@ -276,6 +287,7 @@ public record ServerConfig(
     public ServerConfig withTcpNotsentLowatBytes(int v) { return ConfigCopy.with(this, "tcpNotsentLowatBytes", v); }
     public ServerConfig withTls(TlsEngineFactory v) { return ConfigCopy.with(this, "tls", v); }
     public ServerConfig withTlsHandshakeTimeout(Duration v) { return ConfigCopy.with(this, "tlsHandshakeTimeout", v); }
+    public ServerConfig withProxyProtocol(TrustedProxies v) { return ConfigCopy.with(this, "proxyProtocol", v); }
 
     /**
      * {@link #threads()}, or when it is 0 the engine's derived default: the available processors

@@ -27,7 +27,8 @@ final class StartupReport {
         };
         lines.add("engine: " + c.engine() + " (" + threads + ")");
         lines.add("listen: " + hostPort(server.address()) + " backlog=" + c.backlog()
-                + " reuse-port=" + c.reusePort());
+                + " reuse-port=" + c.reusePort()
+                + (c.proxyProtocol() == null ? "" : " proxy-protocol=on trusted-proxies=" + c.proxyProtocol()));
         lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload()
                 + " max-connections-per-ip=" + (c.maxConnectionsPerIp() == 0 ? "off" : c.maxConnectionsPerIp()));
         lines.add("timeouts: idle=" + format(c.idleTimeout()) + " header=" + format(c.headerTimeout())

@@ -46,27 +46,27 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private boolean firstByteSeen;
     private boolean handshakeDone;
     private boolean inboundDone;
-    private volatile boolean taskRunning;
     private int waitsFor = SelectionKey.OP_READ;
-    private Executor tasks;
-    private Runnable afterTasks;
+    private final DelegatedTasks tasks;
 
     /**
      * @param notTls what to answer, in clear, a client whose first byte shows it speaks plain
      *               text to this port (HTTP: a 400 that names https); empty to just close
      * @param stats where the handshake's outcome is counted
+     * @param read the connection's first bytes (write mode), already read (after a PROXY header); or null
      */
-    TlsChannel(SocketChannel raw, SSLEngine engine, byte[] notTls, TlsStats stats) {
+    TlsChannel(SocketChannel raw, SSLEngine engine, byte[] notTls, TlsStats stats, ByteBuffer read) {
         this.raw = raw;
         this.engine = engine;
         this.notTls = notTls;
         this.stats = stats;
+        this.tasks = new DelegatedTasks(engine);
+        this.netIn = BUFFERS.dropIfEmpty(read);
     }
 
     /** From now on delegated tasks run on {@code executor}, then {@code then} runs there. */
     void offloadTasks(Executor executor, Runnable then) {
-        this.tasks = executor;
-        this.afterTasks = then;
+        tasks.offload(executor, then);
     }
 
     boolean handshakeDone() {
@@ -127,12 +127,12 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
      */
     private int unwrapSome(boolean mayRead) throws IOException {
         while (true) {
-            if (taskRunning) {
+            if (tasks.running()) {
                 return 0;
             }
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
-                if (!runTasks()) {
+                if (!tasks.run()) {
                     return 0;
                 }
                 continue;
@@ -158,6 +158,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                     return r;
                 }
             }
+            checkFirstByte();
             int step = unwrapOnce(mayRead);
             if (step != GO_ON) {
                 return step == WAIT ? 0 : step;
@@ -234,15 +235,19 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             netIn = BUFFERS.dropIfEmpty(netIn);
             return 0;
         }
-        if (!firstByteSeen) {
-            firstByteSeen = true;
-            checkFirstByte(netIn.get(0));
-        }
         return r;
     }
 
-    /** A client that sends plain text (an HTTP request) to the TLS port is told in clear, then closed. */
-    private void checkFirstByte(byte b) throws IOException {
+    /**
+     * Once, at the first bytes read (here, or with a PROXY header): a client that sends plain text
+     * (an HTTP request) to the TLS port is told in clear, then closed.
+     */
+    private void checkFirstByte() throws IOException {
+        if (firstByteSeen || netIn == null || netIn.position() == 0) {
+            return;
+        }
+        firstByteSeen = true;
+        byte b = netIn.get(0);
         if (b == HANDSHAKE_RECORD || b < 'A' || b > 'Z' || notTls.length == 0) {
             return;
         }
@@ -250,26 +255,6 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         raw.write(ByteBuffer.wrap(notTls));
         failure = TlsStats.PLAINTEXT;
         throw new TlsException("plain text sent to the TLS port");
-    }
-
-    /** Runs the engine's delegated tasks here, or on the executor: whether they are done. */
-    private boolean runTasks() {
-        Runnable all = () -> {
-            for (Runnable t; (t = engine.getDelegatedTask()) != null; ) {
-                t.run();
-            }
-        };
-        if (tasks == null) {
-            all.run();
-            return true;
-        }
-        taskRunning = true;
-        tasks.execute(() -> {
-            all.run();
-            taskRunning = false;
-            afterTasks.run();
-        });
-        return false;
     }
 
     /** Wraps into {@link #netOut}: the bytes of the sources consumed. */
@@ -341,7 +326,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
      * task, then {@code ops} plus {@link SelectionKey#OP_WRITE} while records wait.
      */
     int interest(int ops) {
-        if (taskRunning) {
+        if (tasks.running()) {
             return 0;
         }
         if (!handshakeDone) {

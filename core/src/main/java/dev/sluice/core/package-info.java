@@ -11,6 +11,8 @@
  * served on every engine; {@link dev.sluice.core.EchoProtocol} the smallest one),
  * {@link dev.sluice.core.ConnectionHandler}, {@link dev.sluice.core.Connection} and
  * {@link dev.sluice.core.ConnectionInfo} (plain blocking code per connection),
+ * {@link dev.sluice.core.TrustedProxies} and {@link dev.sluice.core.ProxyInfo} (the PROXY
+ * protocol behind a load balancer),
  * {@link dev.sluice.core.Stats} and {@link dev.sluice.core.CloseReason} (what happened),
  * {@link dev.sluice.core.NativeSocketOptions} (the {@code ffm} module's hook).
  *
@@ -38,6 +40,11 @@
  *       {@code EventLoop} (a selector thread: select, accept, sweep, close) and
  *       {@code LoopConnection} (one connection on it: read, decode, handle, write);
  *       {@code StreamConnection} (the streams a {@code ConnectionHandler} gets)</td></tr>
+ *   <tr><td>PROXY protocol</td><td>{@code ProxyHeaderParser} (the header's decoder, sans I/O);
+ *       {@code ProxyHeaderReader} (reads it before a connection's protocol or TLS, and admits the
+ *       client it names); {@code IpLiteral} (addresses read without a lookup)</td></tr>
+ *   <tr><td>TLS</td><td>{@code TlsChannel} (TLS over a socket, through {@code SSLEngine});
+ *       {@code DelegatedTasks} (the handshake's costly steps, on or off the calling thread)</td></tr>
  *   <tr><td>bytes</td><td>{@code OutboundBuffer} (answers waiting to be written),
  *       {@code BufferPool} (output chunks and read buffers lent while bytes flow),
  *       {@code Buffering} (the sizes every engine keeps to)</td></tr>

@@ -23,6 +23,13 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
         }
     }
 
+    /** The records so far, left in place. */
+    static List<String> lines() {
+        synchronized (LINES) {
+            return List.copyOf(LINES);
+        }
+    }
+
     static void clear() {
         synchronized (LINES) {
             LINES.clear();

@@ -81,7 +81,30 @@ class ConnectionStateTest {
         assertThat(c.expiryReason(ConnectionState.BODY)).isEqualTo(CloseReason.IDLE);
         assertThat(c.expiryReason(ConnectionState.WRITING)).isEqualTo(CloseReason.WRITE_TIMEOUT);
         assertThat(c.expiryReason(ConnectionState.HANDLING)).isEqualTo(CloseReason.REQUEST_TIMEOUT);
+        assertThat(c.expiryReason(ConnectionState.PROXY)).isEqualTo(CloseReason.PROXY_REFUSED);
         assertThat(c.expiryReason(ConnectionState.BUSY)).as("decoding and encoding are never timed out").isNull();
+    }
+
+    @Test
+    void aProxyHeaderRunsUnderTheHeaderTimeoutFromTheAccept() {
+        Timeouts headerOf100 = new Timeouts(0, 100, 0, 0, MinDataRate.OFF, MinDataRate.OFF, 1_000_000_000L, 0);
+        ConnectionState p = new ConnectionState(c.info, null, headerOf100);
+        assertThat(p.toProxyHeader(1_000)).isTrue();
+        assertThat(p.deadline).isEqualTo(1_100);
+        assertThat(p.expire(1_099)).isNull();
+        assertThat(p.expire(1_100)).isEqualTo(CloseReason.PROXY_REFUSED);
+    }
+
+    @Test
+    void theAddressCountedForAConnectionIsGivenBackOnceEvenWhenTheCloseComesFirst() throws Exception {
+        java.net.InetAddress ip = java.net.InetAddress.getByAddress(new byte[] {10, 0, 0, 1});
+        assertThat(c.countIp(ip)).isTrue();
+        assertThat(c.uncountIp()).isEqualTo(ip);
+        assertThat(c.uncountIp()).as("once").isNull();
+
+        ConnectionState closedFirst = new ConnectionState(c.info, null, Timeouts.NONE);
+        assertThat(closedFirst.uncountIp()).as("nothing counted yet").isNull();
+        assertThat(closedFirst.countIp(ip)).as("too late: the counter gives it back itself").isFalse();
     }
 
     @Test

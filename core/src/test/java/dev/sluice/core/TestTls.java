@@ -4,6 +4,7 @@ import dev.sluice.tls.CertifiedKey;
 import dev.sluice.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
@@ -64,6 +65,14 @@ final class TestTls {
         if (protocols.length > 0) {
             s.setEnabledProtocols(protocols);
         }
+        s.startHandshake();
+        return s;
+    }
+
+    /** A client that has finished its handshake over {@code plain}, a socket already connected to {@code server}. */
+    static SSLSocket over(Socket plain, Server server) throws IOException {
+        SSLSocket s = (SSLSocket) CLIENT.getSocketFactory().createSocket(plain, "127.0.0.1", server.port(), true);
+        s.setSoTimeout(Clients.READ_TIMEOUT_MS);
         s.startHandshake();
         return s;
     }

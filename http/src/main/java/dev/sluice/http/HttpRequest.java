@@ -180,7 +180,7 @@ public final class HttpRequest {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The client's address. */
+    /** The client's address: on a PROXY protocol listener, the one its header names. */
     public InetSocketAddress remoteAddress() {
         return connection.remote();
     }
