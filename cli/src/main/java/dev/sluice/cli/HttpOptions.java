@@ -1,7 +1,12 @@
 package dev.sluice.cli;
 
 import dev.sluice.http.HttpConfig;
+import java.util.List;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The flags of the HTTP commands ({@code serve}, {@code respond}) that set {@link HttpConfig}
@@ -9,12 +14,40 @@ import picocli.CommandLine.Option;
  * {@link FlagDefaults}, like every server flag.
  */
 final class HttpOptions {
+    /** The command these flags are mixed into, for its {@code --trusted-proxies}. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--server-header", paramLabel = "<text>", defaultValue = HttpConfig.DEFAULT_SERVER_NAME,
             description = "The Server field sent on every response; '' sends none.")
     String serverHeader;
 
-    /** {@link HttpConfig#defaults()} with these flags applied. */
+    @Option(names = "--trust-forwarded-headers", paramLabel = "<bool>", arity = "0..1", fallbackValue = "true",
+            defaultValue = "false", showDefaultValue = Visibility.ALWAYS,
+            description = "Believe Forwarded and X-Forwarded-For/Proto/Host from peers in --trusted-proxies: "
+                    + "the rightmost address there that is not a trusted proxy is the client logged and "
+                    + "shown to handlers (not the one limited per IP). Needs --trusted-proxies.")
+    boolean trustForwardedHeaders;
+
+    /**
+     * {@link HttpConfig#defaults()} with these flags applied; {@code --trust-forwarded-headers}
+     * believes the command's {@code --trusted-proxies} ({@link ProxyOptions}).
+     *
+     * @throws IllegalArgumentException naming a bad flag
+     */
     HttpConfig toConfig() {
-        return HttpConfig.defaults().withServerName(serverHeader);
+        HttpConfig config = HttpConfig.defaults().withServerName(serverHeader);
+        if (!trustForwardedHeaders) {
+            return config;
+        }
+        OptionSpec trusted = command == null ? null : command.findOption("--trusted-proxies");
+        List<String> networks = trusted == null ? null : trusted.getValue();
+        return config.withTrustForwardedHeaders(ProxyOptions.forForwardedHeaders(networks));
+    }
+
+    /** Whether {@code command} has {@code --trust-forwarded-headers} and it is on. */
+    static boolean trustsForwardedHeaders(CommandSpec command) {
+        OptionSpec flag = command == null ? null : command.findOption("--trust-forwarded-headers");
+        return flag != null && Boolean.TRUE.equals(flag.getValue());
     }
 }

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -130,9 +132,13 @@ final class ServerOptions {
     @Mixin
     ProxyOptions proxy = new ProxyOptions();
 
+    /** The command these flags are mixed into, for the HTTP commands' {@code --trust-forwarded-headers}. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** The configuration these flags describe. @throws IllegalArgumentException naming a bad one */
     ServerConfig toConfig() {
-        return proxy.apply(ServerConfig.defaults())
+        return proxy.apply(ServerConfig.defaults(), HttpOptions.trustsForwardedHeaders(command))
                 .withHost(host)
                 .withPort(port)
                 .withBacklog(backlog)

@@ -30,7 +30,8 @@ final class UsageHelp implements IHelpFactory {
     /** The headings of the server commands' flags, in order; a command shows those it has. */
     static final List<Group> GROUPS = List.of(
             new Group("Listening", List.of("--port", "--host", "--backlog", "--reuse-port",
-                    "--tcp-notsent-lowat-bytes", "--proxy-protocol", "--trusted-proxies")),
+                    "--tcp-notsent-lowat-bytes", "--proxy-protocol", "--trusted-proxies",
+                    "--trust-forwarded-headers")),
             new Group("TLS", List.of("--tls-cert", "--tls-key", "--tls-key-password-file", "--tls-keystore",
                     "--tls-keystore-password-file", "--tls-self-signed", "--tls-protocols", "--tls-client-auth",
                     "--tls-client-ca", "--tls-handshake-timeout", "--https-redirect-port", "--hsts")),

@@ -45,6 +45,18 @@ class ServeOptionsTest {
     }
 
     @Test
+    void trustForwardedHeadersBelievesTheTrustedProxiesWithoutTheProxyProtocol() {
+        RespondCommand r = parse("--trust-forwarded-headers", "--trusted-proxies", "10.0.0.0/8,::1");
+        assertThat(r.http.toConfig().trustForwardedHeaders()).hasToString("10.0.0.0/8,0:0:0:0:0:0:0:1/128");
+        assertThat(r.server.toConfig().proxyProtocol()).as("no PROXY header wanted").isNull();
+        assertThat(parse().http.toConfig().trustForwardedHeaders()).as("off by default").isNull();
+        env.put("SLUICE_TRUST_FORWARDED_HEADERS", "yes");
+        env.put("SLUICE_TRUSTED_PROXIES", "192.0.2.7");
+        assertThat(parse().http.toConfig().trustForwardedHeaders()).hasToString("192.0.2.7/32");
+        assertThat(parse("--trust-forwarded-headers=false").http.toConfig().trustForwardedHeaders()).isNull();
+    }
+
+    @Test
     void theEnvironmentFillsInAndFlagsWin() {
         env.put("SLUICE_ADMIN_PORT", "9901");
         env.put("SLUICE_ADMIN_HOST", "0.0.0.0");

@@ -122,6 +122,12 @@ class UsageErrorsTest {
                 "sluice: --trusted-proxies must be IP networks such as 10.0.0.0/8");
         assertOneLine(run("echo", "--proxy-protocol", "--trusted-proxies", "proxy.example"),
                 "sluice: --trusted-proxies must be IP networks");
+        assertOneLine(run("serve", "--trust-forwarded-headers"),
+                "sluice: --trust-forwarded-headers must come with --trusted-proxies");
+        assertOneLine(run("respond", "--trust-forwarded-headers", "--trusted-proxies", "10.0.0.0/33"),
+                "sluice: --trusted-proxies must be IP networks such as 10.0.0.0/8");
+        assertOneLine(run("echo", "--trust-forwarded-headers", "--trusted-proxies", "10.0.0.0/8"),
+                "sluice: Unknown option: '--trust-forwarded-headers'");
         env.put("SLUICE_PROXY_PROTOCOL", "true");
         assertOneLine(run("echo"), "sluice: SLUICE_PROXY_PROTOCOL must come with --trusted-proxies");
         env.put("SLUICE_TRUSTED_PROXIES", "10.0.0.0/8,nope");

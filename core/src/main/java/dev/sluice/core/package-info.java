@@ -42,7 +42,7 @@
  *       {@code StreamConnection} (the streams a {@code ConnectionHandler} gets)</td></tr>
  *   <tr><td>PROXY protocol</td><td>{@code ProxyHeaderParser} (the header's decoder, sans I/O);
  *       {@code ProxyHeaderReader} (reads it before a connection's protocol or TLS, and admits the
- *       client it names); {@code IpLiteral} (addresses read without a lookup)</td></tr>
+ *       client it names); {@code internal.IpLiteral} (addresses read without a lookup)</td></tr>
  *   <tr><td>TLS</td><td>{@code TlsChannel} (TLS over a socket, through {@code SSLEngine});
  *       {@code DelegatedTasks} (the handshake's costly steps, on or off the calling thread)</td></tr>
  *   <tr><td>bytes</td><td>{@code OutboundBuffer} (answers waiting to be written),

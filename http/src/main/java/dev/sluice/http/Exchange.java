@@ -44,9 +44,18 @@ public final class Exchange {
         return connection.id();
     }
 
-    /** The client's address. */
+    /** The connection's peer: on a PROXY protocol listener, the client its header names. */
     public InetSocketAddress remoteAddress() {
         return connection.remote();
+    }
+
+    /**
+     * The client: {@link HttpRequest#clientAddress()}, which follows a trusted proxy's forwarding
+     * fields; {@link #remoteAddress()} when the request's head was not read. What an access log's
+     * {@code %h} shows.
+     */
+    public InetSocketAddress clientAddress() {
+        return request == null ? connection.remote() : request.clientAddress();
     }
 
     /** The method as sent ({@code GET}); {@code null} when the request was not read. */

@@ -215,7 +215,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private HttpRequest complete(Headers trailers) {
         requests++;
         HttpRequest request = new HttpRequest(head.method(), head.minor(), head.lineSnapshot(),
-                head.target(), pendingFields, trailers, body.take(), info);
+                head.target(), pendingFields, trailers, body.take(), info, config.trustForwardedHeaders());
         lastShape = RequestShape.of(request.method(), head.minor());
         lastPersistent = framing.persistent && !lastAllowed(requests);
         pendingFields = null;
@@ -229,7 +229,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private HttpRequest headOnly() {
         Headers fields = pendingFields != null ? pendingFields : head.fields().snapshot();
         return new HttpRequest(head.method(), head.minor(), head.lineSnapshot(), head.target(),
-                fields, Headers.EMPTY, NO_BODY, info);
+                fields, Headers.EMPTY, NO_BODY, info, config.trustForwardedHeaders());
     }
 
     /** Whether request number {@code n} is the last this connection may carry. */

@@ -1,5 +1,6 @@
 package dev.sluice.http;
 
+import dev.sluice.core.TrustedProxies;
 import dev.sluice.core.internal.ConfigCopy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Objects;
  *       <td>503 to rejected clients</td></tr>
  *   <tr><td>{@link #serverName}</td><td>{@value #DEFAULT_SERVER_NAME}</td>
  *       <td>{@code Server} field of every response</td></tr>
+ *   <tr><td>{@link #trustForwardedHeaders}</td><td>{@code null} (off)</td>
+ *       <td>forwarding fields ignored</td></tr>
  * </table>
  *
  * @param maxRequestLineBytes the longest request line ({@code GET /path?query HTTP/1.1}), in bytes,
@@ -64,6 +67,14 @@ import java.util.Objects;
  *     own. Encoded once, not per response. {@code null} or empty sends no {@code Server} field. At
  *     most {@value #MAX_SERVER_NAME_CHARS} visible ASCII characters and spaces, not starting or
  *     ending with a space. Default {@value #DEFAULT_SERVER_NAME}.
+ * @param trustForwardedHeaders the proxies whose {@code Forwarded} (RFC 7239), or failing it
+ *     {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}, fields are believed: for a request
+ *     whose peer ({@code ConnectionInfo.remote()}, the PROXY header's client when that is on) is
+ *     among them, {@link HttpRequest#clientAddress()}, {@link HttpRequest#scheme()} and
+ *     {@link HttpRequest#host()} follow the fields by the rightmost-untrusted rule, and so does the
+ *     address an {@link HttpObserver} logs ({@link Exchange#clientAddress()}). The fields of any
+ *     other peer are ignored. Per request, so the core's per-IP connection limit, which counts
+ *     connections, never sees it. {@code null}, the default, believes no one.
  */
 public record HttpConfig(
         int maxRequestLineBytes,
@@ -73,7 +84,8 @@ public record HttpConfig(
         int maxRequestsPerConnection,
         int maxDrainBytes,
         Duration retryAfter,
-        String serverName) {
+        String serverName,
+        TrustedProxies trustForwardedHeaders) {
 
     public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8 * 1024;
     public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
@@ -110,7 +122,7 @@ public record HttpConfig(
         return new HttpConfig(DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES,
                 DEFAULT_MAX_HEADER_COUNT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REQUESTS_PER_CONNECTION,
                 DEFAULT_MAX_DRAIN_BYTES, Duration.ofSeconds(DEFAULT_RETRY_AFTER_SECONDS),
-                DEFAULT_SERVER_NAME);
+                DEFAULT_SERVER_NAME, null);
     }
 
     // One withX per component: a copy with that component changed, validated as a new record is.
@@ -125,6 +137,9 @@ public record HttpConfig(
     public HttpConfig withMaxDrainBytes(int v) { return ConfigCopy.with(this, "maxDrainBytes", v); }
     public HttpConfig withRetryAfter(Duration v) { return ConfigCopy.with(this, "retryAfter", v); }
     public HttpConfig withServerName(String v) { return ConfigCopy.with(this, "serverName", v); }
+    public HttpConfig withTrustForwardedHeaders(TrustedProxies v) {
+        return ConfigCopy.with(this, "trustForwardedHeaders", v);
+    }
 
     /** The {@code Server} field line with its CRLF, or {@code null} for none. */
     byte[] serverLine() {

@@ -1,8 +1,9 @@
 package dev.sluice.http;
 
+import dev.sluice.core.ConnectionInfo;
+import dev.sluice.core.TrustedProxies;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import dev.sluice.core.ConnectionInfo;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -20,6 +21,10 @@ import java.util.Map;
  * {@link #rawPath()} segments, as {@link Router} does, when that matters). Neither is normalized:
  * dot-segments such as {@code /../} are left as they are, so code that maps paths to files must
  * check for them.
+ *
+ * <p>Behind a proxy whose forwarding fields are trusted ({@link HttpConfig#trustForwardedHeaders()}),
+ * {@link #clientAddress()}, {@link #scheme()} and {@link #host()} say what the proxy saw; the
+ * connection itself stays in {@link #remoteAddress()} and {@link #connection()}.
  */
 public final class HttpRequest {
     private final String method;
@@ -38,13 +43,22 @@ public final class HttpRequest {
     private final Map<String, String> pathParams;
     /** The raw path prefix a Router wildcard route matched before its "*"; "" when none did. */
     private final String mountPath;
+    /** Whose forwarding fields are believed; null: no one's. */
+    private final TrustedProxies forwarders;
     // Made on first use. Racy but safe: each is immutable, so a second thread at worst makes its own.
     private String rawPath;
     private String path;
     private Map<String, List<String>> queryParams;
+    private ForwardedOrigin origin;
 
     HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
                 Headers trailers, byte[] body, ConnectionInfo connection) {
+        this(method, minor, line, t, headers, trailers, body, connection, null);
+    }
+
+    /** @param forwarders whose forwarding fields are believed; {@code null}: no one's */
+    HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
+                Headers trailers, byte[] body, ConnectionInfo connection, TrustedProxies forwarders) {
         this.method = method;
         this.minor = minor;
         this.line = line;
@@ -60,6 +74,7 @@ public final class HttpRequest {
         this.connection = connection;
         this.pathParams = Map.of();
         this.mountPath = "";
+        this.forwarders = forwarders;
     }
 
     private HttpRequest(HttpRequest r, Map<String, String> pathParams, String mountPath) {
@@ -78,6 +93,8 @@ public final class HttpRequest {
         this.connection = r.connection;
         this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
         this.mountPath = mountPath;
+        this.forwarders = r.forwarders;
+        this.origin = r.origin;
     }
 
     /** This request with the path parameters a route matched, and its mount path (null: none). */
@@ -157,11 +174,16 @@ public final class HttpRequest {
     }
 
     /**
-     * The host the request is for: the authority of an absolute-form target (RFC 9112 3.2.2 says
-     * it overrides Host), else the Host header; {@code null} for HTTP/1.0 without Host. The port is
-     * included when sent.
+     * The host the request is for: the one a trusted proxy forwarded ({@code Forwarded: host=},
+     * {@code X-Forwarded-Host}; see {@link #clientAddress()}), else the authority of an
+     * absolute-form target (RFC 9112 3.2.2 says it overrides Host), else the Host header;
+     * {@code null} for HTTP/1.0 without Host. The port is included when sent.
      */
     public String host() {
+        String forwarded = origin().host();
+        if (forwarded != null) {
+            return forwarded;
+        }
         return authorityStart >= 0 ? ascii(authorityStart, authorityEnd) : headers.get("Host");
     }
 
@@ -180,9 +202,23 @@ public final class HttpRequest {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The client's address: on a PROXY protocol listener, the one its header names. */
+    /**
+     * The peer of the connection: on a PROXY protocol listener, the client its header names;
+     * behind an HTTP proxy, the proxy. See {@link #clientAddress()} for the client behind it.
+     */
     public InetSocketAddress remoteAddress() {
         return connection.remote();
+    }
+
+    /**
+     * The client: when {@link #remoteAddress()} is a proxy whose forwarding fields are trusted
+     * ({@link HttpConfig#trustForwardedHeaders()}), the rightmost hop of its {@code Forwarded}
+     * (or {@code X-Forwarded-For}) chain that is not itself a trusted proxy, the leftmost when all
+     * are (port 0 when the field gives none); else {@link #remoteAddress()}. A field that is not
+     * well formed is ignored, and the peer stands.
+     */
+    public InetSocketAddress clientAddress() {
+        return origin().client();
     }
 
     /**
@@ -194,9 +230,26 @@ public final class HttpRequest {
         return connection;
     }
 
-    /** {@code https} when the request came over TLS, else {@code http}. */
+    /**
+     * {@code https} or {@code http}: the one a trusted proxy forwarded ({@code Forwarded: proto=},
+     * {@code X-Forwarded-Proto}; see {@link #clientAddress()}), else {@code https} when the request
+     * came over TLS.
+     */
     public String scheme() {
+        String forwarded = origin().proto();
+        if (forwarded != null) {
+            return forwarded;
+        }
         return connection.secure() ? "https" : "http";
+    }
+
+    private ForwardedOrigin origin() {
+        ForwardedOrigin o = origin;
+        if (o == null) {
+            o = ForwardedChain.resolve(headers, connection, forwarders);
+            origin = o;
+        }
+        return o;
     }
 
     /** The value of path parameter {@code name} matched by a {@link Router}, decoded; or {@code null}. */

@@ -31,7 +31,8 @@ class ConfigRecordsTest {
                         5, OverloadPolicy.REJECT, 6, s.plusSeconds(1), s.plusSeconds(2), s.plusSeconds(3),
                         s.plusSeconds(4), MinDataRate.OFF, MinDataRate.of(10, s), s.plusSeconds(5), s.plusSeconds(6), 0,
                         (host, port) -> null, s.plusSeconds(7), dev.sluice.core.TrustedProxies.parse("10.0.0.0/8"))),
-                Arguments.of(HttpConfig.defaults(), new HttpConfig(100, 200, 10, 1000, 3, 50, s, "X")),
+                Arguments.of(HttpConfig.defaults(), new HttpConfig(100, 200, 10, 1000, 3, 50, s, "X",
+                        dev.sluice.core.TrustedProxies.parse("10.0.0.0/8"))),
                 Arguments.of(StaticFilesConfig.of(Path.of("a")), new StaticFilesConfig(Path.of("b"), false,
                         true, true, "no-cache", 2, "home.html", false, true, java.util.Map.of(500, "oops.html"), false)));
     }

@@ -91,7 +91,7 @@ public final class AccessLog implements HttpObserver, AutoCloseable {
         }
         long started = clock.millis() - TimeUnit.NANOSECONDS.toMillis(e.durationNanos());
         boolean headers = format.wantsHeaders();
-        queue.offer(new Entry(started, e.remoteAddress().getAddress(), e.method(), e.target(),
+        queue.offer(new Entry(started, e.clientAddress().getAddress(), e.method(), e.target(),
                 e.version(), e.status(), e.bodyBytes(), e.durationNanos(),
                 headers ? e.userAgent() : null, headers ? e.referer() : null));
         if (n >= wakeAt && sleeping) {

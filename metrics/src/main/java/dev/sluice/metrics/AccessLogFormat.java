@@ -26,7 +26,8 @@ import java.util.Locale;
  * </ul>
  *
  * <p>As Apache does: the time is when the request began, in the server's zone; {@code %h} is
- * the client's address (never a looked-up name; IPv6 compressed as RFC 5952 writes it);
+ * the client's address ({@code Exchange.clientAddress()}: behind a trusted proxy, the client it
+ * forwards; never a looked-up name; IPv6 compressed as RFC 5952 writes it);
  * {@code %b} counts the body's bytes, {@code -} for none; a request whose line could not be read
  * (a malformed one, a header timeout) shows {@code "-"}. Escaping in the text formats is Apache's:
  * {@code \"} and {@code \\}, {@code \t} and the like, {@code \xhh} for any other byte outside

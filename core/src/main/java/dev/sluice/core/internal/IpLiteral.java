@@ -1,24 +1,27 @@
-package dev.sluice.core;
+package dev.sluice.core.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
  * IP address literals, read without a name lookup: {@link InetAddress#getByName} asks DNS about
- * anything that is not a literal, and neither a PROXY header nor a flag may cause a lookup.
+ * anything that is not a literal, and neither a PROXY header, a {@code Forwarded} field nor a flag
+ * may cause a lookup.
+ *
+ * <p>Not API: exported only to Sluice's own modules.
  */
-final class IpLiteral {
+public final class IpLiteral {
     private IpLiteral() {
     }
 
     /** An IPv4 or an IPv6 literal; null if {@code text} is neither. */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         InetAddress a = ipv4(text);
         return a != null ? a : ipv6(text);
     }
 
     /** Dotted-quad IPv4, four decimal numbers 0..255 without leading zeros; null if it is not one. */
-    static InetAddress ipv4(String text) {
+    public static InetAddress ipv4(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
             return null;
@@ -43,7 +46,7 @@ final class IpLiteral {
      * one. An IPv4-mapped address ({@code ::ffff:192.0.2.1}) comes back as the IPv4 address, as
      * the JDK reports a peer's.
      */
-    static InetAddress ipv6(String text) {
+    public static InetAddress ipv6(String text) {
         if (text.isEmpty() || text.length() > 45 || text.indexOf(':') < 0
                 || !(text.charAt(0) == ':' || hex(text.charAt(0)))) {
             return null;
@@ -70,7 +73,7 @@ final class IpLiteral {
     }
 
     /** A decimal number 0..{@code max} without sign or leading zero; -1 if {@code text} is not one. */
-    static int decimal(String text, int max) {
+    public static int decimal(String text, int max) {
         int n = text.length();
         if (n == 0 || n > 10 || (n > 1 && text.charAt(0) == '0')) {
             return -1;
