@@ -17,6 +17,11 @@ final class ListenFailure extends RuntimeException {
         super(message, cause);
     }
 
+    /** A failure told by {@code message} alone, e.g. a socket systemd was to pass and did not. */
+    static ListenFailure because(String message) {
+        return new ListenFailure(message, null);
+    }
+
     /**
      * @param portFlag the flag that sets the port: {@code --port}, {@code --admin-port}
      * @param hostFlag the flag that sets the host: {@code --host}, {@code --admin-host}

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import sun.misc.SignalHandler;
 /**
  * Runs one server for a command, the same way for every protocol: build it, catch SIGTERM and
  * SIGINT, start it, print the startup report and {@code listening on SCHEME://HOST:PORT} on stdout,
- * wait for a signal, shut down gracefully, return exit code 0.
+ * wait for a signal, shut down gracefully, return exit code 0. With a socket passed by systemd
+ * ({@link SystemdSocket}) it serves on that one instead of binding, and the line ends
+ * {@code (inherited from systemd)}.
  *
  * <p>Signals are caught with {@code sun.misc.Signal} rather than a shutdown hook: in a hook the JVM
  * is already exiting and the exit code is 128 + the signal (143 for SIGTERM); here the main thread
@@ -89,8 +92,10 @@ final class ServerRunner {
     int run(Supplier<Server> factory) {
         PrintWriter out = command.getOut();
         Server server;
+        ServerSocketChannel inherited;
         try {
             server = factory.get();
+            inherited = SystemdSocket.inherited().orElse(null);
         } catch (ListenFailure e) {
             return Main.usageError(command.getErr(), e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -98,21 +103,19 @@ final class ServerRunner {
         }
         onSignal("TERM", server);
         onSignal("INT", server);
-        try {
-            server.start();
-        } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
-            ServerConfig c = server.config();
-            return Main.usageError(command.getErr(),
-                    ListenFailure.of(c.host(), c.port(), e, "--port", "--host").getMessage());
+        int failed = start(server, inherited);
+        if (failed != ExitCode.OK) {
+            return failed;
         }
         try (server; TlsOptions watching = tls) { // close() is a no-op after shutdown, and a safety net
             InetSocketAddress bound = server.address();
-            String host = ListenAddress.host(server.config().host(), bound);
+            String host = ListenAddress.host(inherited == null ? server.config().host()
+                    : bound.getAddress().getHostAddress(), bound);
             for (String line : server.report()) {
                 out.println(ListenAddress.reportLine(line, host, bound));
             }
             out.println("listening on " + scheme() + "://" + Spelling.hostPort(host, bound.getPort())
-                    + ListenAddress.scope(bound));
+                    + ListenAddress.scope(bound) + (inherited == null ? "" : " (inherited from systemd)"));
             (tls == null ? List.<String>of() : tls.start()).forEach(out::println);
             afterBanner.apply(server).forEach(out::println);
             out.flush();
@@ -124,6 +127,20 @@ final class ServerRunner {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), server.stats());
         }
         return ExitCode.OK;
+    }
+
+    /** Starts {@code server}, on {@code inherited} when not null: 0, or the exit code after one line on stderr. */
+    private int start(Server server, ServerSocketChannel inherited) {
+        try {
+            server.start(inherited);
+            return ExitCode.OK;
+        } catch (IOException | UnresolvedAddressException | UnsupportedAddressTypeException e) {
+            ServerConfig c = server.config();
+            return Main.usageError(command.getErr(),
+                    ListenFailure.of(c.host(), c.port(), e, "--port", "--host").getMessage());
+        } catch (IllegalArgumentException e) { // only an inherited socket: not bound, or not TCP/IP
+            return Main.usageError(command.getErr(), "the socket systemd passed (LISTEN_FDS): " + e.getMessage());
+        }
     }
 
     /** {@code shutdown_started signal=SIGTERM timeout=30s}, and {@code drain_delay=} when there is one. */

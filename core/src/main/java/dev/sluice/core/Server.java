@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -102,19 +100,31 @@ public final class Server implements AutoCloseable {
      * @throws IllegalStateException when called twice
      */
     public Server start() throws IOException {
+        return start(null);
+    }
+
+    /**
+     * Starts serving on {@code listener}, a socket already bound and listening, instead of binding
+     * one: the one systemd passes a socket-activated service, or one the caller made. The
+     * configured host, port, backlog and reuse-port are not used (the socket's own stand); every
+     * other setting is. The server owns it from here on: it closes it when it stops, or when this
+     * call fails. As {@link #start()} otherwise; null means {@link #start()}.
+     *
+     * @throws IllegalArgumentException when {@code listener} is closed, unbound or not TCP/IP
+     */
+    public Server start(ServerSocketChannel listener) throws IOException {
         lifecycle.lock();
         try {
             if (state != State.NEW) {
                 throw new IllegalStateException("already started");
             }
-            ServerSocketChannel ch = ServerSocketChannel.open();
+            ServerSocketChannel ch = listener == null ? Listener.bind(config) : listener;
             try {
-                String nativeOptions = bind(ch);
+                address = (InetSocketAddress) Listener.adopt(ch).getLocalAddress();
+                // Before any engine accepts: accepted sockets inherit it only from then on.
+                String nativeOptions = ListenerOptions.apply(ch, config);
                 startEngine(ch);
-                report = StartupReport.lines(this, nativeOptions);
-            } catch (UnresolvedAddressException e) {
-                abandonStart(ch);
-                throw new UnknownHostException("cannot resolve host " + config.host());
+                report = StartupReport.lines(this, nativeOptions, listener != null);
             } catch (IOException | RuntimeException | Error e) {
                 abandonStart(ch);
                 throw e;
@@ -128,18 +138,6 @@ public final class Server implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
-    }
-
-    /** Binds {@code ch} as configured; returns what {@link ListenerOptions#apply} reports. */
-    private String bind(ServerSocketChannel ch) throws IOException {
-        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        if (config.reusePort()) {
-            ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        }
-        ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
-        address = (InetSocketAddress) ch.getLocalAddress();
-        // Before any engine accepts: accepted sockets inherit it only from then on.
-        return ListenerOptions.apply(ch, config);
     }
 
     /** Makes the engine's context, then starts the engine's threads and the timer. */

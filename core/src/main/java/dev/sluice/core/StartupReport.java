@@ -14,8 +14,12 @@ final class StartupReport {
     private StartupReport() {
     }
 
-    /** @param nativeOptions what {@link ListenerOptions#apply} set, or why it did not */
-    static List<String> lines(Server server, String nativeOptions) {
+    /**
+     * @param nativeOptions what {@link ListenerOptions#apply} set, or why it did not
+     * @param adopted the listening socket was passed in ({@link Server#start(java.nio.channels.ServerSocketChannel)}),
+     *     so its backlog and reuse-port are whatever its maker set
+     */
+    static List<String> lines(Server server, String nativeOptions, boolean adopted) {
         ServerConfig c = server.config();
         List<String> lines = new ArrayList<>();
         String threads = switch (c.engine()) {
@@ -26,8 +30,9 @@ final class StartupReport {
             case EVENT_LOOP -> c.effectiveThreads() + " selector threads";
         };
         lines.add("engine: " + c.engine() + " (" + threads + ")");
-        lines.add("listen: " + hostPort(server.address()) + " backlog=" + c.backlog()
-                + " reuse-port=" + c.reusePort()
+        lines.add("listen: " + hostPort(server.address())
+                + (adopted ? " (a socket passed in, as its maker set it up)"
+                        : " backlog=" + c.backlog() + " reuse-port=" + c.reusePort())
                 + (c.proxyProtocol() == null ? "" : " proxy-protocol=on trusted-proxies=" + c.proxyProtocol()));
         lines.add("limits: max-connections=" + c.maxConnections() + " overload=" + c.overload()
                 + " max-connections-per-ip=" + (c.maxConnectionsPerIp() == 0 ? "off" : c.maxConnectionsPerIp()));

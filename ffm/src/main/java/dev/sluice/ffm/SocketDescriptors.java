@@ -42,6 +42,7 @@ final class SocketDescriptors {
             throw new IOException("no TCP " + what + " in /proc/self/net/tcp or tcp6");
         }
         int found = -1;
+        String foundTarget = null;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 String target;
@@ -50,12 +51,16 @@ final class SocketDescriptors {
                 } catch (IOException e) {
                     continue; // closed since the listing, the listing's own descriptor among them
                 }
-                if (links.contains(target)) {
-                    if (found >= 0) {
-                        // Ports only are compared: two of ours (other addresses, or SO_REUSEPORT).
-                        throw new IOException("this process holds more than one " + what);
-                    }
+                if (!links.contains(target)) {
+                    continue;
+                }
+                if (found < 0) {
                     found = Integer.parseInt(fd.getFileName().toString());
+                    foundTarget = target;
+                } else if (!target.equals(foundTarget)) {
+                    // Ports only are compared: two of ours (other addresses, or SO_REUSEPORT). Two
+                    // descriptors of one socket (System.inheritedChannel() keeps fd 0 and a dup): either.
+                    throw new IOException("this process holds more than one " + what);
                 }
             }
         }

@@ -1,0 +1,61 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * The listening socket of a {@link Server}: bound here as {@link ServerConfig} says, or adopted
+ * already bound and listening (systemd socket activation, or one the caller made). Runs on the
+ * thread that calls {@link Server#start}.
+ */
+final class Listener {
+    private Listener() {
+    }
+
+    /**
+     * A socket bound with {@code SO_REUSEADDR} (and {@code SO_REUSEPORT} if configured) on the
+     * configured host, port and backlog; nothing is left open when it fails.
+     */
+    static ServerSocketChannel bind(ServerConfig config) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (config.reusePort()) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            return ch;
+        } catch (UnresolvedAddressException e) {
+            Quietly.close(ch);
+            throw new UnknownHostException("cannot resolve host " + config.host());
+        } catch (IOException | RuntimeException | Error e) {
+            Quietly.close(ch);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code ch}, checked: open and bound to an IP address. Put in blocking mode, as a socket
+     * {@link #bind} opens is: the blocking engines' acceptor blocks in {@code accept}, the event
+     * loop makes it non-blocking itself.
+     *
+     * @throws IllegalArgumentException when it is closed, unbound or not a TCP/IP socket
+     */
+    static ServerSocketChannel adopt(ServerSocketChannel ch) throws IOException {
+        if (!ch.isOpen()) {
+            throw new IllegalArgumentException("the listening socket is closed");
+        }
+        SocketAddress local = ch.getLocalAddress();
+        if (!(local instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException(local == null ? "the listening socket is not bound"
+                    : "the listening socket is not a TCP/IP socket: " + local);
+        }
+        ch.configureBlocking(true);
+        return ch;
+    }
+}
