@@ -77,7 +77,8 @@ final class HostNames {
     /** {@code name} as an address when it is an IPv4 or IPv6 literal (never a DNS lookup), else null. */
     static InetAddress ipLiteral(String name) {
         String n = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
-        boolean literal = IPV4.matcher(n).matches() || (n.indexOf(':') >= 0 && n.matches("[0-9A-Fa-f:.%\\w]+"));
+        // Hex digits, colons and dots, then perhaps a scope: anything else (zz:zz) would go to DNS.
+        boolean literal = IPV4.matcher(n).matches() || (n.indexOf(':') >= 0 && n.matches("[0-9A-Fa-f:.]+(%[\\w.]+)?"));
         if (!literal) {
             return null;
         }

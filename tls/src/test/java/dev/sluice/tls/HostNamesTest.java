@@ -44,5 +44,7 @@ class HostNamesTest {
     void namesThatAreNotLiteralsAreNeverLookedUp() {
         assertThat(HostNames.ipLiteral("localhost")).isNull();
         assertThat(HostNames.ipLiteral("1.2.3")).isNull();
+        assertThat(HostNames.ipLiteral("zz:zz")).as("not a literal: never a DNS lookup").isNull();
+        assertThat(HostNames.ipLiteral("fe80::1%1")).isNotNull();
     }
 }
