@@ -180,7 +180,7 @@ public final class HttpRequest {
      * {@code null} for HTTP/1.0 without Host. The port is included when sent.
      */
     public String host() {
-        String forwarded = origin().host();
+        String forwarded = forwarders == null ? null : origin().host();
         if (forwarded != null) {
             return forwarded;
         }
@@ -218,7 +218,7 @@ public final class HttpRequest {
      * well formed is ignored, and the peer stands.
      */
     public InetSocketAddress clientAddress() {
-        return origin().client();
+        return forwarders == null ? connection.remote() : origin().client();
     }
 
     /**
@@ -236,13 +236,14 @@ public final class HttpRequest {
      * came over TLS.
      */
     public String scheme() {
-        String forwarded = origin().proto();
+        String forwarded = forwarders == null ? null : origin().proto();
         if (forwarded != null) {
             return forwarded;
         }
         return connection.secure() ? "https" : "http";
     }
 
+    /** Only where forwarding fields may be believed: elsewhere the answers need no resolving, nor a new object. */
     private ForwardedOrigin origin() {
         ForwardedOrigin o = origin;
         if (o == null) {
