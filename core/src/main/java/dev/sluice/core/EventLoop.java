@@ -147,12 +147,15 @@ final class EventLoop implements Runnable {
 
     /** One turn of the loop: select and serve, run the posted tasks, sweep on a tick, close. */
     private void turn() throws IOException {
+        // Cleared before the look at the tasks, never after a select: a selectNow (here or in
+        // closeChannels) may swallow a wakeup, and a flag left set would then stop every later
+        // post from waking this loop, whose tasks would wait for the tick.
+        wakeupPending.set(false);
         if (tasks.isEmpty()) {
             selector.select(this::onKey, Math.max(1, tickNanos / 1_000_000));
-        } else { // posted by this thread, which wakes no selector
+        } else { // posted by this thread, which wakes no selector; or a wakeup was swallowed
             selector.selectNow(this::onKey);
         }
-        wakeupPending.set(false);
         for (Runnable task; (task = tasks.poll()) != null; ) {
             task.run();
         }
@@ -253,9 +256,13 @@ final class EventLoop implements Runnable {
 
     /** Closes what has passed its deadline: one read of a volatile long per connection. */
     void sweep(long now) {
+        boolean draining = context.draining();
         for (int i = conns.size() - 1; i >= 0; i--) {
             LoopConnection<?, ?> lc = conns.get(i);
             CloseReason reason = lc.c.expire(now);
+            if (reason == null && draining && lc.c.terminateIdle(now)) {
+                reason = CloseReason.SHUTDOWN; // a first request that did not come in its grace
+            }
             if (reason != null) {
                 lc.expired(reason);
             }
