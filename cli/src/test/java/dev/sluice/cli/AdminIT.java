@@ -128,7 +128,10 @@ class AdminIT {
         }
     }
 
-    /** --drain-delay: /ready says 503 at once, and the main port goes on serving newcomers. */
+    /**
+     * --drain-delay: /ready says 503 at once, and the main port goes on serving newcomers, each
+     * answer with {@code Connection: close}.
+     */
     @Test
     void readyTurns503AtOnceWhileTheDrainDelayStillServes() throws Exception {
         // Ten minutes: the checks never race the delay's end; the second signal ends it.
@@ -140,6 +143,8 @@ class AdminIT {
             RawHttp.Reply served = RawHttp.get(r.port(), "/");
             assertThat(served.status()).as("a new connection during the delay").isEqualTo(200);
             assertThat(served.body()).isEqualTo("Hello, World!");
+            assertThat(served.header("Connection")).as("keep-alive clients move on during the delay")
+                    .isEqualTo("close");
             r.process().sigterm(); // the second signal: stop now
             assertThat(r.process().awaitExit()).as(r.process()::transcript).isZero();
             assertThat(r.process().stderr()).as(r.process()::transcript)

@@ -97,7 +97,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         } finally {
             answer.release();
             // Only now: an interrupted handler returns, and its thread closes the connection too.
-            c.interruptHandler();
+            c.handler.interrupt();
             context.connections.close(c, CloseReason.REQUEST_TIMEOUT);
         }
     }
@@ -145,7 +145,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
             in = small;
         }
         boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
-        if (between && context.draining()) {
+        if (between && context.draining() && c.answered()) {
             // Shutting down: serve only a request that has already arrived.
             n = readAvailable();
             return n > 0 ? null : CloseReason.SHUTDOWN;
@@ -197,20 +197,20 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         inMessage = false;
         c.requestDecoded();
         stats.onRequest();
-        c.enterHandler(Thread.currentThread());
+        c.handler.enter(Thread.currentThread());
         if (!c.toHandling(System.nanoTime())) {
-            c.leaveHandler();
+            c.handler.leave();
             return c.terminalReason();
         }
         call(request);
         boolean timedOut = !c.toBusy();
-        c.leaveHandler();
+        c.handler.leave();
         Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
         if (timedOut) {
             dropAnswer();
             return c.terminalReason(); // the timer answered; the late response is dropped
         }
-        boolean closing = context.draining(); // read after the handler: it may have begun meanwhile
+        boolean closing = context.leaving(); // read after the handler: it may have begun meanwhile
         if (!encodeAnswer(out, closing) || closing) {
             flush();
             return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;

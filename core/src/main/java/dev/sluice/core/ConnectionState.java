@@ -26,7 +26,7 @@ import java.nio.channels.SocketChannel;
  *   BUSY ----------&gt; WRITING  -------&gt; BUSY      (the client leaves a write unread)
  *
  *   any live phase --deadline passed (a sweep)------------&gt; TERMINATED(reason)
- *   IDLE           --shutdown----------------------------&gt; TERMINATED(SHUTDOWN)
+ *   IDLE           --shutdown (a first one's: after a grace)&gt; TERMINATED(SHUTDOWN)
  *   IDLE, idle for EVICTABLE_AFTER_IDLE --a newcomer------&gt; HANDED_OVER (it takes the permit)
  *   any live phase --the closer ({@link #retire})----------&gt; TERMINATED(reason)
  * </pre>
@@ -74,6 +74,7 @@ final class ConnectionState {
     private static final int HANDED_OVER = 64;
 
     private static final CloseReason[] REASONS = CloseReason.values();
+    private static final long FIRST_REQUEST_GRACE_NANOS = ServerConfig.FIRST_REQUEST_GRACE.toNanos();
     private static final VarHandle PHASE;
     private static final VarHandle CLOSED;
     private static final VarHandle COUNTED_IP;
@@ -110,6 +111,8 @@ final class ConnectionState {
      * set on entering IDLE, and read only in IDLE.
      */
     volatile long idleSince;
+    /** A whole request has been decoded: shutdown no longer waits for a first one. */
+    private volatile boolean answered;
     /** The deadline is a minimum data rate's, not a timeout's; written before it. */
     private volatile boolean rateBound;
     @SuppressWarnings("unused") // through CLOSED
@@ -117,8 +120,8 @@ final class ConnectionState {
     /** The address counted against the per-IP cap: null before, {@link #UNCOUNTED} once given back. */
     @SuppressWarnings("unused") // through COUNTED_IP
     private volatile Object countedIp;
-    /** The thread running this connection's handler, while it does; guarded by {@code this}. */
-    private Thread handlerThread;
+    /** The thread running this connection's handler, for the request timeout to interrupt. */
+    final HandlerThread handler = new HandlerThread();
     /** Owner only: when the current body's first read began ({@code -1}: not in a body), and its bytes. */
     long bodyStart = -1;
     long bodyBytes;
@@ -249,6 +252,14 @@ final class ConnectionState {
     /** Owner: a whole request was decoded; the next body's rate clock starts afresh. */
     void requestDecoded() {
         bodyStart = -1;
+        if (!answered) {
+            answered = true;
+        }
+    }
+
+    /** Whether a request was decoded: this is not a new connection whose first may be on its way. */
+    boolean answered() {
+        return answered;
     }
 
     /** Owner: decodes, encodes or writes what the client takes at once; no deadline applies. */
@@ -311,21 +322,13 @@ final class ConnectionState {
         return reason != null && deadline - now <= 0 && terminate(p, reason) ? reason : null;
     }
 
-    /** Owner: a handler is about to run on {@code thread}, which the request timeout may interrupt. */
-    synchronized void enterHandler(Thread thread) {
-        handlerThread = thread;
-    }
-
-    /** Owner: the handler returned; no interrupt for it arrives after this. */
-    synchronized void leaveHandler() {
-        handlerThread = null;
-    }
-
-    /** Timer or loop: interrupts the handler of a timed-out request, if it still runs. */
-    synchronized void interruptHandler() {
-        if (handlerThread != null) {
-            handlerThread.interrupt();
-        }
+    /**
+     * Shutdown (and the sweepers while it drains): terminates the connection if it waits for a next
+     * request; a new one, whose first may be on its way, after {@link ServerConfig#FIRST_REQUEST_GRACE}.
+     */
+    boolean terminateIdle(long now) {
+        return phase == IDLE && (answered || now - idleSince >= FIRST_REQUEST_GRACE_NANOS)
+                && terminate(IDLE, CloseReason.SHUTDOWN);
     }
 
     /** Anyone: terminates the connection if it is still in phase {@code from}. */

@@ -35,6 +35,7 @@ final class EngineContext {
     /** Set once, before any connection is accepted. */
     private ConnectionEngine engine;
     private volatile boolean draining;
+    private volatile boolean leaving;
 
     EngineContext(ServerConfig config, Stats stats, Protocol<?, ?> protocol, ConnectionHandler rawHandler,
                   ServerSocketChannel listener) {
@@ -70,7 +71,21 @@ final class EngineContext {
     }
 
     void startDraining() {
+        leaving = true;
         draining = true;
+    }
+
+    /**
+     * Whether each answer should close its connection: from the start of the drain delay, so that
+     * keep-alive clients reconnect (through a balancer, to another instance) while this one still
+     * serves, rather than meet the close of an idle connection when the delay ends.
+     */
+    boolean leaving() {
+        return leaving;
+    }
+
+    void startLeaving() {
+        leaving = true;
     }
 
     /**

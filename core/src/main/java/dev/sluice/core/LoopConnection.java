@@ -189,7 +189,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     }
 
     private void encode() {
-        boolean closing = loop.context.draining();
+        boolean closing = loop.context.leaving();
         if (!encodeAnswer(loop.scratch, closing) || closing) {
             closeAfterFlush = closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
         }
@@ -213,7 +213,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
             call(request);
             loop.post(this::complete);
         });
-        c.enterHandler(t);
+        c.handler.enter(t);
         t.start();
     }
 
@@ -221,7 +221,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private void complete() {
         loop.stats.addBusy(-1);
         inFlight = false;
-        c.leaveHandler();
+        c.handler.leave();
         if (c.isClosed()) {
             dropAnswer(); // timed out or shut down: the late response is dropped
             return;
@@ -330,7 +330,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         } else {
             Codec.Progress progress = codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && pendingIn == null) {
-                if (loop.context.draining()) {
+                if (loop.context.draining() && c.answered()) {
                     loop.close(this, CloseReason.SHUTDOWN);
                     return;
                 }
@@ -353,7 +353,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
             OutboundBuffer scratch = loop.scratch;
             if (reason == CloseReason.REQUEST_TIMEOUT) {
-                c.interruptHandler(); // its response, should it come, finds the connection closed
+                c.handler.interrupt(); // its response, should it come, finds the connection closed
                 codec.encodeRequestTimeout(scratch);
             } else {
                 codec.encodeTimeout(scratch);

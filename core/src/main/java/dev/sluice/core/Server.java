@@ -214,10 +214,11 @@ public final class Server implements AutoCloseable {
      * Graceful shutdown, step by step:
      * <ol>
      *   <li>{@link #isClosing()} turns true; for {@link ServerConfig#drainDelay()} the server goes
-     *       on serving as before, new connections included, so a load balancer's health check has
-     *       time to see it leave ({@link #close()} cuts this short);</li>
+     *       on serving, new connections included, so a load balancer's health check has time to
+     *       see it leave, but each answer closes its connection ({@link #close()} cuts this short);</li>
      *   <li>close the listener: new connections are refused, the acceptor stops;</li>
-     *   <li>close every idle connection (no request in progress);</li>
+     *   <li>close every idle connection (no request in progress); one that has sent no request
+     *       yet is given {@link ServerConfig#FIRST_REQUEST_GRACE} to send it;</li>
      *   <li>let each exchange in progress finish, then close its connection (a protocol that can
      *       say so, such as HTTP, tells the client: {@code Connection: close}); connections
      *       already accepted but still queued are served the request they sent;</li>
@@ -243,8 +244,9 @@ public final class Server implements AutoCloseable {
             EngineContext ctx = context;
             ctx.startDraining();
             ctx.acceptor.stop();
+            long now = System.nanoTime();
             for (ConnectionState c : ctx.connections) {
-                if (c.terminate(ConnectionState.IDLE, CloseReason.SHUTDOWN)) {
+                if (c.terminateIdle(now)) {
                     engine.wake(c, CloseReason.SHUTDOWN);
                 }
             }
@@ -274,6 +276,7 @@ public final class Server implements AutoCloseable {
             }
             if (!unready) {
                 unready = true;
+                context.startLeaving();
                 delayEnds = System.nanoTime() + delay;
                 Log.CORE.log(Level.INFO, "drain_delay_started delay={0}", Spelling.duration(config.drainDelay()));
             }

@@ -170,6 +170,12 @@ public record ServerConfig(
      * close every admitted client in turn.
      */
     public static final Duration EVICTABLE_AFTER_IDLE = Duration.ofSeconds(1);
+    /**
+     * How long a graceful shutdown waits for the first request of a connection that has sent none
+     * yet: its client connected moments ago and its request is most likely on the way (closing it
+     * then would reset it). Longer silence is a speculative connection, such as a browser's spare.
+     */
+    public static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(2);
 
     /**
      * 16 KiB, the value Cloudflare recommends for the system-wide setting: with a 1 MiB file on

@@ -53,8 +53,12 @@ final class Timer implements Runnable {
 
     /** Terminates and wakes every connection whose deadline is at or before {@code now}. */
     void sweep(long now) {
+        boolean draining = context.draining();
         for (ConnectionState c : context.connections) {
             CloseReason reason = c.expire(now);
+            if (reason == null && draining && c.terminateIdle(now)) {
+                reason = CloseReason.SHUTDOWN; // a first request that did not come in its grace
+            }
             if (reason != null) {
                 context.engine().wake(c, reason);
             }

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link ServerConfig#drainDelay()}: during it the server says it is closing yet serves as
- * before, new connections included; then the drain runs; {@link Server#close()} cuts it short.
+ * {@link ServerConfig#drainDelay()}: during it the server says it is closing yet serves, new
+ * connections included, each answer closing its connection; then the drain runs;
+ * {@link Server#close()} cuts it short.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DrainDelayIT {
@@ -33,6 +34,7 @@ class DrainDelayIT {
             stopper.start();
             assertThat(Clients.await(server::isClosing, Duration.ofSeconds(20))).as("isClosing at once").isTrue();
             assertThat(Clients.exchange(before, "two")).as("an open connection still served").isEqualTo("two");
+            assertThat(before.getInputStream().read()).as("then closed: clients move on during the delay").isEqualTo(-1);
             try (Socket after = Clients.connect(server)) {
                 assertThat(Clients.exchange(after, "three")).as("a new connection still accepted").isEqualTo("three");
             }

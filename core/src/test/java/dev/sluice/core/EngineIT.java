@@ -388,6 +388,7 @@ class EngineIT {
             assertThat(await(() -> refused(server), Duration.ofSeconds(5)))
                     .as("new connections refused while draining").isTrue();
             if (idle != null) {
+                // It never sent a request: closed once ServerConfig.FIRST_REQUEST_GRACE has passed.
                 assertThat(closedByServer(idle)).as("idle connection closed at shutdown").isTrue();
                 idle.close();
             }
@@ -432,6 +433,31 @@ class EngineIT {
                 f.get(50, TimeUnit.SECONDS);
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * A connection accepted just before the listener closed has its first request on the way:
+     * closing it would reset the client, so it is served; one between requests is closed at once.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "SEQUENTIAL", mode = EnumSource.Mode.EXCLUDE)
+    void shutdownServesTheFirstRequestOfAConnectionJustAccepted(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).withShutdownTimeout(Duration.ofSeconds(30));
+        Server server = Server.create(cfg, LineProtocol.create(line -> line)).start();
+        try (Socket between = connect(server); Socket fresh = connect(server)) {
+            assertThat(exchange(between, "served")).isEqualTo("served");
+            assertThat(await(() -> server.stats().open() == 2, Duration.ofSeconds(5))).as("both accepted").isTrue();
+            Future<Boolean> shutdown = Executors.newVirtualThreadPerTaskExecutor().submit(() -> server.shutdown());
+            assertThat(await(() -> refused(server), Duration.ofSeconds(5))).as("the listener closed").isTrue();
+            // Within ServerConfig.FIRST_REQUEST_GRACE (2 s) of the accept: these steps take milliseconds.
+            assertThat(exchange(fresh, "first")).as("the new connection's first request").isEqualTo("first");
+            assertThat(closedByServer(fresh)).as("then closed").isTrue();
+            assertThat(closedByServer(between)).as("the one between requests was closed").isTrue();
+            assertThat(shutdown.get(10, TimeUnit.SECONDS)).as("finished within the timeout").isTrue();
+            assertThat(server.stats().closes(CloseReason.SHUTDOWN)).isEqualTo(2);
+        } finally {
+            server.close();
         }
     }
 
