@@ -54,16 +54,16 @@ final class ServerRunner {
         this.scheme = scheme;
     }
 
-    /**
-     * With TLS on ({@link TlsOptions#enabled}), the listening line says {@code https} for
-     * {@code http} and {@code tls} for {@code tcp}, the certificates follow it, and the files are
-     * watched for reloads while the server runs.
-     */
     /** The certificates in service, once the configuration is made; null without TLS. */
     CertificateReloader reloader() {
         return tls == null ? null : tls.reloader();
     }
 
+    /**
+     * With TLS on ({@link TlsOptions#enabled}), the listening line says {@code https} for
+     * {@code http} and {@code tls} for {@code tcp}, the certificates follow it, and the files are
+     * watched for reloads while the server runs.
+     */
     ServerRunner tls(TlsOptions options) {
         this.tls = options;
         return this;
@@ -108,14 +108,7 @@ final class ServerRunner {
             return failed;
         }
         try (server; TlsOptions watching = tls) { // close() is a no-op after shutdown, and a safety net
-            InetSocketAddress bound = server.address();
-            String host = ListenAddress.host(inherited == null ? server.config().host()
-                    : bound.getAddress().getHostAddress(), bound);
-            for (String line : server.report()) {
-                out.println(ListenAddress.reportLine(line, host, bound));
-            }
-            out.println("listening on " + scheme() + "://" + Spelling.hostPort(host, bound.getPort())
-                    + ListenAddress.scope(bound) + (inherited == null ? "" : " (inherited from systemd)"));
+            printReport(out, server, inherited);
             (tls == null ? List.<String>of() : tls.start()).forEach(out::println);
             afterBanner.apply(server).forEach(out::println);
             out.flush();
@@ -127,6 +120,22 @@ final class ServerRunner {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), server.stats());
         }
         return ExitCode.OK;
+    }
+
+    /** The startup report ({@link Server#report()} and this command's own lines), then the listening line. */
+    private void printReport(PrintWriter out, Server server, ServerSocketChannel inherited) {
+        InetSocketAddress bound = server.address();
+        String host = ListenAddress.host(inherited == null ? server.config().host()
+                : bound.getAddress().getHostAddress(), bound);
+        for (String line : server.report()) {
+            out.println(ListenAddress.reportLine(line, host, bound));
+        }
+        if (HttpOptions.trustsForwardedHeaders(command.getCommandSpec())) {
+            List<String> trusted = command.getCommandSpec().findOption("--trusted-proxies").getValue();
+            out.println("forwarded-headers: believed from trusted-proxies=" + String.join(",", trusted));
+        }
+        out.println("listening on " + scheme() + "://" + Spelling.hostPort(host, bound.getPort())
+                + ListenAddress.scope(bound) + (inherited == null ? "" : " (inherited from systemd)"));
     }
 
     /** Starts {@code server}, on {@code inherited} when not null: 0, or the exit code after one line on stderr. */

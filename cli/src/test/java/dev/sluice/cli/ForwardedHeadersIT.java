@@ -33,6 +33,20 @@ class ForwardedHeadersIT {
     }
 
     @Test
+    void theStartupReportSaysWhoseFieldsAreBelieved(@TempDir Path site) {
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0",
+                "--trust-forwarded-headers", "--trusted-proxies", "10.0.1.2/32,fd00::/8", site.toString())) {
+            p.awaitStdout(AdminIT.LISTENING, WAIT);
+            assertThat(p.stdout()).as(p::transcript)
+                    .contains("forwarded-headers: believed from trusted-proxies=10.0.1.2/32,fd00::/8");
+        }
+        try (SluiceProcess p = SluiceProcess.jar("serve", "--host", "127.0.0.1", "--port", "0", site.toString())) {
+            p.awaitStdout(AdminIT.LISTENING, WAIT);
+            assertThat(p.stdout()).as(p::transcript).noneMatch(l -> l.startsWith("forwarded-headers:"));
+        }
+    }
+
+    @Test
     void logsTheForwardedClientOnlyWhenTheProxyIsTrusted(@TempDir Path site) throws Exception {
         Files.writeString(site.resolve("a.txt"), "a\n");
         assertThat(loggedClient(site, "--trust-forwarded-headers", "--trusted-proxies", "127.0.0.1/32"))
