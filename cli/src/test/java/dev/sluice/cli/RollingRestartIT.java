@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The figures go to stdout and to {@code target/rolling-restart.txt}.
  */
 @Timeout(300)
-@Disabled("fails today on two defects it found (docs/operations.md, Behind HAProxy): keep-alive requests lost when"
-        + " the drain delay ends, and 1 s stalls of new connections on event-loop with 2 selector threads; run it"
-        + " with -Dit.test=RollingRestartIT once they are fixed (issue 16)")
 class RollingRestartIT {
-    private static final String CLIENT = "127.0.0.1";
     /** HAProxy's source address towards the servers: a peer other than the client. */
     private static final String PROXY = "127.0.0.2";
     private static final String BODY = "hello through haproxy\n";
@@ -51,15 +41,13 @@ class RollingRestartIT {
     private static final Duration STEADY = Duration.ofSeconds(3);
     /** HAProxy needs about two descriptors per connection, and this machine allows a process 20,000. */
     private static final int MAXCONN = 4000;
-    /** A probe exchange slower than this is listed with the time it began. */
-    private static final Duration SLOW = Duration.ofMillis(500);
-    private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) connect=(\\d+) read=(\\d+) "
-            + "write=(\\d+) status=(\\d+) timeout=(\\d+) max_latency_us=(\\d+)");
     private static final Pattern ACCESS_LINE = Pattern.compile("(\\S+) \\S+ \\S+ \\[[^]]*] \"[^\"]*\" (\\d{3}) .*");
+
+    private static final String CLIENT = RestartLoad.CLIENT;
 
     @TempDir
     Path dir;
-    private final Set<Integer> ports = new HashSet<>();
+    private RestartLoad load;
     private final List<String> events = new ArrayList<>();
     private Path haproxyLog;
     private long loadStart;
@@ -68,8 +56,8 @@ class RollingRestartIT {
     /** One Sluice server behind HAProxy: its name there, its ports (the same across restarts), each start. */
     private final class Instance {
         final String name;
-        final int port = freePort();
-        final int admin = freePort();
+        final int port = load.freePort();
+        final int admin = load.freePort();
         final List<SluiceProcess> starts = new ArrayList<>();
         final List<Path> accessLogs = new ArrayList<>();
 
@@ -95,20 +83,14 @@ class RollingRestartIT {
     void restartingEachServerInTurnTwiceFailsNoRequestAndTheLogsNameTheClient() throws Exception {
         Path site = Files.createDirectories(dir.resolve("site"));
         Files.writeString(site.resolve("hello.txt"), BODY);
-        Path script = dir.resolve("wrk-result.lua");
-        try (var in = RollingRestartIT.class.getResourceAsStream("/wrk-result.lua")) {
-            Files.copy(in, script);
-        }
+        load = new RestartLoad(dir);
         List<Instance> servers = instances;
         servers.addAll(List.of(new Instance("s1"), new Instance("s2")));
-        int front = freePort();
-        int stats = freePort();
+        int front = load.freePort();
+        int stats = load.freePort();
         Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), haproxyConfig(front, stats, servers));
         haproxyLog = dir.resolve("haproxy.out");
         Process haproxy = null;
-        List<Load> load = new ArrayList<>();
-        SequentialProbe probe = new SequentialProbe(front, "/hello.txt", BODY, SLOW);
-        Thread prober = null;
         try {
             for (Instance s : servers) {
                 s.start();
@@ -120,11 +102,8 @@ class RollingRestartIT {
             }
             assertThat(RawHttp.get(front, "/hello.txt").body()).as(this::diagnostics).isEqualTo(BODY);
 
-            String url = "http://" + CLIENT + ":" + front + "/hello.txt";
-            load.add(wrk(script, url, false));
-            load.add(wrk(script, url, true));
+            load.start(front, "/hello.txt", BODY);
             loadStart = System.nanoTime();
-            prober = Thread.ofPlatform().daemon().name("rolling-restart-probe").start(probe);
             Thread.sleep(STEADY.toMillis()); // load in steady state before the first restart
             for (int round = 1; round <= 2; round++) {
                 for (Instance s : servers) {
@@ -133,13 +112,7 @@ class RollingRestartIT {
             }
             Thread.sleep(STEADY.toMillis()); // and after the last
 
-            probe.stop = true;
-            List<Result> results = new ArrayList<>();
-            for (Load wrk : load) {
-                results.add(stop(wrk));
-            }
-            prober.join(Duration.ofSeconds(20));
-            assertThat(prober.isAlive()).as("the probe ended").isFalse();
+            List<RestartLoad.Result> results = load.stop();
             for (Instance s : servers) {
                 s.current().sigterm(); // both at once: each serves its drain delay
             }
@@ -148,20 +121,13 @@ class RollingRestartIT {
             }
             events.add("HAProxy's backend: connection errors " + stat(stats, "BACKEND", "econ") + ", retries "
                     + stat(stats, "BACKEND", "wretr") + ", redispatches " + stat(stats, "BACKEND", "wredis"));
-            report(results.get(0), results.get(1), probe);
+            load.report("rolling-restart", events, results);
             for (Instance s : servers) {
                 assertAccessLogsNameTheClient(s);
             }
-            for (Result r : results) {
-                assertThat(r.failed()).as("%s: got %d failed of %d (connect, read, write, status, timeout: %s); "
-                        + "want 0%n%s", r.mode, r.failed(), r.requests, r.errors, diagnostics()).isZero();
-                assertThat(r.requests).as(r.mode).isPositive();
-            }
-            assertThat(probe.failures).as("probe: got %d failed of %d; want 0%n%s", probe.failed,
-                    probe.ok + probe.failed, diagnostics()).isEmpty();
+            load.assertNothingFailed(results, diagnostics());
         } finally {
-            probe.stop = true;
-            load.forEach(l -> l.process.destroyForcibly());
+            load.kill();
             if (haproxy != null) {
                 haproxy.destroy();
                 if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
@@ -226,7 +192,7 @@ class RollingRestartIT {
 
     /** {@code serve}, then the shipped command's arguments with this machine's ports, hosts and folder. */
     private String[] serveArgs(Instance s, Path accessLog) {
-        List<String> shipped = DeployManifestsTest.documentedCommand(read(DeployManifestsTest.HAPROXY));
+        List<String> shipped = DeployManifestsTest.documentedCommand(RestartLoad.read(DeployManifestsTest.HAPROXY));
         assertThat(shipped).as("the sluice command in haproxy.cfg's comments").isNotNull();
         List<String> args = new ArrayList<>(shipped);
         set(args, "--port", String.valueOf(s.port));
@@ -295,101 +261,20 @@ class RollingRestartIT {
         }
     }
 
-    /** A wrk run: its mode, its process, the file its output goes to. */
-    private record Load(String mode, Process process, Path out) {
-    }
-
-    private Load wrk(Path script, String url, boolean close) throws IOException {
-        String mode = close ? "connection-per-request" : "keep-alive";
-        Path out = dir.resolve("wrk-" + mode + ".out");
-        // Ended by SIGINT when the restarts are done; the duration only bounds it.
-        ProcessBuilder pb = new ProcessBuilder("wrk", "-t1", "-c8", "-d240s", "--timeout", "10s", "-s",
-                script.toString(), url).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("WRK_CLOSE", close ? "1" : "0");
-        return new Load(mode, pb.start(), out);
-    }
-
-    /** wrk's totals: requests, errors by kind (connect, read, write, status, timeout), the longest request. */
-    private record Result(String mode, long requests, List<Long> errors, long maxLatencyMicros) {
-        long failed() {
-            return errors.stream().mapToLong(Long::longValue).sum();
-        }
-    }
-
-    /** SIGINT, on which wrk stops and prints its totals, within 30 s. */
-    private static Result stop(Load load) throws Exception {
-        Tools.Result kill = Tools.run("kill", "-INT", Long.toString(load.process.pid()));
-        assertThat(kill.exit()).as(kill.out()).isZero();
-        assertThat(load.process.waitFor(30, TimeUnit.SECONDS)).as("wrk %s ended after SIGINT", load.mode).isTrue();
-        String out = read(load.out);
-        Matcher m = RESULT.matcher(out);
-        assertThat(m.find()).as("wrk %s's totals: got%n%s", load.mode, out).isTrue();
-        List<Long> errors = new ArrayList<>();
-        for (int g = 2; g <= 6; g++) {
-            errors.add(Long.parseLong(m.group(g)));
-        }
-        return new Result(load.mode, Long.parseLong(m.group(1)), errors, Long.parseLong(m.group(7)));
-    }
-
-    /** Prints the figures and writes them to target/rolling-restart.txt, for docs/operations.md. */
-    private void report(Result keepAlive, Result perRequest, SequentialProbe probe) throws IOException {
-        List<String> lines = new ArrayList<>(events);
-        for (Result r : List.of(keepAlive, perRequest)) {
-            lines.add(String.format("wrk %s: %d requests, %d failed, longest %.3f s", r.mode, r.requests,
-                    r.failed(), r.maxLatencyMicros / 1e6));
-        }
-        lines.add(String.format("probe (sequential, connection per request): %d requests, %d failed, longest %.3f s",
-                probe.ok + probe.failed, probe.failed, probe.maxNanos / 1e9));
-        lines.add("probe exchanges over " + SLOW.toMillis() + " ms: " + probe.slow.size() + ", the first: "
-                + probe.slow.subList(0, Math.min(10, probe.slow.size())));
-        lines.add(String.format("total: %d requests, %d failed", keepAlive.requests + perRequest.requests + probe.ok
-                + probe.failed, keepAlive.failed() + perRequest.failed() + probe.failed));
-        lines.forEach(l -> System.out.println("rolling-restart: " + l));
-        Files.write(SluiceProcess.MODULE_DIR.resolve("target/rolling-restart.txt"), lines);
-    }
-
     /** Every Sluice start's output, and the end of HAProxy's. */
     private String diagnostics() {
         StringBuilder sb = new StringBuilder(String.join("\n", events)).append('\n');
         instances.forEach(s -> s.starts.forEach(p -> sb.append(p.transcript()).append('\n')));
         if (haproxyLog != null && Files.exists(haproxyLog)) {
-            List<String> out = read(haproxyLog).lines().toList();
+            List<String> out = RestartLoad.read(haproxyLog).lines().toList();
             sb.append("--- haproxy (last 40 lines) ---\n");
             out.subList(Math.max(0, out.size() - 40), out.size()).forEach(l -> sb.append(l).append('\n'));
         }
         return sb.toString();
     }
 
-    /**
-     * A port that 127.0.0.1 can bind now, below Linux's ephemeral range (32768-60999), so that no outgoing
-     * connection takes it as its source port while an instance restarts; distinct from the others chosen.
-     */
-    private int freePort() {
-        for (int tries = 0; tries < 100; tries++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            if (!ports.contains(port)) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(CLIENT, port));
-                    ports.add(port);
-                    return port;
-                } catch (IOException e) {
-                    // taken: try another
-                }
-            }
-        }
-        throw new AssertionError("no free port in 20000-31999 after 100 tries");
-    }
-
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(long millis) {
