@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -60,6 +61,8 @@ final class EventLoop implements Runnable {
      * syscall, and a batch of them shares one selectNow.
      */
     private final ArrayList<SocketChannel> unregistered = new ArrayList<>();
+    /** As {@link #unregistered}, for connections turned away: handed to {@link Acceptor#linger}, not closed. */
+    private final ArrayList<SocketChannel> lingering = new ArrayList<>();
 
     EventLoop(EngineContext context, int index) throws IOException {
         this.context = context;
@@ -271,6 +274,19 @@ final class EventLoop implements Runnable {
 
     /** Closes {@code lc} (once): out of the list, its key cancelled, its channel closed after the next select. */
     void close(LoopConnection<?, ?> lc, CloseReason reason) {
+        close(lc, reason, unregistered);
+    }
+
+    /**
+     * Closes {@code lc}, turned away at a limit once it had been admitted (the per-IP cap, which a
+     * PROXY header's client meets only after its accept): the rejection is sent and the close
+     * lingers ({@link Acceptor#linger}), so that what the client sent does not make it a reset.
+     */
+    void turnAway(LoopConnection<?, ?> lc) {
+        close(lc, CloseReason.LIMIT, lingering);
+    }
+
+    private void close(LoopConnection<?, ?> lc, CloseReason reason, List<SocketChannel> later) {
         if (lc.index < 0) {
             return;
         }
@@ -292,19 +308,24 @@ final class EventLoop implements Runnable {
             key.cancel();
         }
         if (context.connections.close(lc.c, reason == null ? CloseReason.ERROR : reason, !deferred) && deferred) {
-            unregistered.add(lc.c.channel);
+            later.add(lc.c.channel);
         }
     }
     /** Closes the channels of connections closed this round, once the selector lets go of them. */
     private void closeChannels() throws IOException {
-        while (!unregistered.isEmpty()) {
+        while (!unregistered.isEmpty() || !lingering.isEmpty()) {
             int n = unregistered.size();
+            int m = lingering.size();
             selector.selectNow(this::onKey); // deregisters the cancelled keys; serves what is ready
             for (int i = 0; i < n; i++) {
                 Quietly.close(unregistered.get(i));
             }
+            for (int i = 0; i < m; i++) {
+                context.acceptor.linger(lingering.get(i)); // deregistered: it may block now
+            }
             // What onKey closed meanwhile waits for the next selectNow.
             unregistered.subList(0, n).clear();
+            lingering.subList(0, m).clear();
         }
     }
 }

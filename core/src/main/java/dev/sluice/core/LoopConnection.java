@@ -65,7 +65,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private boolean proxyHeaderIn() {
         CloseReason refused = proxyHeader.readNow();
         if (refused != null || !proxyHeader.done()) {
-            if (refused != null) {
+            if (refused == CloseReason.LIMIT) {
+                loop.turnAway(this); // the rejection, then a lingering close, as the acceptor's
+            } else if (refused != null) {
                 loop.close(this, refused);
             }
             return false;

@@ -115,6 +115,16 @@ final class OpenConnections implements Iterable<ConnectionState> {
         return true;
     }
 
+    /**
+     * Blocking engines: closes {@code c}, turned away at the per-IP cap once admitted (a PROXY
+     * header named its client), with the rejection and a lingering close ({@link Acceptor#linger}).
+     */
+    void turnAway(ConnectionState c) {
+        if (close(c, CloseReason.LIMIT, false)) {
+            context.acceptor.linger(c.channel);
+        }
+    }
+
     /** Turns away a connection that was admitted but found no room (a full {@code pool} queue). */
     void reject(ConnectionState c) {
         if (!c.markClosed()) {

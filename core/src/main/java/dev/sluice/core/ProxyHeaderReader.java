@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * {@link ProxyHeaderParser}; once the header is whole it
  * <ol>
  *   <li>counts the client it names against {@link ServerConfig#maxConnectionsPerIp()} (over it:
- *       the rejection bytes, {@link CloseReason#LIMIT});</li>
+ *       the rejection bytes and a lingering close, as {@link Acceptor#reject}; {@link CloseReason#LIMIT});</li>
  *   <li>makes that client the connection's {@link ConnectionInfo#remote()}, the header its
  *       {@link ConnectionInfo#proxy()} ({@code LOCAL} and {@code UNKNOWN}: the proxy's own address);</li>
  *   <li>starts TLS when the listener has it, and hands the bytes read after the header to TLS, or
@@ -106,7 +106,9 @@ final class ProxyHeaderReader {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} ip_limit: a connection from {1} turned away",
                     c.info.id(), ip.getHostAddress());
             context.stats.onRejectedPerIp();
-            c.channel.write(ByteBuffer.wrap(context.rejection)); // a few bytes to a fresh socket: it takes them
+            if (c.channel.isBlocking()) { // its own thread: the rejection, then a lingering close
+                context.connections.turnAway(c); // the close that follows finds it closed
+            } // else its event loop does the same (EventLoop.turnAway) once the selector lets go of it
             return CloseReason.LIMIT;
         }
         if (!c.countIp(ip)) { // shutdown closed the connection meanwhile
