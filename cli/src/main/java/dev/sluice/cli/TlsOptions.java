@@ -76,6 +76,11 @@ final class TlsOptions implements AutoCloseable {
                     + "and the loopback addresses, for development; its SHA-256 fingerprint is printed.")
     boolean selfSigned;
 
+    @Option(names = "--tls-provider", paramLabel = "<name>", defaultValue = "jdk", converter = ProviderConverter.class,
+            description = "TLS implementation: jdk (the JDK's own) or conscrypt (BoringSSL, bundled; "
+                    + "cheaper handshakes and records, see docs/tls.md).")
+    String provider;
+
     private CertificateReloader reloader;
     private CertificateWatcher watcher;
 
@@ -98,8 +103,9 @@ final class TlsOptions implements AutoCloseable {
         try {
             reloader = CertificateReloader.load(tls, Clock.systemUTC());
         } catch (KeyMaterialException e) {
-            throw new IllegalArgumentException((keystore != null ? "--tls-keystore: " : "--tls-cert/--tls-key: ")
-                    + e.getMessage(), e);
+            String flag = e.getMessage().contains("TLS provider") ? "--tls-provider: "
+                    : keystore != null ? "--tls-keystore: " : "--tls-cert/--tls-key: ";
+            throw new IllegalArgumentException(flag + e.getMessage(), e);
         }
         if (!selfSigned) {
             onHangUp(); // before the listening line: a SIGHUP from then on reloads, never ends the JVM
@@ -141,6 +147,7 @@ final class TlsOptions implements AutoCloseable {
         }
         TlsConfig base = selfSigned ? TlsConfig.ofSelfSigned() : TlsConfig.of(sources);
         return base.withProtocols(protocols)
+                .withProvider(provider)
                 .withClientCaFile(clientAuth == ClientAuth.NONE ? null : clientCa)
                 .withClientAuth(clientAuth);
     }
@@ -164,6 +171,8 @@ final class TlsOptions implements AutoCloseable {
             }
         }
         List<String> lines = new ArrayList<>();
+        java.security.Provider p = reloader.context().getProvider();
+        lines.add("tls provider: " + provider + " (" + p.getName() + ")");
         Clock clock = Clock.systemUTC();
         for (CertificateInfo c : reloader.certificates()) {
             lines.add("tls certificate " + String.join(",", c.subjectAltNames()) + " expires " + c.notAfter());
@@ -204,6 +213,18 @@ final class TlsOptions implements AutoCloseable {
                 LOG.log(Level.DEBUG, "tls_watcher_close_failed: {0}", e.toString());
             }
             watcher = null;
+        }
+    }
+
+    /** {@code --tls-provider}: {@code jdk} or {@code conscrypt}, in lower case. */
+    static final class ProviderConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String name = value.toLowerCase(Locale.ROOT);
+            if (!name.equals("jdk") && !name.equals("conscrypt")) {
+                throw new TypeConversionException("'" + value + "' is not one of jdk, conscrypt");
+            }
+            return name;
         }
     }
 

@@ -50,8 +50,14 @@ class TlsIT {
         Files.writeString(Files.createDirectories(dir.resolve("site")).resolve("hello.txt"), "hello over tls\n");
     }
 
-    private SluiceProcess serve(String... flags) {
+    /** The TLS implementation's flags: none here (the JDK's), {@code --tls-provider} in a subclass. */
+    List<String> providerFlags() {
+        return List.of();
+    }
+
+    SluiceProcess serve(String... flags) {
         List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port", "0"));
+        args.addAll(providerFlags());
         args.addAll(List.of(flags));
         args.add(dir.resolve("site").toString());
         return SluiceProcess.jar(args.toArray(String[]::new));
@@ -302,8 +308,10 @@ class TlsIT {
     @Test
     void echoSpeaksTlsToo() throws Exception {
         TestCa.Issued site = ca.issue(dir, "site", "localhost", "127.0.0.1");
-        try (SluiceProcess p = SluiceProcess.jar("echo", "--host", "127.0.0.1", "--port", "0", "--tls-cert",
-                site.certificate().toString(), "--tls-key", site.key().toString())) {
+        List<String> args = new ArrayList<>(List.of("echo", "--host", "127.0.0.1", "--port", "0"));
+        args.addAll(providerFlags());
+        args.addAll(List.of("--tls-cert", site.certificate().toString(), "--tls-key", site.key().toString()));
+        try (SluiceProcess p = SluiceProcess.jar(args.toArray(String[]::new))) {
             int port = Integer.parseInt(p.awaitStdout(Pattern.compile("listening on tls://127\\.0\\.0\\.1:(\\d+)"),
                     START_WAIT).group(1));
             try (SSLSocket s = handshake(port)) {

@@ -101,6 +101,8 @@ class UsageErrorsTest {
         assertOneLine(run("echo", "--tls-cert", file.toString()), "sluice: --tls-cert and --tls-key come in pairs");
         assertOneLine(run("echo", "--tls-client-auth", "maybe"),
                 "sluice: Invalid value for option '--tls-client-auth': 'maybe' is not one of none, want, need");
+        assertOneLine(run("echo", "--tls-self-signed", "--tls-provider", "openssl"),
+                "sluice: Invalid value for option '--tls-provider': 'openssl' is not one of jdk, conscrypt");
         assertOneLine(run("echo", "--tls-self-signed", "--tls-protocols", "TLSv1.1"),
                 "sluice: --tls-protocols: 'TLSv1.1' is not offered");
         assertOneLine(run("echo", "--tls-self-signed", "--tls-client-auth", "need"),

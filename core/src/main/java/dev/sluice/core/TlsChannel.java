@@ -172,6 +172,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         appIn = appIn == null ? BUFFERS.take(engine.getSession().getApplicationBufferSize()) : appIn;
         SSLEngineResult res;
         try {
+            refuseRenegotiation(src);
             res = engine.unwrap(src, appIn);
         } catch (SSLException e) {
             sendAlert(e);
@@ -196,15 +197,22 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 return appIn.position() > 0 ? 1 : -1;
             }
             default -> {
-                HandshakeStatus hs = res.getHandshakeStatus();
-                if (handshakeDone && hs != HandshakeStatus.NOT_HANDSHAKING
-                        && "TLSv1.2".equals(engine.getSession().getProtocol())) {
-                    sendAlert(null); // in TLS 1.2 nothing but a renegotiation starts a handshake here
-                    stats.onRenegotiationRefused();
-                    throw new TlsException("client-initiated renegotiation refused");
-                }
-                return finished(hs) || appIn.position() > 0 ? 1 : GO_ON;
+                return finished(res.getHandshakeStatus()) || appIn.position() > 0 ? 1 : GO_ON;
             }
+        }
+    }
+
+    /**
+     * Refuses a client-initiated renegotiation before the engine sees it, whatever the provider
+     * would do: after a TLS 1.2 handshake, a handshake record from the client (its type is in
+     * clear in 1.2) can only be a new ClientHello. {@code src}, in read mode, starts at a record.
+     */
+    private void refuseRenegotiation(ByteBuffer src) throws TlsException {
+        if (handshakeDone && src.hasRemaining() && src.get(src.position()) == HANDSHAKE_RECORD
+                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+            sendAlert(null);
+            stats.onRenegotiationRefused();
+            throw new TlsException("client-initiated renegotiation refused");
         }
     }
 

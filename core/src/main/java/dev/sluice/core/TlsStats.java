@@ -109,12 +109,16 @@ public final class TlsStats {
 
     /**
      * A handshake completed on a connection opened at {@code openedMillis} (wall clock, as the
-     * session's own times): a session made before it was resumed.
+     * session's own times): a session made before it was resumed. A provider that keeps whole
+     * seconds (BoringSSL, through Conscrypt) dates a new session to the start of its second, so
+     * there a session counts as resumed when it was made in an earlier second than the connection.
      */
     void onHandshake(SSLSession session, long openedMillis) {
         handshakes.computeIfAbsent(new Negotiated(session.getProtocol(), session.getCipherSuite()),
                 k -> new LongAdder()).increment();
-        if (session.getCreationTime() < openedMillis) {
+        long created = session.getCreationTime();
+        long since = created % 1000 == 0 ? openedMillis - Math.floorMod(openedMillis, 1000) : openedMillis;
+        if (created < since) {
             resumed.increment();
         }
     }

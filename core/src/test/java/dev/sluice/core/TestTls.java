@@ -25,16 +25,25 @@ final class TestTls {
     private static final char[] PASSWORD = "test".toCharArray();
     private static final CertifiedKey KEY =
             SelfSignedCertificate.generate(Clock.systemUTC(), Duration.ofDays(365));
-    private static final SSLContext SERVER = context(true);
-    private static final SSLContext CLIENT = context(false);
+    private static final SSLContext SERVER = context(true, null);
+    private static final SSLContext CLIENT = context(false, null);
 
     private TestTls() {
     }
 
     /** The server side: TLS 1.3 and 1.2, as the tls module's defaults. */
     static TlsEngineFactory engines() {
+        return engines(SERVER);
+    }
+
+    /** As {@link #engines()}, with engines from {@code provider} (another TLS implementation). */
+    static TlsEngineFactory engines(java.security.Provider provider) {
+        return engines(context(true, provider));
+    }
+
+    private static TlsEngineFactory engines(SSLContext server) {
         return (host, port) -> {
-            SSLEngine e = SERVER.createSSLEngine(host, port);
+            SSLEngine e = server.createSSLEngine(host, port);
             SSLParameters p = e.getSSLParameters();
             p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
             p.setApplicationProtocols(new String[] {"http/1.1"});
@@ -54,7 +63,7 @@ final class TestTls {
 
     /** A client context of its own: its sessions are resumed by its own connections only. */
     static SSLContext newClient() {
-        return context(false);
+        return context(false, null);
     }
 
     /** A client of {@code client} (see {@link #newClient}) that has finished its handshake. */
@@ -77,7 +86,8 @@ final class TestTls {
         return s;
     }
 
-    private static SSLContext context(boolean server) {
+    /** A server or client context; the server's from {@code provider} unless null (the JDK's). */
+    private static SSLContext context(boolean server, java.security.Provider provider) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -85,7 +95,7 @@ final class TestTls {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", KEY.certificate());
-            SSLContext ctx = SSLContext.getInstance("TLS");
+            SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
             if (server) {
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, PASSWORD);

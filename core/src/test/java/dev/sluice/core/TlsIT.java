@@ -63,6 +63,11 @@ class TlsIT {
         }, handler).withPlaintextAnswer("USE TLS\n".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A TLS server configuration for {@code engine}: the JDK's TLS here, another in a subclass. */
+    ServerConfig config(Engine engine) {
+        return TestTls.config(engine);
+    }
+
     /** A started server of {@link #protocol} with {@code config}, no file, its connections not recorded. */
     private Server start(ServerConfig config) throws java.io.IOException {
         return Server.create(config, protocol(new ConcurrentLinkedQueue<>(), dir)).start();
@@ -81,7 +86,7 @@ class TlsIT {
         Files.write(file, bytes(7, 3 << 20));
         Queue<ConnectionInfo> infos = new ConcurrentLinkedQueue<>();
         int clients = engine == Engine.SEQUENTIAL ? 2 : 16;
-        try (Server server = Server.create(TestTls.config(engine), protocol(infos, file)).start();
+        try (Server server = Server.create(config(engine), protocol(infos, file)).start();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -131,7 +136,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void plainTextIsAnsweredInClearThenClosed(Engine engine) throws Exception {
-        try (Server server = start(TestTls.config(engine))) {
+        try (Server server = start(config(engine))) {
             try (Socket plain = connect(server)) {
                 send(plain, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(readLine(plain)).isEqualTo("USE TLS");
@@ -148,7 +153,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void garbageAndOldProtocolsAreRefusedWithAnAlert(Engine engine) throws Exception {
-        try (Server server = start(TestTls.config(engine))) {
+        try (Server server = start(config(engine))) {
             try (Socket garbage = connect(server)) {
                 byte[] junk = bytes(1, 300);
                 junk[0] = 0x16; // a handshake record header, then nonsense
@@ -190,7 +195,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anOversizedClientHelloIsRefusedBeforeItIsAllRead(Engine engine) throws Exception {
-        try (Server server = start(TestTls.config(engine));
+        try (Server server = start(config(engine));
              Socket huge = connect(server)) {
             // A ClientHello that says it is 16 MiB long, then records of it: the JDK's limit on a
             // handshake message (jdk.tls.maxHandshakeMessageSize, 32 KiB) refuses it early.
@@ -221,7 +226,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aHandshakeLeftUnfinishedIsCutByItsDeadline(Engine engine) throws Exception {
-        ServerConfig config = TestTls.config(engine).withTlsHandshakeTimeout(Duration.ofMillis(300));
+        ServerConfig config = config(engine).withTlsHandshakeTimeout(Duration.ofMillis(300));
         try (Server server = start(config);
              Socket silent = connect(server)) {
             silent.getOutputStream().write(Arrays.copyOf(clientHello(0x03), 20)); // truncated, then silence
@@ -241,7 +246,7 @@ class TlsIT {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aClientThatLeavesMidHandshakeLeavesNothingOpen(Engine engine) throws Exception {
-        try (Server server = start(TestTls.config(engine))) {
+        try (Server server = start(config(engine))) {
             for (int i = 0; i < 20; i++) {
                 try (Socket s = connect(server)) {
                     s.getOutputStream().write(clientHello(0x03));
@@ -267,7 +272,7 @@ class TlsIT {
     @EnumSource(Engine.class)
     void handshakesAreCountedByWhatTheyAgreedAndWhetherTheyResumed(Engine engine) throws Exception {
         javax.net.ssl.SSLContext client = TestTls.newClient();
-        try (Server server = start(TestTls.config(engine))) {
+        try (Server server = start(config(engine))) {
             for (int i = 0; i < 3; i++) {
                 try (SSLSocket s = TestTls.connect(client, server)) {
                     assertThat(exchange(s, "ticket " + i)).isEqualTo("ticket " + i); // reads the ticket too
@@ -280,10 +285,15 @@ class TlsIT {
             assertThat(tls.handshakes().entrySet()).extracting(e -> e.getKey().protocol(), Map.Entry::getValue)
                     .containsExactlyInAnyOrder(tuple("TLSv1.3", 3L), tuple("TLSv1.2", 1L));
             assertThat(tls.handshakes().keySet()).allSatisfy(n -> assertThat(n.cipherSuite()).startsWith("TLS_"));
-            assertThat(tls.resumed()).as("the second and third connection of one client").isEqualTo(2);
+            assertResumed(tls.resumed());
             assertThat(tls.completed()).isEqualTo(4);
             assertThat(tls.failures()).isEmpty();
         }
+    }
+
+    /** The second and third connection of one client resumed its session. */
+    void assertResumed(long resumed) {
+        assertThat(resumed).as("the second and third connection of one client").isEqualTo(2);
     }
 
     private static long failures(TlsStats tls) {

@@ -58,16 +58,17 @@ final class EngineSettings {
      * A server context serving {@code keys}, trusting {@code clientCas} for client certificates
      * (empty: none), with {@code config}'s session cache settings.
      *
-     * @throws IllegalArgumentException if the JDK does not support a configured cipher suite
+     * @throws IllegalArgumentException if the provider does not support a configured cipher suite
      */
     static SSLContext context(TlsConfig config, List<CertifiedKey> keys, List<X509Certificate> clientCas)
             throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = TlsProviders.newContext(config.provider());
         context.init(new KeyManager[] {new SniKeySelector(keys)}, trustManagers(clientCas), null);
         Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
         for (String suite : config.cipherSuites()) {
             if (!supported.contains(suite)) {
-                throw new IllegalArgumentException("cipherSuites: this JDK does not support " + suite);
+                throw new IllegalArgumentException("cipherSuites: the TLS provider " + config.provider()
+                        + " does not support " + suite);
             }
         }
         SSLSessionContext sessions = context.getServerSessionContext();

@@ -44,11 +44,17 @@ import java.util.Objects;
  * @param sessionTimeout how long a session (cached or in a ticket) may be resumed. At most 7 days
  *     (RFC 8446 4.6.1); {@link Duration#ZERO} means the JDK's longest. Default
  *     {@value #DEFAULT_SESSION_TIMEOUT_SECONDS}s (the JDK's).
+ * @param provider whose TLS implementation makes the engines: {@value #DEFAULT_PROVIDER} (the
+ *     JDK's own, SunJSSE) or the name of a JCA provider, matched without regard to case, that is
+ *     installed ({@link java.security.Security#addProvider}) or on the class path as a
+ *     {@code java.security.Provider} service: {@code Conscrypt} (BoringSSL through
+ *     {@code org.conscrypt:conscrypt-openjdk-uber}) is the one tested. A name nobody provides is
+ *     refused when the material is loaded. Default {@value #DEFAULT_PROVIDER}.
  */
 public record TlsConfig(List<KeySource> keys, List<String> protocols, List<String> cipherSuites,
                         ClientAuth clientAuth, Path clientCaFile, List<String> alpnProtocols,
                         boolean selfSigned, Duration selfSignedValidity,
-                        int sessionCacheSize, Duration sessionTimeout) {
+                        int sessionCacheSize, Duration sessionTimeout, String provider) {
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final List<String> DEFAULT_CIPHER_SUITES = List.of(
             "TLS_AES_128_GCM_SHA256",
@@ -62,6 +68,7 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     public static final List<String> DEFAULT_ALPN_PROTOCOLS = List.of("http/1.1");
     public static final long DEFAULT_SELF_SIGNED_VALIDITY_DAYS = 90;
+    public static final String DEFAULT_PROVIDER = "jdk";
     public static final int DEFAULT_SESSION_CACHE_SIZE = 20480;
     public static final long DEFAULT_SESSION_TIMEOUT_SECONDS = 86400;
     /** The longest {@link #sessionTimeout()}: RFC 8446 4.6.1 caps ticket lifetimes at 7 days. */
@@ -69,7 +76,8 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
     private static final List<String> KNOWN_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /**
-     * @throws NullPointerException if a list, {@code clientAuth} or a duration is null, or holds null
+     * @throws NullPointerException if a list, {@code clientAuth}, a duration or {@code provider} is null,
+     *     or a list holds null
      * @throws IllegalArgumentException if a component is out of range (see its description)
      */
     public TlsConfig {
@@ -80,6 +88,9 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
         Objects.requireNonNull(clientAuth, "clientAuth");
         Objects.requireNonNull(selfSignedValidity, "selfSignedValidity");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        if (provider.isBlank()) {
+            throw new IllegalArgumentException("provider is blank");
+        }
         if (selfSigned == !keys.isEmpty()) {
             throw new IllegalArgumentException(selfSigned
                     ? "selfSigned excludes keys: give certificate files or selfSigned, not both"
@@ -111,7 +122,7 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
         return new TlsConfig(keys, DEFAULT_PROTOCOLS, DEFAULT_CIPHER_SUITES, ClientAuth.NONE, null,
                 DEFAULT_ALPN_PROTOCOLS, false,
                 Duration.ofDays(DEFAULT_SELF_SIGNED_VALIDITY_DAYS), DEFAULT_SESSION_CACHE_SIZE,
-                Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS));
+                Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS), DEFAULT_PROVIDER);
     }
 
     /** Serves a development certificate made at start, every other component at its default. */
@@ -119,57 +130,62 @@ public record TlsConfig(List<KeySource> keys, List<String> protocols, List<Strin
         return new TlsConfig(List.of(), DEFAULT_PROTOCOLS, DEFAULT_CIPHER_SUITES, ClientAuth.NONE, null,
                 DEFAULT_ALPN_PROTOCOLS, true,
                 Duration.ofDays(DEFAULT_SELF_SIGNED_VALIDITY_DAYS), DEFAULT_SESSION_CACHE_SIZE,
-                Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS));
+                Duration.ofSeconds(DEFAULT_SESSION_TIMEOUT_SECONDS), DEFAULT_PROVIDER);
     }
 
     public TlsConfig withKeys(List<KeySource> keys) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withProtocols(List<String> protocols) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withCipherSuites(List<String> cipherSuites) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withClientAuth(ClientAuth clientAuth) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withClientCaFile(Path clientCaFile) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withAlpnProtocols(List<String> alpnProtocols) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withSelfSigned(boolean selfSigned) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withSelfSignedValidity(Duration selfSignedValidity) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withSessionCacheSize(int sessionCacheSize) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     public TlsConfig withSessionTimeout(Duration sessionTimeout) {
         return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
-                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout);
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
+    }
+
+    public TlsConfig withProvider(String provider) {
+        return new TlsConfig(keys, protocols, cipherSuites, clientAuth, clientCaFile,
+                alpnProtocols, selfSigned, selfSignedValidity, sessionCacheSize, sessionTimeout, provider);
     }
 
     private static void requireSubset(String name, List<String> values) {

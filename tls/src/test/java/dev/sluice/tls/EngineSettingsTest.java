@@ -22,9 +22,34 @@ class EngineSettingsTest {
     @TempDir
     Path dir;
 
+    /** The TLS provider under test: the JDK's here, another in a subclass. */
+    String provider() {
+        return TlsConfig.DEFAULT_PROVIDER;
+    }
+
+    /** The name that provider's contexts report. */
+    String providerName() {
+        return "SunJSSE";
+    }
+
     private TlsConfig config() throws Exception {
         KeyPair pair = TestPki.ec();
-        return TlsConfig.of(List.of(TestPki.pemPair(dir, "s", pair, TestPki.certificate(pair, 1, "DNS:a.example"))));
+        return TlsConfig.of(List.of(TestPki.pemPair(dir, "s", pair, TestPki.certificate(pair, 1, "DNS:a.example"))))
+                .withProvider(provider());
+    }
+
+    @Test
+    void enginesComeFromTheConfiguredProvider() throws Exception {
+        assertThat(CertificateReloader.load(config(), Clock.systemUTC()).context().getProvider().getName())
+                .isEqualTo(providerName());
+    }
+
+    @Test
+    void refusesAProviderNobodyProvides() throws Exception {
+        TlsConfig config = config().withProvider("NoSuchTls");
+        assertThatThrownBy(() -> CertificateReloader.load(config, Clock.systemUTC()))
+                .isInstanceOf(KeyMaterialException.class)
+                .hasMessageContaining("no TLS provider named NoSuchTls");
     }
 
     @Test
@@ -54,7 +79,7 @@ class EngineSettingsTest {
     void refusesACipherSuiteTheJdkDoesNotKnow() throws Exception {
         TlsConfig config = config().withCipherSuites(List.of("TLS_NOT_A_SUITE"));
         assertThatThrownBy(() -> CertificateReloader.load(config, Clock.systemUTC()))
-                .hasMessage("cipherSuites: this JDK does not support TLS_NOT_A_SUITE");
+                .hasMessage("cipherSuites: the TLS provider " + provider() + " does not support TLS_NOT_A_SUITE");
     }
 
     @Test

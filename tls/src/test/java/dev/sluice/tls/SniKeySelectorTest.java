@@ -35,11 +35,16 @@ class SniKeySelectorTest {
                 TestPki.pemPair(dir, "b", ec, TestPki.certificate(ec, 2, "DNS:*.b.example")),
                 TestPki.pemPair(dir, "c-ec", ec, TestPki.certificate(ec, 3, "DNS:c.example")),
                 TestPki.pemPair(dir, "c-rsa", rsa, TestPki.certificate(rsa, 4, "DNS:c.example")),
-                TestPki.pemPair(dir, "ip", ec, TestPki.certificate(ec, 5, "IP:192.0.2.1")))),
-                Clock.systemUTC());
+                TestPki.pemPair(dir, "ip", ec, TestPki.certificate(ec, 5, "IP:192.0.2.1"))))
+                .withProvider(provider()), Clock.systemUTC());
     }
 
-    private long serialFor(SSLEngine client) throws Exception {
+    /** The TLS provider under test: the JDK's here, another in a subclass. */
+    String provider() {
+        return TlsConfig.DEFAULT_PROVIDER;
+    }
+
+    long serialFor(SSLEngine client) throws Exception {
         Handshakes.run(client, reloader.newEngine());
         return Handshakes.serverCertificate(client).getSerialNumber().longValue();
     }

@@ -1,0 +1,75 @@
+package dev.sluice.tls;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
+import java.security.Provider;
+import java.security.Security;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Finds the TLS implementation {@link TlsConfig#provider()} names and makes contexts from it.
+ * {@value TlsConfig#DEFAULT_PROVIDER} is the JDK's own (SunJSSE), asked for by name so that a
+ * provider installed ahead of it does not take its place. Any other name is looked for among the
+ * installed providers ({@link Security#addProvider}); {@code conscrypt}, when it is not installed,
+ * is made once from {@code org.conscrypt.Conscrypt} on the class path, without this module
+ * depending on it.
+ */
+final class TlsProviders {
+    static final String CONSCRYPT = "Conscrypt";
+    private static final String JDK = "SunJSSE";
+
+    private TlsProviders() {
+    }
+
+    /** A new, uninitialized TLS context from the provider named {@code name}. */
+    static SSLContext newContext(String name) throws NoSuchAlgorithmException, NoSuchProviderException {
+        if (name.equalsIgnoreCase(TlsConfig.DEFAULT_PROVIDER)) {
+            return SSLContext.getInstance("TLS", JDK);
+        }
+        return SSLContext.getInstance("TLS", find(name));
+    }
+
+    /**
+     * The provider named {@code name}, without regard to case.
+     *
+     * @throws NoSuchProviderException if it is neither installed nor Conscrypt on the class path
+     */
+    static Provider find(String name) throws NoSuchProviderException {
+        for (Provider p : Security.getProviders()) {
+            if (p.getName().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        if (name.equalsIgnoreCase(CONSCRYPT)) {
+            Loaded conscrypt = ConscryptHolder.LOADED;
+            if (conscrypt.provider() == null) {
+                throw new NoSuchProviderException("the TLS provider conscrypt is not usable here: "
+                        + conscrypt.problem());
+            }
+            return conscrypt.provider();
+        }
+        throw new NoSuchProviderException("no TLS provider named " + name + " is installed (jdk is the JDK's own;"
+                + " conscrypt needs org.conscrypt:conscrypt-openjdk-uber on the class path)");
+    }
+
+    /** A provider made from the class path, or why it could not be. */
+    private record Loaded(Provider provider, String problem) {
+    }
+
+    /** Conscrypt's provider, made once, on first use: it loads its native library then. */
+    private static final class ConscryptHolder {
+        static final Loaded LOADED = load();
+
+        private static Loaded load() {
+            try {
+                Class<?> c = Class.forName("org.conscrypt.Conscrypt");
+                return new Loaded((Provider) c.getMethod("newProvider").invoke(null), null);
+            } catch (ClassNotFoundException e) {
+                return new Loaded(null, "org.conscrypt:conscrypt-openjdk-uber is not on the class path");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                return new Loaded(null, "it did not load (" + cause + ")");
+            }
+        }
+    }
+}
