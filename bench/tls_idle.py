@@ -7,7 +7,7 @@ GET, and holds them idle; before and after, a full GC (jcmd GC.run), then the ol
 (jstat -gc, OU) and the RSS. Per connection = (heap growth + RSS growth) / N, as docs/benchmarks.md
 does for plain connections. Kernel socket buffers are in neither.
 
-    python3 bench/tls_idle.py --engine event-loop --connections 5000
+    python3 bench/tls_idle.py --engine event-loop --connections 5000 [--provider conscrypt]
 """
 import argparse
 import os
@@ -52,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default="event-loop")
     ap.add_argument("--connections", type=int, default=5000)
+    ap.add_argument("--provider", default="jdk", help="--tls-provider: jdk or conscrypt")
     ap.add_argument("--histogram", type=int, default=0, help="print the N classes that take most heap, held")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sluice-tls-idle.")
@@ -62,7 +63,8 @@ def main():
         f.write("hello\n")
     cmd = ["taskset", "-c", "1", f"{JDK}/bin/java", *JVM_FLAGS, "-jar", os.path.join(ROOT, "cli/target/sluice.jar"),
            "serve", "--host", "127.0.0.1", "--port", "0", "--engine", args.engine, "--quiet",
-           "--idle-timeout", "10m", "--max-connections", "19000", "--tls-cert", cert, "--tls-key", key, site]
+           "--idle-timeout", "10m", "--max-connections", "19000", "--tls-cert", cert, "--tls-key", key,
+           "--tls-provider", args.provider, site]
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port = None
@@ -83,7 +85,7 @@ def main():
         heap1, rss1 = sample(server.pid)
         n = len(held)
         per_heap, per_rss = (heap1 - heap0) * 1024 / n, (rss1 - rss0) * 1024 / n
-        print(f"engine={args.engine} connections={n} protocol={held[0].version()} cipher={held[0].cipher()[0]}")
+        print(f"engine={args.engine} provider={args.provider} connections={n} protocol={held[0].version()} cipher={held[0].cipher()[0]}")
         print(f"heap after GC: {heap0:.0f} -> {heap1:.0f} KiB; RSS: {rss0} -> {rss1} KiB")
         print(f"per idle TLS connection: heap {per_heap:.0f} B + RSS {per_rss:.0f} B = {per_heap + per_rss:.0f} B "
               f"({(per_heap + per_rss) / 1024:.1f} KiB)")

@@ -33,6 +33,8 @@ from run import CLIENT_CORE, log
 SERVERS = {
     "sluice-event-loop": ("sluice-event-loop", []),
     "sluice-virtual": ("sluice-virtual", []),
+    "sluice-event-loop-conscrypt": ("sluice-event-loop", ["--tls-provider", "conscrypt"]),
+    "sluice-virtual-conscrypt": ("sluice-virtual", ["--tls-provider", "conscrypt"]),
     "nginx": ("nginx", []),
     "netty-jdk": ("netty-epoll", ["--tls-provider", "jdk"]),
     "netty-openssl": ("netty-epoll", ["--tls-provider", "openssl"]),
