@@ -38,7 +38,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private final SSLEngine engine;
     private final byte[] notTls;
     private final TlsStats stats;
-    private final long openedMillis = System.currentTimeMillis();
+    private final ServerFlight flight = new ServerFlight(); // whether the handshake resumed a session
     private String failure; // why the handshake was refused, once it was
     private ByteBuffer netIn; // write mode
     private ByteBuffer appIn; // write mode
@@ -221,7 +221,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             return false;
         }
         handshakeDone = true;
-        stats.onHandshake(engine.getSession(), openedMillis);
+        stats.onHandshake(engine.getSession(), flight.resumed());
         return true;
     }
 
@@ -271,11 +271,15 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         netOut = netOut == null ? BUFFERS.take(packet) : netOut;
         while (true) {
             SSLEngineResult res;
+            int from = netOut.position();
             try {
                 res = engine.wrap(srcs, offset, length, netOut);
             } catch (SSLException e) {
                 sendAlert(e);
                 throw e;
+            }
+            if (!handshakeDone) {
+                flight.observe(netOut, from);
             }
             switch (res.getStatus()) {
                 case BUFFER_OVERFLOW -> netOut = Buffering.grow(netOut, packet);

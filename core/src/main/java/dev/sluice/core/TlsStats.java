@@ -107,19 +107,12 @@ public final class TlsStats {
         return Map.copyOf(copy);
     }
 
-    /**
-     * A handshake completed on a connection opened at {@code openedMillis} (wall clock, as the
-     * session's own times): a session made before it was resumed. A provider that keeps whole
-     * seconds (BoringSSL, through Conscrypt) dates a new session to the start of its second, so
-     * there a session counts as resumed when it was made in an earlier second than the connection.
-     */
-    void onHandshake(SSLSession session, long openedMillis) {
+    /** A handshake completed with {@code session}; {@code resumed}: it resumed an earlier one. */
+    void onHandshake(SSLSession session, boolean resumed) {
         handshakes.computeIfAbsent(new Negotiated(session.getProtocol(), session.getCipherSuite()),
                 k -> new LongAdder()).increment();
-        long created = session.getCreationTime();
-        long since = created % 1000 == 0 ? openedMillis - Math.floorMod(openedMillis, 1000) : openedMillis;
-        if (created < since) {
-            resumed.increment();
+        if (resumed) {
+            this.resumed.increment();
         }
     }
 

@@ -285,15 +285,10 @@ class TlsIT {
             assertThat(tls.handshakes().entrySet()).extracting(e -> e.getKey().protocol(), Map.Entry::getValue)
                     .containsExactlyInAnyOrder(tuple("TLSv1.3", 3L), tuple("TLSv1.2", 1L));
             assertThat(tls.handshakes().keySet()).allSatisfy(n -> assertThat(n.cipherSuite()).startsWith("TLS_"));
-            assertResumed(tls.resumed());
+            assertThat(tls.resumed()).as("the second and third connection of one client").isEqualTo(2);
             assertThat(tls.completed()).isEqualTo(4);
             assertThat(tls.failures()).isEmpty();
         }
-    }
-
-    /** The second and third connection of one client resumed its session. */
-    void assertResumed(long resumed) {
-        assertThat(resumed).as("the second and third connection of one client").isEqualTo(2);
     }
 
     private static long failures(TlsStats tls) {

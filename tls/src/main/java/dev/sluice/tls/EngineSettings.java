@@ -33,6 +33,7 @@ final class EngineSettings {
     static void apply(TlsConfig config, SSLEngine engine) {
         engine.setUseClientMode(false);
         engine.setSSLParameters(parameters(config, engine.getSSLParameters()));
+        TlsProviders.configure(engine);
     }
 
     /** {@code base} with {@code config}'s settings applied. */

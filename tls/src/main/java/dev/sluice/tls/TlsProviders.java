@@ -1,10 +1,12 @@
 package dev.sluice.tls;
 
+import java.lang.reflect.Method;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.Provider;
 import java.security.Security;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * Finds the TLS implementation {@link TlsConfig#provider()} names and makes contexts from it.
@@ -52,8 +54,23 @@ final class TlsProviders {
                 + " conscrypt needs org.conscrypt:conscrypt-openjdk-uber on the class path)");
     }
 
-    /** A provider made from the class path, or why it could not be. */
-    private record Loaded(Provider provider, String problem) {
+    /**
+     * What {@link TlsConfig} promises that a provider leaves off by default: Conscrypt's server
+     * engines issue no session tickets, so TLS 1.3 clients could never resume.
+     */
+    static void configure(SSLEngine engine) {
+        Method tickets = ConscryptHolder.LOADED.useSessionTickets();
+        if (tickets != null && engine.getClass().getName().startsWith("org.conscrypt.")) {
+            try {
+                tickets.invoke(null, engine, true);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Conscrypt.setUseSessionTickets failed", e);
+            }
+        }
+    }
+
+    /** A provider made from the class path and its ticket switch, or why it could not be. */
+    private record Loaded(Provider provider, Method useSessionTickets, String problem) {
     }
 
     /** Conscrypt's provider, made once, on first use: it loads its native library then. */
@@ -63,12 +80,13 @@ final class TlsProviders {
         private static Loaded load() {
             try {
                 Class<?> c = Class.forName("org.conscrypt.Conscrypt");
-                return new Loaded((Provider) c.getMethod("newProvider").invoke(null), null);
+                return new Loaded((Provider) c.getMethod("newProvider").invoke(null),
+                        c.getMethod("setUseSessionTickets", SSLEngine.class, boolean.class), null);
             } catch (ClassNotFoundException e) {
-                return new Loaded(null, "org.conscrypt:conscrypt-openjdk-uber is not on the class path");
+                return new Loaded(null, null, "org.conscrypt:conscrypt-openjdk-uber is not on the class path");
             } catch (ReflectiveOperationException | LinkageError e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                return new Loaded(null, "it did not load (" + cause + ")");
+                return new Loaded(null, null, "it did not load (" + cause + ")");
             }
         }
     }
