@@ -12,6 +12,8 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Whether a handshake resumed, told from the server's records: in-memory handshakes between the
@@ -32,24 +34,12 @@ class ServerFlightTest {
         };
     }
 
-    @Test
-    void jdkServerTls13() throws Exception {
-        assertThat(resumptions(JDK, "TLSv1.3")).containsExactly(false, true, true, false);
-    }
-
-    @Test
-    void jdkServerTls12() throws Exception {
-        assertThat(resumptions(JDK, "TLSv1.2")).containsExactly(false, true, true, false);
-    }
-
-    @Test
-    void conscryptServerTls13() throws Exception {
-        assertThat(resumptions(CONSCRYPT, "TLSv1.3")).containsExactly(false, true, true, false);
-    }
-
-    @Test
-    void conscryptServerTls12() throws Exception {
-        assertThat(resumptions(CONSCRYPT, "TLSv1.2")).containsExactly(false, true, true, false);
+    @ParameterizedTest
+    @CsvSource({"jdk, TLSv1.3", "jdk, TLSv1.2", "conscrypt, TLSv1.3", "conscrypt, TLSv1.2"})
+    void aClientsSecondAndThirdHandshakeResumeAndANewClientsDoesNot(String provider, String protocol)
+            throws Exception {
+        TlsEngineFactory server = provider.equals("jdk") ? JDK : CONSCRYPT;
+        assertThat(resumptions(server, protocol)).containsExactly(false, true, true, false);
     }
 
     @Test
