@@ -221,6 +221,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             return false;
         }
         handshakeDone = true;
+        Quietly.ackNow(raw);
         stats.onHandshake(engine.getSession(), flight.resumed());
         return true;
     }
