@@ -11,6 +11,7 @@ module dev.sluice.cli {
     requires java.logging;
     requires org.bouncycastle.provider;
     requires jdk.unsupported;
+    requires jdk.management;
 
     opens dev.sluice.cli to info.picocli;
 }

@@ -83,6 +83,12 @@ final class ServerRunner {
         return this;
     }
 
+    private void closeTls() {
+        if (tls != null) {
+            tls.close();
+        }
+    }
+
     /**
      * Builds the server with {@code factory}, runs it until SIGTERM or SIGINT and shuts it down.
      *
@@ -97,14 +103,17 @@ final class ServerRunner {
             server = factory.get();
             inherited = SystemdSocket.inherited().orElse(null);
         } catch (ListenFailure e) {
+            closeTls(); // its watcher started with the configuration
             return Main.usageError(command.getErr(), e.getMessage());
         } catch (IllegalArgumentException e) {
+            closeTls();
             return Main.badValue(command, e.getMessage());
         }
         onSignal("TERM", server);
         onSignal("INT", server);
         int failed = start(server, inherited);
         if (failed != ExitCode.OK) {
+            closeTls();
             return failed;
         }
         try (server; TlsOptions watching = tls) { // close() is a no-op after shutdown, and a safety net

@@ -10,6 +10,7 @@ import dev.sluice.tls.KeySource;
 import dev.sluice.tls.SelfSignedCertificate;
 import dev.sluice.tls.TlsConfig;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -83,6 +84,7 @@ final class TlsOptions implements AutoCloseable {
 
     private CertificateReloader reloader;
     private CertificateWatcher watcher;
+    private String descriptorWarning;
 
     /** Whether TLS was asked for. */
     boolean enabled() {
@@ -109,7 +111,9 @@ final class TlsOptions implements AutoCloseable {
         }
         if (!selfSigned) {
             onHangUp(); // before the listening line: a SIGHUP from then on reloads, never ends the JVM
+            watch(); // from the load on: a change made before the listening line is not missed
         }
+        descriptorWarning = descriptorWarning(config.maxConnections());
         return config.withTls(reloader::newEngine);
     }
 
@@ -153,8 +157,8 @@ final class TlsOptions implements AutoCloseable {
     }
 
     /**
-     * Once the server listens: watches the files (and SIGHUP) for reloads, warns of certificates
-     * that expire within 30 days.
+     * Once the server listens: warns of certificates that expire within 30 days (the files are
+     * watched, and SIGHUP reloads, from {@link #apply} on).
      *
      * @return the lines to print after the listening line: each certificate, and the self-signed
      *     one's fingerprint
@@ -163,16 +167,12 @@ final class TlsOptions implements AutoCloseable {
         if (reloader == null) {
             return List.of();
         }
-        if (!selfSigned) {
-            try {
-                watcher = CertificateWatcher.start(reloader, RELOAD_DEBOUNCE);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "tls_watch_unavailable reason={0}; reload with SIGHUP", e.toString());
-            }
-        }
         List<String> lines = new ArrayList<>();
         java.security.Provider p = reloader.context().getProvider();
         lines.add("tls provider: " + provider + " (" + p.getName() + ")");
+        if (descriptorWarning != null) {
+            lines.add(descriptorWarning);
+        }
         Clock clock = Clock.systemUTC();
         for (CertificateInfo c : reloader.certificates()) {
             lines.add("tls certificate " + String.join(",", c.subjectAltNames()) + " expires " + c.notAfter());
@@ -187,6 +187,32 @@ final class TlsOptions implements AutoCloseable {
                     + SelfSignedCertificate.fingerprint(cert));
         }
         return lines;
+    }
+
+    /**
+     * With Conscrypt each connection holds three descriptors: its socket, and a pipe Conscrypt
+     * makes for every TLS session. A warning when the open-file limit cannot hold
+     * {@code maxConnections} of them; null otherwise.
+     */
+    private String descriptorWarning(int maxConnections) {
+        long fds = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+        if (!"conscrypt".equals(provider) || fds < 0 || fds >= 3L * maxConnections + 64) {
+            return null;
+        }
+        return "warning: with --tls-provider conscrypt each TLS connection holds 3 file descriptors (its socket"
+                + " and a pipe of Conscrypt's): the open-file limit (ulimit -n) " + fds + " allows about "
+                + fds / 3 + " connections, below max-connections " + maxConnections
+                + "; raise it, lower --max-connections, or use --tls-provider jdk";
+    }
+
+    /** Reloads when the files change; without a watcher (none here), SIGHUP still reloads. */
+    private void watch() {
+        try {
+            watcher = CertificateWatcher.start(reloader, RELOAD_DEBOUNCE);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "tls_watch_unavailable reason={0}; reload with SIGHUP", e.toString());
+        }
     }
 
     /** SIGHUP reloads the certificates now, as nginx and Caddy do. */

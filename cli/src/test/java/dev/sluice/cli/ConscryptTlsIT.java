@@ -15,9 +15,14 @@ class ConscryptTlsIT extends TlsIT {
     }
 
     @Test
-    void theStartupReportNamesTheProvider() throws Exception {
-        try (SluiceProcess p = serve("--tls-self-signed")) {
+    void theStartupReportNamesTheProviderAndWarnsWhenDescriptorsCannotHoldMaxConnections() throws Exception {
+        // This JVM's open-file limit is the child's: max-connections at the limit needs three times it.
+        long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        try (SluiceProcess p = serve("--tls-self-signed", "--max-connections", Long.toString(Math.min(fds, 1_000_000)))) {
             p.awaitStdout(Pattern.compile("tls provider: conscrypt \\(Conscrypt\\)"), java.time.Duration.ofSeconds(30));
+            p.awaitStdout(Pattern.compile("warning: with --tls-provider conscrypt each TLS connection holds 3 file "
+                    + "descriptors.*"), java.time.Duration.ofSeconds(30));
         }
     }
 }
