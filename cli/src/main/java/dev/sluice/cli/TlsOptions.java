@@ -24,6 +24,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The {@code --tls-*} flags ({@code @Mixin}) of every server command, and the TLS material they
@@ -218,8 +219,12 @@ final class TlsOptions implements AutoCloseable {
     /** SIGHUP reloads the certificates now, as nginx and Caddy do. */
     private void onHangUp() {
         try {
-            Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("sluice-tls-reload")
-                    .start(reloader::reload));
+            SignalHandler before = Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform()
+                    .name("sluice-tls-reload").start(reloader::reload));
+            if (before == SignalHandler.SIG_IGN) { // the JVM keeps a signal ignored at its start ignored
+                LOG.log(Level.WARNING, "signal_ignored signal=SIGHUP: this process was started with SIGHUP "
+                        + "ignored (nohup?); certificates reload when their files change, not on SIGHUP");
+            }
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "signal_unavailable signal=SIGHUP: {0}", e.getMessage());
         }
