@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The accept loop, on its own platform thread {@code sluice-acceptor}: accept, admit, hand to the
@@ -47,6 +48,7 @@ final class Acceptor implements Runnable {
     private final boolean rejectAtLimit;
     /** Whose PROXY header is believed; null when the listener takes none (each peer is the client). */
     private final TrustedProxies trusted;
+    private final AtomicInteger accepting = new AtomicInteger(); // event loops inside acceptPending
     private volatile boolean stopping;
     /** Run when the listener closes, so a loop that accepts notices at once; null if none does. */
     private volatile Runnable onStop;
@@ -109,6 +111,25 @@ final class Acceptor implements Runnable {
      *     newcomer waits for a permit, or accept failed and backs off)
      */
     boolean acceptPending(int max) {
+        accepting.incrementAndGet();
+        try {
+            return acceptBatch(max);
+        } finally {
+            accepting.decrementAndGet();
+        }
+    }
+
+    /**
+     * After {@link #stop}: whether every connection accepted has been registered (or turned
+     * away), so none can appear any more: the acceptor's thread has ended, or no event loop is in
+     * {@link #acceptPending}. {@code stopping} is set before this is asked, and read after the
+     * count is raised, so a loop that enters later sees it and accepts nothing.
+     */
+    boolean done() {
+        return onLoop ? accepting.get() == 0 : !thread.isAlive();
+    }
+
+    private boolean acceptBatch(int max) {
         if (stopping) {
             dropHeld();
             return false;

@@ -22,6 +22,7 @@ final class OpenConnections implements Iterable<ConnectionState> {
     private final EngineContext context;
     private final Set<ConnectionState> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
+    private static final long ACCEPTOR_POLL_NANOS = 1_000_000;
     /** Set by {@link #closeAll}: a connection opened after it is closed at once. */
     private volatile boolean closed;
     /** The thread waiting in {@link #awaitEmpty}; woken by the last close. */
@@ -156,16 +157,22 @@ final class OpenConnections implements Iterable<ConnectionState> {
     }
 
     /**
-     * Waits until no connection is open, the {@link System#nanoTime()} {@code end} passes, or
-     * {@link #wakeWaiter} is called while {@code abort} holds.
+     * Waits until no connection is open, {@code timeout} passes, or
+     * {@link #wakeWaiter} is called while {@code abort} holds. Empty counts only once
+     * {@code acceptorDone}: a connection accepted just before the listener closed is registered
+     * by the acceptor a moment later, and must be waited for (served), not closed at the end.
      *
      * @return whether none is open
      */
-    boolean awaitEmpty(long end, java.util.function.BooleanSupplier abort) {
+    boolean awaitEmpty(java.time.Duration timeout, java.util.function.BooleanSupplier abort,
+                       java.util.function.BooleanSupplier acceptorDone) {
+        long end = System.nanoTime() + timeout.toNanos();
         waiter = Thread.currentThread();
         try {
-            for (long left; !open.isEmpty() && !abort.getAsBoolean() && (left = end - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(this, left); // the last close or wakeWaiter unparks
+            for (long left; (!open.isEmpty() || !acceptorDone.getAsBoolean()) && !abort.getAsBoolean()
+                    && (left = end - System.nanoTime()) > 0; ) {
+                // The last close or wakeWaiter unparks; an acceptor finishing does not, so look again soon.
+                LockSupport.parkNanos(this, open.isEmpty() ? Math.min(left, ACCEPTOR_POLL_NANOS) : left);
             }
         } finally {
             waiter = null;

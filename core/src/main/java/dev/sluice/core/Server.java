@@ -251,7 +251,7 @@ public final class Server implements AutoCloseable {
                 }
             }
             engine.drain();
-            boolean clean = ctx.connections.awaitEmpty(System.nanoTime() + timeout.toNanos(), () -> abortDrain);
+            boolean clean = ctx.connections.awaitEmpty(timeout, () -> abortDrain, ctx.acceptor::done);
             if (!clean) {
                 Log.CORE.log(Level.INFO, "shutdown_timeout open={0,number,#}", ctx.connections.size());
             }
