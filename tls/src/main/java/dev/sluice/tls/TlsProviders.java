@@ -59,8 +59,11 @@ final class TlsProviders {
      * engines issue no session tickets, so TLS 1.3 clients could never resume.
      */
     static void configure(SSLEngine engine) {
+        if (!engine.getClass().getName().startsWith("org.conscrypt.")) {
+            return; // and Conscrypt is never loaded for the JDK's engines
+        }
         Method tickets = ConscryptHolder.LOADED.useSessionTickets();
-        if (tickets != null && engine.getClass().getName().startsWith("org.conscrypt.")) {
+        if (tickets != null) {
             try {
                 tickets.invoke(null, engine, true);
             } catch (ReflectiveOperationException e) {
