@@ -105,7 +105,8 @@ final class ServerOptions {
 
     @Option(names = "--min-response-rate", paramLabel = "<rate>", converter = RateConverter.class,
             description = "Slowest a client may read responses, written as for --min-body-rate, "
-                    + "with 64 KiB in flight credited; slower is closed. 0 or off turns it off.")
+                    + "judged by the bytes it acknowledged (Linux; elsewhere bytes written, 64 KiB "
+                    + "credited); slower is reset. 0 or off turns it off.")
     MinDataRate minResponseRate;
 
     @Option(names = "--shutdown-timeout", paramLabel = "<duration>",

@@ -10,10 +10,14 @@ import java.util.function.BooleanSupplier;
  * Who may connect: one of {@link ServerConfig#maxConnections()} permits per open connection, at
  * most {@link ServerConfig#maxConnectionsPerIp()} per client address, and, when no permit is
  * free, a connection idle for {@link ServerConfig#EVICTABLE_AFTER_IDLE} closed to make room (its
- * permit handed to the newcomer). The {@link Acceptor} asks; {@link OpenConnections#close} gives
- * back. Thread-safe.
+ * permit handed to the newcomer), failing that the connection whose client moves its response or
+ * body slowest below the minimum rate after the grace ({@link CloseReason#LEAST_PROGRESS}). The
+ * {@link Acceptor} asks; {@link OpenConnections#close} gives back. Thread-safe.
  */
 final class Admission {
+    /** How long a look for a connection to shed that found none holds. */
+    private static final long SHED_RESCAN_NANOS = 50_000_000L;
+
     private final EngineContext context;
     final Semaphore permits;
     private final int maxPerIp;
@@ -24,6 +28,8 @@ final class Admission {
      * {@link ServerConfig#EVICTABLE_AFTER_IDLE}, so {@link #evictIdle} need not look.
      */
     private volatile long noEvictionBefore = System.nanoTime();
+    /** Before this {@link System#nanoTime()}, {@link #shedSlowest} need not look again. */
+    private volatile long noSheddingBefore = System.nanoTime();
     /** A newcomer waits for a permit (event loop), so the next one freed should call {@link #onPermitFreed}. */
     private volatile boolean waitingForPermit;
     private volatile Runnable onPermitFreed;
@@ -70,7 +76,7 @@ final class Admission {
         }
         // Flagged before trying again, so a permit freed between the tries still wakes the loop.
         waitingForPermit = true;
-        boolean admitted = permits.tryAcquire() || evictIdle();
+        boolean admitted = permits.tryAcquire() || evictIdle() || shedSlowest();
         if (admitted) {
             waitingForPermit = false;
         }
@@ -84,7 +90,7 @@ final class Admission {
     boolean awaitPermit(long pollMs, BooleanSupplier stopping) {
         try {
             while (!stopping.getAsBoolean()) {
-                if (permits.tryAcquire(pollMs, TimeUnit.MILLISECONDS) || evictIdle()) {
+                if (permits.tryAcquire(pollMs, TimeUnit.MILLISECONDS) || evictIdle() || shedSlowest()) {
                     waitingForPermit = false;
                     return true;
                 }
@@ -138,6 +144,37 @@ final class Admission {
             }
         }
         noEvictionBefore = earliest;
+        return false;
+    }
+
+    /**
+     * Closes the connection whose client moves the response or body it owes slowest, below the
+     * minimum rate after the grace ({@link ConnectionState#shortfallRate}), so that a newcomer can
+     * take its permit; false if none is below. A fruitless look is not repeated for
+     * {@link #SHED_RESCAN_NANOS}: a flood of newcomers does not walk every connection each.
+     */
+    private boolean shedSlowest() {
+        long now = System.nanoTime();
+        if (now - noSheddingBefore < 0) {
+            return false;
+        }
+        ConnectionState slowest = null;
+        long slowestRate = Long.MAX_VALUE;
+        int slowestPhase = -1;
+        for (ConnectionState c : context.connections) {
+            int p = c.phase();
+            long rate = c.shortfallRate(now);
+            if (rate >= 0 && rate < slowestRate) {
+                slowest = c;
+                slowestRate = rate;
+                slowestPhase = p;
+            }
+        }
+        if (slowest != null && slowest.shed(slowestPhase)) {
+            context.engine().wake(slowest, CloseReason.LEAST_PROGRESS);
+            return true;
+        }
+        noSheddingBefore = now + SHED_RESCAN_NANOS;
         return false;
     }
 }

@@ -162,7 +162,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         }
         stats.addBytesIn(n);
         if (progress == Codec.Progress.IN_BODY) {
-            c.bodyRead(n);
+            c.pace.bodyRead(n);
         }
         return null;
     }
@@ -274,7 +274,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         if (out.isEmpty()) {
             return;
         }
-        c.caughtUp(); // the response rate is measured per batch
+        c.pace.caughtUp(); // the response rate is measured per batch
         writeProgress.accept(0);
         stats.addBytesOut(out.writeTo(c, writeProgress));
         if (!c.toBusy()) {

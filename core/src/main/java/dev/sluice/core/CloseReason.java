@@ -23,6 +23,11 @@ public enum CloseReason {
      * or idle and evicted for a newcomer.
      */
     LIMIT,
+    /**
+     * Shed at the connection limit to admit a newcomer: of the connections whose client reads a
+     * response or sends a body below its minimum rate after the grace, the slowest.
+     */
+    LEAST_PROGRESS,
     /** A TLS handshake was not done within the handshake timeout. */
     TLS_HANDSHAKE_TIMEOUT,
     /**
@@ -43,6 +48,15 @@ public enum CloseReason {
      */
     boolean cutsARequest() {
         return this == HEADER_TIMEOUT || this == MIN_BODY_RATE;
+    }
+
+    /**
+     * Whether the connection is reset rather than closed (SO_LINGER 0): a client that does not
+     * take what it was sent would otherwise keep it, and the kernel memory holding it, after the
+     * close (FIN_WAIT1 with a full send queue), and would not see the close until it had read it.
+     */
+    boolean resets() {
+        return this == WRITE_TIMEOUT || this == MIN_RESPONSE_RATE || this == LEAST_PROGRESS;
     }
 
     /** The stable log word, for example {@code header_timeout}. */

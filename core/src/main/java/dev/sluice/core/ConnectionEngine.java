@@ -43,8 +43,8 @@ abstract class ConnectionEngine {
      * Gets the owner of a connection that another thread terminated for {@code reason} to
      * notice and close it. Blocking engines: a blocked read is ended by shutting the socket's
      * input (the owner sees end of stream and may still answer, as with HTTP's 408); a blocked
-     * write by closing the socket; a handler over the request timeout is answered for and
-     * interrupted (see {@link BlockingConnection#requestTimedOut}).
+     * write, or a connection shed for the least progress, by resetting the socket; a handler over
+     * the request timeout is answered for and interrupted (see {@link BlockingConnection#requestTimedOut}).
      */
     void wake(ConnectionState c, CloseReason reason) {
         if (reason == CloseReason.REQUEST_TIMEOUT && c.attachment instanceof BlockingConnection<?, ?> bc) {
@@ -52,7 +52,8 @@ abstract class ConnectionEngine {
             return;
         }
         try {
-            if (reason == CloseReason.WRITE_TIMEOUT || reason == CloseReason.MIN_RESPONSE_RATE) {
+            if (reason.resets()) {
+                Quietly.resetOnClose(c.channel);
                 c.channel.close();
             } else {
                 c.channel.shutdownInput();

@@ -28,6 +28,7 @@ import java.nio.channels.SocketChannel;
  *   any live phase --deadline passed (a sweep)------------&gt; TERMINATED(reason)
  *   IDLE           --shutdown (a first one's: after a grace)&gt; TERMINATED(SHUTDOWN)
  *   IDLE, idle for EVICTABLE_AFTER_IDLE --a newcomer------&gt; HANDED_OVER (it takes the permit)
+ *   WRITING, BODY, below the rate --a newcomer------------&gt; SHED (it takes the permit)
  *   any live phase --the closer ({@link #retire})----------&gt; TERMINATED(reason)
  * </pre>
  *
@@ -42,7 +43,8 @@ import java.nio.channels.SocketChannel;
  *   <tr><td>HANDLING</td><td>request timeout from the handler's start</td>
  *       <td>{@link CloseReason#REQUEST_TIMEOUT}</td></tr>
  *   <tr><td>WRITING</td><td>the sooner of the write timeout from the last progress and the
- *       minimum response rate since the client fell behind</td>
+ *       minimum response rate since the client fell behind, by what it acknowledged where the
+ *       kernel says ({@link ClientPace})</td>
  *       <td>{@link CloseReason#WRITE_TIMEOUT} or {@link CloseReason#MIN_RESPONSE_RATE}</td></tr>
  *   <tr><td>HANDSHAKE</td><td>TLS handshake timeout from the accept (or the PROXY header's end)</td>
  *       <td>{@link CloseReason#TLS_HANDSHAKE_TIMEOUT}</td></tr>
@@ -72,10 +74,13 @@ final class ConnectionState {
     private static final int TERMINATED = 16;
     /** Evicted while idle to admit a newcomer, who inherits this connection's permit. */
     private static final int HANDED_OVER = 64;
+    /** Shed for the least progress to admit a newcomer, who inherits this connection's permit. */
+    private static final int SHED = 65;
 
     private static final CloseReason[] REASONS = CloseReason.values();
     private static final long FIRST_REQUEST_GRACE_NANOS = ServerConfig.FIRST_REQUEST_GRACE.toNanos();
     private static final VarHandle PHASE;
+    private static final VarHandle DEADLINE;
     private static final VarHandle CLOSED;
     private static final VarHandle COUNTED_IP;
     /** {@link #countedIp} once given back: nothing counted after it. */
@@ -85,6 +90,7 @@ final class ConnectionState {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(ConnectionState.class, "phase", int.class);
+            DEADLINE = l.findVarHandle(ConnectionState.class, "deadline", long.class);
             CLOSED = l.findVarHandle(ConnectionState.class, "closed", boolean.class);
             COUNTED_IP = l.findVarHandle(ConnectionState.class, "countedIp", Object.class);
         } catch (ReflectiveOperationException e) {
@@ -122,12 +128,8 @@ final class ConnectionState {
     private volatile Object countedIp;
     /** The thread running this connection's handler, for the request timeout to interrupt. */
     final HandlerThread handler = new HandlerThread();
-    /** Owner only: when the current body's first read began ({@code -1}: not in a body), and its bytes. */
-    long bodyStart = -1;
-    long bodyBytes;
-    /** Owner only: when the client first left a write unread ({@code -1}: it keeps up), and bytes since. */
-    long writeStart = -1;
-    long writeBytes;
+    /** The minimum data rates' clocks. */
+    final ClientPace pace;
     /** Engine-specific state, owned by the engine. */
     Object attachment;
 
@@ -135,6 +137,7 @@ final class ConnectionState {
         this.info = info;
         this.channel = channel;
         this.timeouts = timeouts;
+        this.pace = new ClientPace(channel, timeouts);
     }
 
     int phase() {
@@ -144,7 +147,7 @@ final class ConnectionState {
     /** Owner only: moves to a live phase; false when another thread terminated the connection. */
     boolean move(int next) {
         if (next <= HEAD) {
-            bodyStart = -1; // waiting for a request or reading a head: no body's clock runs
+            pace.bodyDone(); // waiting for a request or reading a head: no body's clock runs
         }
         int cur = phase;
         return cur < TERMINATED && (cur == next || PHASE.compareAndSet(this, cur, next));
@@ -237,21 +240,12 @@ final class ConnectionState {
 
     /** Owner: waits for body bytes, under the idle timeout and the minimum body rate. */
     boolean toBody(long now) {
-        if (bodyStart == -1) {
-            bodyStart = now;
-            bodyBytes = 0;
-        }
-        return move(BODY, timeouts.idleNanos(), now, timeouts.minBodyRate().deadline(bodyStart, bodyBytes));
-    }
-
-    /** Owner: {@code n} bytes of a body arrived (counted for the minimum body rate). */
-    void bodyRead(int n) {
-        bodyBytes += n;
+        return move(BODY, timeouts.idleNanos(), now, pace.bodyDeadline(now));
     }
 
     /** Owner: a whole request was decoded; the next body's rate clock starts afresh. */
     void requestDecoded() {
-        bodyStart = -1;
+        pace.bodyDone();
         if (!answered) {
             answered = true;
         }
@@ -274,27 +268,16 @@ final class ConnectionState {
 
     /**
      * Owner: a write waits for the client, under the write timeout from now and the minimum
-     * response rate, with the client credited {@link ServerConfig#RESPONSE_RATE_CREDIT_BYTES} in
-     * flight. The rate's clock starts at the first such wait since {@link #caughtUp}.
+     * response rate, whose clock runs from the first such wait to {@link ClientPace#caughtUp}.
      */
     boolean toWriting(long now) {
-        if (writeStart == -1) {
-            writeStart = now;
-            writeBytes = 0;
-        }
-        long credited = writeBytes + ServerConfig.RESPONSE_RATE_CREDIT_BYTES;
-        return move(WRITING, timeouts.writeNanos(), now, timeouts.minResponseRate().deadline(writeStart, credited));
+        return move(WRITING, timeouts.writeNanos(), now, pace.responseDeadline(now));
     }
 
     /** Owner: the client took {@code n} bytes of a write it had left waiting; the deadline restarts. */
     boolean wrote(long n, long now) {
-        writeBytes += n;
+        pace.took(n);
         return toWriting(now);
-    }
-
-    /** Owner: everything written was taken; the response rate's clock stops. */
-    void caughtUp() {
-        writeStart = -1;
     }
 
     /** Owner, for a {@link ConnectionHandler}: a read of its stream, under the idle timeout alone. */
@@ -313,10 +296,17 @@ final class ConnectionState {
      * @return why it was terminated, or null when it has not expired (or was already terminated)
      */
     CloseReason expire(long now) {
-        if (deadline - now > 0) {
+        long was = deadline;
+        if (was - now > 0) {
             return null;
         }
         int p = phase;
+        // The kernel may say the client kept to the rate after all: then the deadline moves, unless
+        // the owner set one of its own meanwhile.
+        long due = p == WRITING && rateBound ? pace.responseDeadlineByAcks() : -1;
+        if (due != -1 && due - now > 0 && DEADLINE.compareAndSet(this, was, due)) {
+            return null;
+        }
         CloseReason reason = expiryReason(p);
         // The owner writes a deadline before its phase: read again now that the phase is known.
         return reason != null && deadline - now <= 0 && terminate(p, reason) ? reason : null;
@@ -344,8 +334,18 @@ final class ConnectionState {
         return phase == IDLE && idleSince - idleBefore <= 0 && PHASE.compareAndSet(this, IDLE, HANDED_OVER);
     }
 
-    boolean handedOver() {
-        return phase == HANDED_OVER;
+    /**
+     * Acceptor, at the connection limit: the rate at which the client moves the response or body
+     * the connection waits on, when below the minimum after the grace; else -1 ({@link ClientPace#shortfall}).
+     */
+    long shortfallRate(long now) {
+        int p = phase;
+        return p == WRITING || p == BODY ? pace.shortfall(p == WRITING, now) : -1;
+    }
+
+    /** Acceptor: sheds this connection so that a newcomer takes its permit, if still in phase {@code from}. */
+    boolean shed(int from) {
+        return (from == WRITING || from == BODY) && PHASE.compareAndSet(this, from, SHED);
     }
 
     /**
@@ -357,7 +357,7 @@ final class ConnectionState {
     boolean retire(CloseReason reason) {
         while (true) {
             int p = phase;
-            if (p == HANDED_OVER) {
+            if (p == HANDED_OVER || p == SHED) {
                 return false;
             }
             if (p >= TERMINATED || PHASE.compareAndSet(this, p, TERMINATED + reason.ordinal())) {
@@ -369,8 +369,8 @@ final class ConnectionState {
     /** Why another thread terminated the connection, or null while it is live. */
     CloseReason terminalReason() {
         int p = phase;
-        if (p == HANDED_OVER) {
-            return CloseReason.LIMIT;
+        if (p == HANDED_OVER || p == SHED) {
+            return p == SHED ? CloseReason.LEAST_PROGRESS : CloseReason.LIMIT;
         }
         return p >= TERMINATED ? REASONS[p - TERMINATED] : null;
     }

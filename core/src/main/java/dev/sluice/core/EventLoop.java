@@ -302,6 +302,9 @@ final class EventLoop implements Runnable {
             lc.c.tls.closeNotify();
         }
         lc.released();
+        if (reason != null && reason.resets()) {
+            Quietly.resetOnClose(lc.c.channel);
+        }
         SelectionKey key = lc.key;
         boolean deferred = key != null && key.isValid() && !stopped;
         if (deferred) {

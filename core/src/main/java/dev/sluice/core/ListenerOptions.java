@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** Applies the {@link NativeSocketOptions} a configuration asks for to a bound listening socket. */
+/**
+ * Applies the {@link NativeSocketOptions} a configuration asks for to a bound listening socket,
+ * and hands out the provider's {@link NativeSocketOptions.AckCounter}.
+ */
 final class ListenerOptions {
     private static final System.Logger LOG = System.getLogger(ListenerOptions.class.getName());
 
@@ -39,6 +42,45 @@ final class ListenerOptions {
         }
         LOG.log(Level.DEBUG, "tcp_notsent_lowat_unavailable reason={0}", why);
         return "socket: tcp-notsent-lowat not set: " + why;
+    }
+
+    /** The provider's reader of acknowledged bytes, made once; null when there is none. */
+    static NativeSocketOptions.AckCounter ackCounter() {
+        return Acks.COUNTER;
+    }
+
+    /**
+     * The startup report's line: by what the minimum response rate judges a client. Where the
+     * kernel does not say, a blocking write's worth is credited in flight.
+     */
+    static String responseRateRule(ServerConfig config) {
+        if (config.minResponseRate().isOff()) {
+            return "min-response-rate judges: nothing (off)";
+        }
+        return Acks.COUNTER != null ? "min-response-rate judges: bytes the client acknowledged (TCP_INFO)"
+                : "min-response-rate judges: bytes written, " + ServerConfig.RESPONSE_RATE_CREDIT_BYTES
+                        + " credited in flight (the kernel's acknowledged bytes unavailable: " + Acks.WHY + ")";
+    }
+
+    /** The reader of acknowledged bytes, or why there is none. */
+    private static final class Acks {
+        static final NativeSocketOptions.AckCounter COUNTER;
+        static final String WHY;
+
+        static {
+            NativeSocketOptions.AckCounter counter = null;
+            String why = "needs the sluice-ffm module on JDK 22 or later";
+            try {
+                if (Provider.INSTANCE.isPresent()) {
+                    counter = Provider.INSTANCE.get().ackCounter();
+                }
+            } catch (IOException | RuntimeException | LinkageError e) {
+                why = e.getMessage() != null ? e.getMessage() : e.toString();
+                LOG.log(Level.DEBUG, "ack_counter_unavailable reason={0}", why);
+            }
+            COUNTER = counter;
+            WHY = why;
+        }
     }
 
     /** The provider, looked up once, with the class loader {@link ServiceLoader#load(Class)} uses. */

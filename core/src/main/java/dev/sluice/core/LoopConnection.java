@@ -113,7 +113,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
         loop.stats.addBytesIn(n);
         if (c.phase() == ConnectionState.BODY) {
-            c.bodyRead(n);
+            c.pace.bodyRead(n);
         }
         if (!c.toBusy()) {
             loop.close(this, c.terminalReason());
@@ -291,7 +291,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     /** Everything was written; false when that was the last of the connection, now closed. */
     private boolean caughtUp() {
         pendingOut = null;
-        c.caughtUp();
+        c.pace.caughtUp();
         if (closeAfterFlush != null) {
             loop.close(this, closeAfterFlush);
             return false;

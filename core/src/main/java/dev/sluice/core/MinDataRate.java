@@ -59,6 +59,20 @@ public record MinDataRate(long bytesPerSecond, Duration grace) {
         return start + allowed;
     }
 
+    /**
+     * The rate of a client that has moved {@code bytes} since {@code start}, in bytes per second,
+     * when at {@code now} the grace period has passed and the rate is below this one; else -1
+     * (and always when off). For the connection limit's choice of whom to shed.
+     */
+    long shortfall(long start, long bytes, long now) {
+        long elapsed = now - start;
+        if (isOff() || elapsed <= 0 || elapsed < grace.toNanos()) {
+            return -1;
+        }
+        long moved = (long) (Math.max(0, bytes) * 1e9 / elapsed);
+        return moved < bytesPerSecond ? moved : -1;
+    }
+
     /** As the command line spells it: {@code 240/s,5s}, or {@code off}. */
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import jdk.net.ExtendedSocketOptions;
 
@@ -21,6 +22,15 @@ final class Quietly {
             c.close();
         } catch (Exception ignored) {
             // The resource is being abandoned: its close failing changes nothing.
+        }
+    }
+
+    /** Makes the close of {@code ch} a reset: what the kernel still holds to send is dropped. */
+    static void resetOnClose(SocketChannel ch) {
+        try {
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // Closed already: nothing is held for it.
         }
     }
 

@@ -70,14 +70,19 @@ import java.util.Objects;
  *     {@code 0} turns it off. Default {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS}s.
  * @param minBodyRate the slowest a client may send a request body, after a grace period,
  *     measured from the body's first read; a client below it is answered with the protocol's
- *     timeout bytes (HTTP: 408) and closed. {@link MinDataRate#OFF} turns it off. Default
+ *     timeout bytes (HTTP: 408) and closed; at {@link #maxConnections()} the slowest such client
+ *     is shed for a newcomer. {@link MinDataRate#OFF} turns it off. Default
  *     {@value #DEFAULT_MIN_RATE_BYTES_PER_SECOND} bytes/s after
  *     {@value #DEFAULT_MIN_RATE_GRACE_SECONDS}s.
  * @param minResponseRate the slowest a client may read responses, after a grace period, measured
- *     from the first write it does not take at once; the server credits it with
- *     {@value #RESPONSE_RATE_CREDIT_BYTES} bytes in flight. A client below it is closed and its
- *     buffers released. {@link #writeTimeout()} still bounds each stall. {@link MinDataRate#OFF}
- *     turns it off. Default {@value #DEFAULT_MIN_RATE_BYTES_PER_SECOND} bytes/s after
+ *     from the first write it does not take at once. What counts is what the client acknowledged
+ *     where the kernel says ({@link NativeSocketOptions#ackCounter}: Linux, with the
+ *     {@code sluice-ffm} module); elsewhere the bytes written, with
+ *     {@value #RESPONSE_RATE_CREDIT_BYTES} credited in flight; {@link Server#report()} says which.
+ *     A client below it is reset and its buffers released; at {@link #maxConnections()} the
+ *     slowest such client is shed for a newcomer ({@link CloseReason#LEAST_PROGRESS}).
+ *     {@link #writeTimeout()} still bounds each stall. {@link MinDataRate#OFF} turns it off.
+ *     Default {@value #DEFAULT_MIN_RATE_BYTES_PER_SECOND} bytes/s after
  *     {@value #DEFAULT_MIN_RATE_GRACE_SECONDS}s.
  * @param shutdownTimeout how long {@link Server#shutdown()} lets in-flight exchanges finish before
  *     it closes what is left. Default {@value #DEFAULT_SHUTDOWN_TIMEOUT_SECONDS}s.
@@ -187,7 +192,10 @@ public record ServerConfig(
     /** Kestrel's MinRequestBodyDataRate and MinResponseDataRate: 240 bytes/s after 5 s. */
     public static final long DEFAULT_MIN_RATE_BYTES_PER_SECOND = 240;
     public static final long DEFAULT_MIN_RATE_GRACE_SECONDS = 5;
-    /** Bytes a slow reader is credited in flight by {@link #minResponseRate()}: one blocking write. */
+    /**
+     * Bytes a slow reader is credited in flight by {@link #minResponseRate()} where the kernel
+     * does not say what it acknowledged: one blocking write.
+     */
     public static final int RESPONSE_RATE_CREDIT_BYTES = 64 * 1024;
     /** Platform threads per core that {@code pool} and {@code thread-per-connection} derive. */
     public static final int THREADS_PER_CORE = 100;

@@ -41,6 +41,7 @@ final class StartupReport {
                 + " request=" + format(c.requestTimeout())
                 + (c.drainDelay().isZero() ? "" : " drain-delay=" + format(c.drainDelay())));
         lines.add("min-rates: body=" + c.minBodyRate() + " response=" + c.minResponseRate());
+        lines.add(ListenerOptions.responseRateRule(c));
         lines.add(nativeOptions);
         long somaxconn = somaxconn();
         if (somaxconn > 0 && somaxconn < c.backlog()) {

@@ -37,7 +37,6 @@ class ConnectionStateTest {
         assertThat(c.handOver(now - 1)).as("idle since after the cut-off").isFalse();
         c.move(ConnectionState.IDLE, 0, now + 5);
         assertThat(c.handOver(now)).as("staying idle keeps the time it began").isTrue();
-        assertThat(c.handedOver()).isTrue();
         assertThat(c.terminalReason()).isEqualTo(CloseReason.LIMIT);
         assertThat(c.move(ConnectionState.HEAD)).isFalse();
     }
@@ -64,14 +63,14 @@ class ConnectionStateTest {
 
     @Test
     void leavingABodyStopsItsRateClock() {
-        c.bodyStart = 42;
+        c.pace.bodyStart = 42;
         c.move(ConnectionState.BUSY);
-        assertThat(c.bodyStart).as("still the same message").isEqualTo(42);
+        assertThat(c.pace.bodyStart).as("still the same message").isEqualTo(42);
         c.move(ConnectionState.IDLE);
-        assertThat(c.bodyStart).isEqualTo(-1);
-        c.bodyStart = 42;
+        assertThat(c.pace.bodyStart).isEqualTo(-1);
+        c.pace.bodyStart = 42;
         c.move(ConnectionState.HEAD);
-        assertThat(c.bodyStart).isEqualTo(-1);
+        assertThat(c.pace.bodyStart).isEqualTo(-1);
     }
 
     @Test
@@ -87,7 +86,7 @@ class ConnectionStateTest {
 
     @Test
     void aProxyHeaderRunsUnderTheHeaderTimeoutFromTheAccept() {
-        Timeouts headerOf100 = new Timeouts(0, 100, 0, 0, MinDataRate.OFF, MinDataRate.OFF, 1_000_000_000L, 0);
+        Timeouts headerOf100 = new Timeouts(0, 100, 0, 0, MinDataRate.OFF, MinDataRate.OFF, 1_000_000_000L, 0, null);
         ConnectionState p = new ConnectionState(c.info, null, headerOf100);
         assertThat(p.toProxyHeader(1_000)).isTrue();
         assertThat(p.deadline).isEqualTo(1_100);

@@ -214,6 +214,34 @@ class SlowClientsIT {
         }
     }
 
+    /**
+     * Without the kernel's acknowledged bytes (no sluice-ffm here) the rule credits 64 KiB in
+     * flight: at 1,000 bytes/s a reader that takes nothing is cut only after 65 s, while the
+     * shedding counts no credit. Only on {@code event-loop}: the blocking engines' clock starts
+     * before a write, so there what the kernel took at once counts as taken (sluice-ffm's
+     * SlowReaderIT covers every engine with the kernel's count).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = "EVENT_LOOP")
+    void atTheLimitTheReaderMakingTheLeastProgressIsShedForANewcomer(Engine engine) throws Exception {
+        ServerConfig cfg = config(engine).withMaxConnections(2).withWriteTimeout(Duration.ofSeconds(60))
+                .withMinResponseRate(MinDataRate.of(1_000, Duration.ofMillis(200)));
+        Handler<String, Object> bigOrEcho = line -> line.equals("big") ? ByteBuffer.allocate(8 << 20) : line;
+        try (Server server = Server.create(cfg, LineProtocol.create(bigOrEcho)).start();
+             Socket a = Clients.connectSmallReceiver(server);
+             Socket b = Clients.connectSmallReceiver(server)) {
+            send(a, "big\n");
+            send(b, "big\n");
+            assertThat(await(() -> server.stats().open() == 2, Duration.ofSeconds(5))).isTrue();
+            try (Socket next = connect(server)) { // waits at the limit until one is below its rate after the grace
+                assertThat(exchange(next, "next")).as("the newcomer, %s", server.stats()).isEqualTo("next");
+            }
+            assertThat(server.stats().closes(CloseReason.LEAST_PROGRESS)).as("%s", server.stats()).isEqualTo(1);
+            assertThat(server.stats().closes(CloseReason.MIN_RESPONSE_RATE)).isZero();
+            assertThat(server.stats().rejected()).as("nobody turned away").isZero();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void pipelinedFloodFromAClientThatDoesNotReadIsHeldBackAndLosesNothing(Engine engine) throws Exception {

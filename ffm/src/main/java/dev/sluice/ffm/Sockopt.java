@@ -2,6 +2,7 @@ package dev.sluice.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,6 +19,14 @@ final class Sockopt {
     /** From Linux's {@code <netinet/in.h>} and {@code <linux/tcp.h>}. */
     static final int IPPROTO_TCP = 6;
     static final int TCP_NOTSENT_LOWAT = 25;
+    static final int TCP_INFO = 11;
+    /**
+     * Where {@code tcpi_bytes_acked} (a {@code __u64}) lies in {@code struct tcp_info}, which
+     * Linux has carried there since 4.1; the kernel fills as much of the struct as it knows.
+     */
+    static final int TCPI_BYTES_ACKED_OFFSET = 120;
+    /** Room for every field of {@code struct tcp_info} as of Linux 6.x, and more. */
+    private static final int TCP_INFO_BYTES = 512;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -74,5 +83,30 @@ final class Sockopt {
         int errno = (int) ERRNO.get(state, 0L);
         return new IOException(call + "(fd " + fd + ", level " + level + ", option " + name
                 + ") failed: errno " + errno);
+    }
+
+    /**
+     * {@code tcpi_bytes_acked} of the connected TCP socket {@code fd}: the bytes sent that the
+     * peer has acknowledged.
+     */
+    static long bytesAcked(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment info = arena.allocate(TCP_INFO_BYTES);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, TCP_INFO_BYTES);
+            int r = (int) GETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, TCP_INFO, info, length);
+            if (r != 0) {
+                throw failed("getsockopt", fd, IPPROTO_TCP, TCP_INFO, state);
+            }
+            if (length.get(JAVA_INT, 0) < TCPI_BYTES_ACKED_OFFSET + Long.BYTES) {
+                throw new IOException("TCP_INFO of fd " + fd + " is " + length.get(JAVA_INT, 0)
+                        + " bytes, too short for tcpi_bytes_acked (Linux 4.1 or later)");
+            }
+            return info.get(JAVA_LONG_UNALIGNED, TCPI_BYTES_ACKED_OFFSET);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("getsockopt downcall", t);
+        }
     }
 }
