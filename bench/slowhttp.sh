@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# slowhttptest's four attacks against Sluice and nginx: slow headers (-H, slowloris), slow body
+# (-B, R.U.D.Y.), range (-R, "Apache killer") and slow read (-X), each with slowhttptest's default
+# options except the URL, the length (-l) and its statistics (-g -o); then a slow read with 1,500
+# connections against a limit of 1,000. Prints a markdown table per server. Method:
+# shared/BENCHMARKING.md; slowhttptest's CSV and its limits: the notes printed under the tables.
+#
+#   bench/slowhttp.sh                    150 s per run, 15 runs (~20 min: runs end early once
+#                                        slowhttptest has no connection left)
+#   bench/slowhttp.sh --length 30        a smoke test (~5 min)
+#   options: --length S (150)  --servers sluice-event-loop,sluice-virtual,nginx
+#            --out FILE (also write the tables there)  --work DIR (default: a new /tmp/sluice-slowhttp.*)
+#
+# Servers, each fresh for every run, on 127.0.0.1, serving one folder (an 8 MiB big.bin and a small
+# index.html):
+#   sluice-ENGINE  what `bin/sluice serve --engine ENGINE` runs (java -jar sluice.jar serve), with
+#                  every other flag at its default but --host/--port (and --max-connections 1000
+#                  for the 1,500-connection run); from a copy of cli/target/sluice.jar taken at the
+#                  start, which `bin/sluice --version` builds first when it is stale
+#   nginx          Debian's packaged nginx.conf (worker_connections 768, sendfile, tcp_nopush, gzip,
+#                  an access log; it sets no timeout, so nginx's own defaults hold: 60 s each for
+#                  client_header_timeout, client_body_timeout and send_timeout, 75 s keepalive_timeout)
+#                  with what a benchmark needs instead: one process in the foreground
+#                  (master_process off, as bench/server.sh), files under the work directory, listen
+#                  on 127.0.0.1:PORT, root the folder (worker_connections 1000 for the 1,500 run)
+# The attacks: -H and -B on /, -R and -X on /big.bin. Server on core 1, slowhttptest on core 0
+# (taskset). Every second a sampler counts the connections on the server's port that the server
+# process still holds (ss -tnp; the smaller of two looks 250 ms apart, so that slowhttptest's
+# probe does not count). Every process started is stopped by PID on exit, Ctrl-C or failure.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+# shellcheck source=bin/lib/find-java.sh
+. "$ROOT/bin/lib/find-java.sh"
+sluice_find_java || exit 1
+COMMAND="bench/slowhttp.sh $*"
+
+LENGTH=150 SERVERS=sluice-event-loop,sluice-virtual,nginx OUT="" WORK=""
+MANY=1500 LIMIT=1000
+while [ $# -gt 0 ]; do
+  case $1 in
+    --length) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "--length needs seconds" >&2; exit 2; }; LENGTH=$2; shift ;;
+    --servers) SERVERS=$2; shift ;;
+    --out) OUT=$(realpath -m "$2"); shift ;;
+    --work) WORK=$(realpath -m "$2"); shift ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see bench/slowhttp.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+missing=()
+for tool in slowhttptest nginx ss taskset python3; do
+  command -v "$tool" > /dev/null || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench/slowhttp.sh needs ${missing[*]} (apt-get install slowhttptest nginx iproute2 util-linux python3)" >&2
+  exit 1
+fi
+if [ "$(nproc)" -lt 2 ]; then
+  echo "bench/slowhttp.sh pins the server and slowhttptest to cores 1 and 0: needs 2 cores" >&2; exit 1
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+if [ -z "$WORK" ]; then
+  WORK=$(mktemp -d /tmp/sluice-slowhttp.XXXXXX)
+else
+  mkdir -p "$WORK"
+fi
+"$ROOT/bin/sluice" --version > /dev/null   # builds cli/target/sluice.jar when it is stale
+cp "$ROOT/cli/target/sluice.jar" "$WORK/sluice.jar"
+mkdir -p "$WORK/site"
+head -c $((8 << 20)) /dev/urandom > "$WORK/site/big.bin"
+printf '<!doctype html>\n<title>slowhttp</title>\n<p>small\n' > "$WORK/site/index.html"
+chmod -R a+rX "$WORK"
+
+SPID="" APID="" MPID=""
+# shellcheck disable=SC2317  # run by the trap
+stop() {
+  local pid
+  for pid in "$MPID" "$APID" "$SPID"; do
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  SPID="" APID="" MPID=""
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# nginx_conf DIR PORT WORKER_CONNECTIONS: Debian's nginx.conf and default site, as said above.
+nginx_conf() {
+  local dir=$1 port=$2 conns=$3 mime=""
+  [ -r /etc/nginx/mime.types ] && mime="include /etc/nginx/mime.types;"
+  mkdir -p "$dir"
+  cat > "$dir/nginx.conf" <<CONF
+# Generated by bench/slowhttp.sh: Debian's nginx.conf and sites-available/default, in one process.
+master_process off;
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log stderr warn;
+events {
+  worker_connections $conns;
+}
+http {
+  sendfile on;
+  tcp_nopush on;
+  types_hash_max_size 2048;
+  $mime
+  default_type application/octet-stream;
+  access_log $dir/access.log;
+  gzip on;
+  client_body_temp_path $dir/client_body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $WORK/site;
+    index index.html index.htm;
+    location / {
+      try_files \$uri \$uri/ =404;
+    }
+  }
+}
+CONF
+}
+
+# start_server NAME RUNDIR [LIMIT]: starts it on core 1; sets SPID and PORT.
+start_server() {
+  local name=$1 dir=$2 limit=${3:-}
+  : > "$dir/server.out"   # before the server opens it, so that the first look finds it
+  : > "$dir/server.err"
+  case $name in
+    sluice-*)
+      local flags=(serve --engine "${name#sluice-}" --host 127.0.0.1 --port 0)
+      [ -n "$limit" ] && flags+=(--max-connections "$limit")
+      taskset -c 1 "$JAVA" -jar "$WORK/sluice.jar" "${flags[@]}" "$WORK/site" \
+        > "$dir/server.out" 2> "$dir/server.err" < /dev/null &
+      SPID=$!
+      PORT=""
+      for _ in $(seq 1 300); do
+        PORT=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$dir/server.out" || true)
+        [ -n "$PORT" ] && break
+        kill -0 "$SPID" 2>/dev/null || break
+        sleep 0.1
+      done
+      ;;
+    nginx)
+      PORT=$(free_port)
+      nginx_conf "$dir/nginx" "$PORT" "${limit:-768}"
+      taskset -c 1 "$NGINX" -e stderr -p "$dir/nginx" -c "$dir/nginx/nginx.conf" \
+        > "$dir/server.out" 2> "$dir/server.err" < /dev/null &
+      SPID=$!
+      for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
+        kill -0 "$SPID" 2>/dev/null || break
+        sleep 0.1
+      done
+      ;;
+    *) echo "unknown server $name (sluice-event-loop, sluice-virtual, nginx)" >&2; exit 2 ;;
+  esac
+  if [ -z "$PORT" ] || ! curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "bench/slowhttp.sh: $name did not start; see $dir/server.out, $dir/server.err" >&2
+    tail -n 5 "$dir/server.err" >&2
+    exit 1
+  fi
+}
+
+# held PORT PID: the connections on PORT that process PID holds, the fewer of two looks 250 ms apart.
+held() {
+  local a b
+  a=$(ss -Htnp state connected "( sport = :$1 )" | grep -c "pid=$2," || true)
+  [ "$a" = 0 ] && { echo 0; return; }
+  sleep 0.25
+  b=$(ss -Htnp state connected "( sport = :$1 )" | grep -c "pid=$2," || true)
+  echo $(( a < b ? a : b ))
+}
+
+# sample PORT PID FILE: "SECOND COUNT" lines, one a second, until killed.
+sample() {
+  local start now s=0
+  start=$(date +%s%N)
+  while true; do
+    echo "$s $(held "$1" "$2")" >> "$3"
+    s=$((s + 1))
+    now=$(date +%s%N)
+    sleep "$(awk -v d=$(( start + s * 1000000000 - now )) 'BEGIN { printf "%.3f", (d > 0 ? d : 0) / 1e9 }')"
+  done
+}
+
+# run NAME ATTACK PATH CONNECTIONS [LIMIT]: one fresh server, one slowhttptest run, in $WORK/NAME/RUN.
+run() {
+  local name=$1 mode=$2 path=$3 conns=$4 limit=${5:-} dir
+  dir=$WORK/$name/${mode#-}${limit:+-$conns-over-$limit}
+  mkdir -p "$dir"
+  start_server "$name" "$dir" "$limit"
+  local args=("$mode" -l "$LENGTH" -g -o "$dir/slowhttptest" -u "http://127.0.0.1:$PORT$path")
+  [ "$conns" != default ] && args=(-c "$conns" "${args[@]}")
+  echo "slowhttptest ${args[*]}" > "$dir/command"
+  echo "$name: slowhttptest ${args[*]}" >&2
+  sample "$PORT" "$SPID" "$dir/held" &
+  MPID=$!
+  taskset -c 0 slowhttptest "${args[@]}" > "$dir/slowhttptest.out" 2>&1 < /dev/null &
+  APID=$!
+  wait "$APID" || true
+  APID=""
+  stop
+}
+
+servers=()
+IFS=, read -r -a servers <<< "$SERVERS"
+for name in "${servers[@]}"; do
+  run "$name" -H / default
+  run "$name" -B / default
+  run "$name" -R /big.bin default
+  run "$name" -X /big.bin default
+  run "$name" -X /big.bin "$MANY" "$LIMIT"
+done
+
+# The tables, from each run's CSV, output and samples.
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && COMMIT+=" with uncommitted changes"
+JDK_LINE=$("$JAVA" -version 2>&1 | head -n 1)
+SLOW_VERSION=$(slowhttptest -h 2>&1 | grep -o 'slowhttptest.*version [0-9.]*' | head -n 1 || true)
+NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
+export COMMIT JDK_LINE SLOW_VERSION NGINX_VERSION
+python3 - "$WORK" "$LENGTH" "$COMMAND" "$MANY" "$LIMIT" "${servers[@]}" > "$WORK/slowhttp.md" <<'PY'
+import os, re, sys
+work, length, command, many, limit = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+servers = sys.argv[6:]
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+NAMES = {"H": "slow headers (-H)", "B": "slow body (-B)", "R": "range (-R)", "X": "slow read (-X)"}
+
+def run_row(d, run):
+    out = ANSI.sub("", open(os.path.join(d, "slowhttptest.out"), errors="replace").read())
+    csv = os.path.join(d, "slowhttptest.csv")
+    rows = []
+    if os.path.exists(csv):
+        for line in open(csv).read().splitlines()[1:]:
+            if line.strip():
+                rows.append([int(x) for x in line.split(",")])
+    m = re.search(r"number of connections:\s*(\d+)", out)
+    total = int(m.group(1)) if m else 0
+    ended = re.search(r"Test ended on (\d+)\S* second\s+Exit status:\s*(.*)", out)
+    end = "%s s, %s" % (ended.group(1), ended.group(2).strip()) if ended else "no end"
+    # Seconds,Closed,Pending,Connected,Service Available. The row after the last close is never
+    # written: "No open connections left" dates it to the last row's second.
+    closed_at = next((r[0] for r in rows if r[1] == total), None)
+    if closed_at is None and ended and "No open connections left" in ended.group(2) and rows:
+        closed_at = rows[-1][0]
+    if closed_at is not None:
+        client = "%d s" % closed_at
+    elif rows:
+        client = "held %d of %d at the end" % (rows[-1][2] + rows[-1][3], total)
+    else:
+        client = "no CSV"
+    down = sum(1 for r in rows if r[4] == 0)
+    held = [tuple(map(int, l.split())) for l in open(os.path.join(d, "held")).read().split("\n") if l.strip()] \
+        if os.path.exists(os.path.join(d, "held")) else []
+    most = max((n for _, n in held), default=0)
+    busy = [s for s, n in held if n > 0]
+    if ended and "No open connections left" in ended.group(2):
+        server = "by %s s (slowhttptest's end)" % ended.group(1)
+    elif held and held[-1][1] > 0:
+        server = "held %d at the end" % held[-1][1]
+    else:
+        server = "%d s" % (busy[-1] + 1) if busy else "held none"
+    what = NAMES.get(run[0], run)
+    if "-over-" in run:
+        what += ", %s connections, limit %s" % (many, limit)
+    return "| %s | %d | %s | %s | %d | %d of %d | %s |" % (what, total, client, server, most, down, len(rows), end)
+
+print("## slowhttptest against Sluice and nginx\n")
+print("- command: `%s` (slowhttptest's defaults but `-u`, `-l %d`, `-g -o`; `-c %s` in the last run)"
+      % (command, length, many))
+print("- commit %s, %s, %s, %s cores" % (os.environ["COMMIT"], os.environ["JDK_LINE"],
+    next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+    os.cpu_count()))
+print("- %s; %s" % (os.environ["SLOW_VERSION"], os.environ["NGINX_VERSION"]))
+print("- raw results: `%s`\n" % work)
+for name in servers:
+    base = os.path.join(work, name)
+    if not os.path.isdir(base):
+        continue
+    print("### %s\n" % name)
+    print("| attack | connections | slowhttptest saw all closed by | the server let go of all by "
+          "| the server held at most | seconds service unavailable | slowhttptest's end |")
+    print("|---|---:|---|---|---:|---|---|")
+    for run in ["H", "B", "R", "X", "X-%s-over-%s" % (many, limit)]:
+        d = os.path.join(base, run)
+        if os.path.isdir(d):
+            print(run_row(d, run))
+    print()
+print("""How to read them:
+- *slowhttptest saw all closed by*: the first second of its CSV (`Seconds,Closed,Pending,Connected,Service
+  Available`, a row a second) with every connection closed. It writes no row after the last close: a run
+  that ends "No open connections left" is dated by its last row. "held N of M": pending plus connected in
+  its last row.
+- *the server let go of all by*, *the server held at most*: from the samples of the connections the server
+  process still holds on its port (`ss -tnp`, every second, while slowhttptest runs): the second after the
+  last sample that found one, and the most one found. For slow read these are the figures that count:
+  slowhttptest notices a close only once it has read what its receive buffer holds (the kernel's minimum,
+  some 1,152 bytes) at 5 bytes a second, so its own CSV shows the connections open for minutes after the
+  server has cut them (FIN-WAIT-1 on the server, or a reset it reads only after that data). A run that
+  ends with every connection closed is dated by slowhttptest's end: the server closed them all by then.
+- slowhttptest opens 50 connections a second (`-r 50`): the 1,500-connection run is still opening them for
+  its first 30 s, so with a `--length` under some 40 s it ends with connections fresh in their grace.
+- *seconds service unavailable*: CSV rows whose last column is 0, "of" the rows written. slowhttptest
+  sends a probe request every 5 s (`-p 5`) and writes 0 from the moment one goes 5 s unanswered until
+  one is answered; so it has a 5 s resolution.""")
+PY
+
+[ -n "$OUT" ] && cp "$WORK/slowhttp.md" "$OUT"
+cat "$WORK/slowhttp.md"
+echo "raw results and server logs: $WORK" >&2
