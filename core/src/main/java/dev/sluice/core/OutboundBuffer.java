@@ -18,6 +18,8 @@ final class OutboundBuffer implements Output {
     /** A chunk grown past this for one large response is dropped once written, not kept. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
+    /** A file's plain text on its way into TLS records, four records' worth at a time. */
+    private static final BufferPool TLS_FILE_SLICES = new BufferPool(64, 64 * 1024, false);
 
     /** Segments in write order: ByteBuffer (read mode) or FileRegion. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -163,8 +165,9 @@ final class OutboundBuffer implements Output {
     /** Sends the file region at the head; sets {@link #full} when the socket takes no more now. */
     private long writeFile(FileRegion f, GatheringByteChannel ch, boolean blocking) throws IOException {
         long count = f.end - f.position[0];
-        long n = f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
-        if (n == 0 && blocking && f.file.size() > f.position[0]) {
+        long n = ch instanceof TlsChannel tls ? writeFileSlice(f, tls, count)
+                : f.file.transferTo(f.position[0], blocking ? Math.min(count, 1 << 20) : count, ch);
+        if (n == 0 && blocking && !(ch instanceof TlsChannel) && f.file.size() > f.position[0]) {
             // On a virtual thread a blocking socket is non-blocking underneath, and
             // transferTo answers 0 when the socket buffer is full instead of waiting: an
             // ordinary blocking write parks until the client reads or the write timeout
@@ -217,6 +220,21 @@ final class OutboundBuffer implements Output {
         if (chunk != null && chunk.position() == 0) {
             pool.give(chunk);
             chunk = null;
+        }
+    }
+
+    /**
+     * Reads up to 64 KiB of {@code f} at its position and writes what TLS takes: four full records,
+     * one system call. Not {@link FileChannel#transferTo}, which hands a channel of another kind
+     * 8 KiB at a time: a record of half the size and a system call for each.
+     */
+    private static long writeFileSlice(FileRegion f, TlsChannel tls, long count) throws IOException {
+        ByteBuffer b = TLS_FILE_SLICES.take();
+        try {
+            b.limit((int) Math.min(count, b.capacity()));
+            return f.file.read(b, f.position[0]) <= 0 ? 0 : tls.write(b.flip());
+        } finally {
+            TLS_FILE_SLICES.give(b);
         }
     }
 

@@ -30,7 +30,9 @@ import javax.net.ssl.SSLException;
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
     private static final int RECORD_HEADER = 5;
-    private static final BufferPool BUFFERS = new BufferPool(256, 17 * 1024, false); // a record and its tag fit
+    private static final int BUFFERS_BYTES = 17 * 1024; // a record and its tag fit
+    private static final BufferPool BUFFERS = new BufferPool(256, BUFFERS_BYTES, false);
+    private static final BufferPool RECORDS_OUT = new BufferPool(64, 4 * BUFFERS_BYTES, false); // 4 records, 1 write
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
     private static final ByteBuffer[] NOTHING = {EMPTY};
     private static final int GO_ON = 0, WAIT = 2; // unwrapOnce: unwrap again; the next record is not all here
@@ -203,9 +205,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     /**
-     * Refuses a client-initiated renegotiation before the engine sees it, whatever the provider
-     * would do: after a TLS 1.2 handshake, a handshake record from the client (its type is in
-     * clear in 1.2) can only be a new ClientHello. {@code src}, in read mode, starts at a record.
+     * Refuses a client-initiated renegotiation before the engine sees it, whatever the provider would do: after a
+     * TLS 1.2 handshake, a handshake record (its type in clear in 1.2) can only be a ClientHello; src: read mode.
      */
     private void refuseRenegotiation(ByteBuffer src) throws TlsException {
         if (handshakeDone && src.hasRemaining() && src.get(src.position()) == HANDSHAKE_RECORD
@@ -247,10 +248,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return r;
     }
 
-    /**
-     * Once, at the first bytes read (here, or with a PROXY header): a client that sends plain text
-     * (an HTTP request) to the TLS port is told in clear, then closed.
-     */
+    /** Once, at the first bytes read: a client speaking plain text (HTTP) to the TLS port is told so, then closed. */
     private void checkFirstByte() throws IOException {
         if (firstByteSeen || netIn == null || netIn.position() == 0) {
             return;
@@ -324,7 +322,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
         } finally {
             netOut.compact();
-            netOut = BUFFERS.dropIfEmpty(netOut);
+            netOut = (netOut.capacity() == BUFFERS_BYTES ? BUFFERS : RECORDS_OUT).dropIfEmpty(netOut);
         }
         return true;
     }
@@ -334,10 +332,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return netOut != null && netOut.position() > 0;
     }
 
-    /**
-     * The selector interest given the protocol's ({@code ops}): TLS's own during the handshake or a
-     * task, then {@code ops} plus {@link SelectionKey#OP_WRITE} while records wait.
-     */
+    /** The selector interest: TLS's own in the handshake or a task, then {@code ops}, OP_WRITE while records wait. */
     int interest(int ops) {
         if (tasks.running()) {
             return 0;
@@ -364,10 +359,16 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         if (!handshakeDone) {
             throw new TlsException("nothing can be sent before the TLS handshake is done");
         }
+        int packet = engine.getSession().getPacketBufferSize();
         long consumed = 0;
-        while (flushNet() && Buffering.remaining(srcs, offset, length) > 0) {
+        while (Buffering.remaining(srcs, offset, length) > 0) {
+            if (netOut != null && netOut.remaining() < packet && !flushNet()) {
+                return consumed; // the socket takes no more now
+            }
+            netOut = netOut == null ? RECORDS_OUT.take() : netOut;
             consumed += wrap(srcs, offset, length);
         }
+        flushNet();
         return consumed;
     }
 
