@@ -7,7 +7,11 @@ GET, and holds them idle; before and after, a full GC (jcmd GC.run), then the ol
 (jstat -gc, OU) and the RSS. Per connection = (heap growth + RSS growth) / N, as docs/benchmarks.md
 does for plain connections. Kernel socket buffers are in neither.
 
-    python3 bench/tls_idle.py --engine event-loop --connections 5000 [--provider conscrypt]
+    python3 bench/tls_idle.py --engine event-loop --connections 5000 [--provider conscrypt] [--twice] [--warm N]
+
+--twice: then N more, and what those cost. With the JDK provider, warm up long (--warm 5000): the RSS the
+first connections seem to cost is the JIT compiling (Native Memory Tracking shows it). Not with conscrypt:
+malloc keeps what closed connections gave back, so a long warm-up would hide what open ones hold.
 """
 import argparse
 import os
@@ -53,6 +57,10 @@ def main():
     ap.add_argument("--engine", default="event-loop")
     ap.add_argument("--connections", type=int, default=5000)
     ap.add_argument("--provider", default="jdk", help="--tls-provider: jdk or conscrypt")
+    ap.add_argument("--warm", type=int, default=200, help="connections opened and closed before the first look")
+    ap.add_argument("--twice", action="store_true",
+                    help="then as many again, and report what those cost: the first N also pay for work done once "
+                         "(JIT compilation, the allocator's arenas), which shows in the RSS")
     ap.add_argument("--histogram", type=int, default=0, help="print the N classes that take most heap, held")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sluice-tls-idle.")
@@ -76,19 +84,19 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
         ctx.load_verify_locations(cert)
-        warm = [open_one(ctx, port) for _ in range(200)]  # JIT and first-use allocations out of the way
-        for s in warm:
-            s.close()
+        for _ in range(args.warm):  # JIT and first-use allocations out of the way, one connection at a time
+            open_one(ctx, port).close()
         time.sleep(1)
         heap0, rss0 = sample(server.pid)
         held = [open_one(ctx, port) for _ in range(args.connections)]
         heap1, rss1 = sample(server.pid)
         n = len(held)
-        per_heap, per_rss = (heap1 - heap0) * 1024 / n, (rss1 - rss0) * 1024 / n
         print(f"engine={args.engine} provider={args.provider} connections={n} protocol={held[0].version()} cipher={held[0].cipher()[0]}")
-        print(f"heap after GC: {heap0:.0f} -> {heap1:.0f} KiB; RSS: {rss0} -> {rss1} KiB")
-        print(f"per idle TLS connection: heap {per_heap:.0f} B + RSS {per_rss:.0f} B = {per_heap + per_rss:.0f} B "
-              f"({(per_heap + per_rss) / 1024:.1f} KiB)")
+        report("per idle TLS connection", n, (heap0, rss0), (heap1, rss1))
+        if args.twice:
+            held += [open_one(ctx, port) for _ in range(n)]
+            heap2, rss2 = sample(server.pid)
+            report(f"per idle TLS connection from {n:,} held to {2 * n:,}", n, (heap1, rss1), (heap2, rss2))
         if args.histogram:
             out = subprocess.run([f"{JDK}/bin/jcmd", str(server.pid), "GC.class_histogram"], check=True,
                                  capture_output=True, text=True).stdout
@@ -98,6 +106,14 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def report(what, n, before, after):
+    (heap0, rss0), (heap1, rss1) = before, after
+    per_heap, per_rss = (heap1 - heap0) * 1024 / n, (rss1 - rss0) * 1024 / n
+    print(f"heap after GC: {heap0:.0f} -> {heap1:.0f} KiB; RSS: {rss0} -> {rss1} KiB")
+    print(f"{what}: heap {per_heap:.0f} B + RSS {per_rss:.0f} B = {per_heap + per_rss:.0f} B "
+          f"({(per_heap + per_rss) / 1024:.1f} KiB)")
 
 
 def open_one(ctx, port):
