@@ -87,6 +87,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             stats.onFailure(failure != null ? failure
                     : reason == CloseReason.TLS_HANDSHAKE_TIMEOUT ? TlsStats.TIMEOUT : TlsStats.CLOSED);
         }
+        TlsEngines.release(engine);
     }
 
     /** Blocking mode: completes the handshake; application bytes that came with it wait for {@link #read}. */

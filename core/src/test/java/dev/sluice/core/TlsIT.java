@@ -69,7 +69,7 @@ class TlsIT {
     }
 
     /** A started server of {@link #protocol} with {@code config}, no file, its connections not recorded. */
-    private Server start(ServerConfig config) throws java.io.IOException {
+    Server start(ServerConfig config) throws java.io.IOException {
         return Server.create(config, protocol(new ConcurrentLinkedQueue<>(), dir)).start();
     }
 

@@ -1,0 +1,48 @@
+package dev.sluice.core;
+
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+/** What the transport does with a TLS provider's {@link SSLEngine} beyond the handshake and the records. */
+final class TlsEngines {
+    private static final String JDK_ENGINES = "sun.security.ssl.";
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final BufferPool SINKS = new BufferPool(16, 17 * 1024, false); // a record and its tag fit
+
+    private TlsEngines() {
+    }
+
+    /**
+     * Closes {@code engine} both ways once its connection has closed, so that it frees what it holds
+     * now, not when it is collected: Conscrypt keeps a native session and a pipe (two descriptors)
+     * per engine until then, and a server that makes connections faster than its heap fills would
+     * run out of descriptors. Conscrypt counts its outbound side done only once the close_notify it
+     * queues has been wrapped: that record is wrapped and dropped, the socket being closed. Not the
+     * JDK's engine: it holds nothing native, and closing its inbound side before the client's
+     * close_notify is a fatal error that invalidates the session, which would end resumption by
+     * session id.
+     */
+    static void release(SSLEngine engine) {
+        if (engine.getClass().getName().startsWith(JDK_ENGINES)) {
+            return;
+        }
+        engine.closeOutbound();
+        ByteBuffer sink = SINKS.take();
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                sink.clear();
+                engine.wrap(EMPTY, sink);
+            }
+        } catch (SSLException | RuntimeException e) {
+            // The engine is past use: it frees itself when both ways are closed, or when collected.
+        } finally {
+            SINKS.give(sink);
+        }
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // No close_notify came first: the connection is closed either way.
+        }
+    }
+}
