@@ -20,6 +20,11 @@ final class Buffering {
     private Buffering() {
     }
 
+    /** {@code b}'s capacity; 0 for none. */
+    static int capacity(ByteBuffer b) {
+        return b == null ? 0 : b.capacity();
+    }
+
     /** A buffer at least {@code atLeast} and twice {@code b}'s capacity, holding {@code b}'s bytes (write mode). */
     static ByteBuffer grow(ByteBuffer b, int atLeast) {
         ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, b.capacity() * 2));

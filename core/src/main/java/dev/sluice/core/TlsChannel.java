@@ -19,11 +19,9 @@ import javax.net.ssl.SSLException;
  * application bytes and a write for the socket to take every record; non-blocking (the event
  * loop), a read that cannot go on answers 0 and {@link #interest} says what it waits for.
  *
- * <p>The handshake happens inside {@link #read}, as the client's bytes arrive; the engine's
- * delegated tasks (the costly key exchange) run on the calling thread, or, once
- * {@link #offloadTasks} is set (the event loop), on the given executor, after which the given
- * callback drives the connection again. The three buffers (records in, plain text in, records
- * out) are taken when needed and dropped once empty, so an idle connection holds none.
+ * <p>The handshake happens inside {@link #read}, as the client's bytes arrive; its costly steps run
+ * on the calling thread, or off an event loop ({@link DelegatedTasks}). The three buffers (records
+ * in, plain text in, records out) are taken when needed and dropped once empty: none while idle.
  *
  * <p>Threads: the connection's owner; a delegated task on the executor.
  */
@@ -66,7 +64,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         this.netIn = BUFFERS.dropIfEmpty(read);
     }
 
-    /** From now on delegated tasks run on {@code executor}, then {@code then} runs there. */
+    /** From now on a handshake's costly steps run on {@code executor}, then {@code then} runs there. */
     void offloadTasks(Executor executor, Runnable then) {
         tasks.offload(executor, then);
     }
@@ -77,8 +75,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     /** Bytes of buffer this connection holds now: none while idle, its buffers dropped once empty. */
     int bufferedCapacity() {
-        return (netIn == null ? 0 : netIn.capacity()) + (appIn == null ? 0 : appIn.capacity())
-                + (netOut == null ? 0 : netOut.capacity());
+        return Buffering.capacity(netIn) + Buffering.capacity(appIn) + Buffering.capacity(netOut);
     }
 
     /** The connection closed for {@code reason}: a handshake it cut short is counted as failed. */
@@ -99,10 +96,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    /**
-     * Reads application bytes: waits for some (non-blocking: 0 if none can be had now), then adds
-     * what records already read hold, as far as {@code dst} has room: no selector reports those.
-     */
+    /** Application bytes: waits for some (non-blocking: 0 if none now), then adds what records read hold. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
         int n = 0;
@@ -117,22 +111,22 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
             int r = unwrapSome(n == 0);
             if (r <= 0) {
-                appIn = BUFFERS.dropIfEmpty(appIn);
+                if (!tasks.running()) { // else an unwrap off the loop holds it
+                    appIn = BUFFERS.dropIfEmpty(appIn);
+                }
                 return n > 0 ? n : r;
             }
         }
         return n;
     }
 
-    /**
-     * Drives the engine until it has application bytes or finished the handshake (1), waits for
-     * the socket or a task (0: non-blocking, or {@code mayRead} false), or the client closed (-1).
-     */
+    /** Drives the engine: 1 (bytes, or the handshake finished), 0 (waits: socket, task, !mayRead), -1 (closed). */
     private int unwrapSome(boolean mayRead) throws IOException {
         while (true) {
             if (tasks.running()) {
                 return 0;
             }
+            tasks.rethrow();
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 if (!tasks.run()) {
@@ -141,14 +135,9 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 continue;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
-                boolean done = handshakeDone;
-                wrap(NOTHING, 0, 1); // FINISHED shows only in its result, never in getHandshakeStatus()
-                if (!flushNet()) {
-                    waitsFor = SelectionKey.OP_WRITE;
-                    return 0;
-                }
-                if (handshakeDone != done) {
-                    return 1;
+                int step = wrapHandshake();
+                if (step != GO_ON) {
+                    return step == WAIT ? 0 : step;
                 }
                 continue;
             }
@@ -162,11 +151,25 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
                 }
             }
             checkFirstByte();
+            if (!handshakeDone && tasks.offloadedUnwrap(netIn, () -> unwrapOnce(false))) {
+                return 0;
+            }
             int step = unwrapOnce(mayRead);
             if (step != GO_ON) {
                 return step == WAIT ? 0 : step;
             }
         }
+    }
+
+    /** A handshake wrap, sent: 1 (the handshake finished), {@link #WAIT} (for the socket) or {@link #GO_ON}. */
+    private int wrapHandshake() throws IOException {
+        boolean done = handshakeDone;
+        wrap(NOTHING, 0, 1); // FINISHED shows only in its result, never in getHandshakeStatus()
+        if (!flushNet()) {
+            waitsFor = SelectionKey.OP_WRITE;
+            return WAIT;
+        }
+        return handshakeDone != done ? 1 : GO_ON;
     }
 
     /** One unwrap: 1 (bytes, or the handshake finished), -1 (the end), {@link #WAIT} or {@link #GO_ON}. */
@@ -205,10 +208,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
-    /**
-     * Refuses a client-initiated renegotiation before the engine sees it, whatever the provider would do: after a
-     * TLS 1.2 handshake, a handshake record (its type in clear in 1.2) can only be a ClientHello; src: read mode.
-     */
+    /** Refuses renegotiation before the engine sees it: after a TLS 1.2 handshake a handshake record is one. */
     private void refuseRenegotiation(ByteBuffer src) throws TlsException {
         if (handshakeDone && src.hasRemaining() && src.get(src.position()) == HANDSHAKE_RECORD
                 && "TLSv1.2".equals(engine.getSession().getProtocol())) {

@@ -13,6 +13,22 @@ final class TlsEngines {
     private TlsEngines() {
     }
 
+    /** Whether {@code engine} is the JDK's own, which hands its handshake's costly steps out as delegated tasks. */
+    static boolean isJdks(SSLEngine engine) {
+        return engine.getClass().getName().startsWith(JDK_ENGINES);
+    }
+
+    /**
+     * Whether {@code netIn} (write mode) starts with a whole handshake record in clear: in TLS 1.3 the
+     * ClientHello alone, whose answer costs the key exchange and the signature; in TLS 1.2 also the
+     * key exchange and Finished. An unwrap of it will not ask for more bytes.
+     */
+    static boolean wholeHandshakeRecord(ByteBuffer netIn) {
+        int header = 5; // type, version, length
+        return netIn != null && netIn.position() >= header && netIn.get(0) == 22
+                && netIn.position() >= header + (netIn.getShort(3) & 0xffff);
+    }
+
     /**
      * Closes {@code engine} both ways once its connection has closed, so that it frees what it holds
      * now, not when it is collected: Conscrypt keeps a native session and a pipe (two descriptors)
@@ -24,7 +40,7 @@ final class TlsEngines {
      * session id.
      */
     static void release(SSLEngine engine) {
-        if (engine.getClass().getName().startsWith(JDK_ENGINES)) {
+        if (isJdks(engine)) {
             return;
         }
         engine.closeOutbound();

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ConscryptTlsIT extends TlsIT {
     private static final TlsEngineFactory CONSCRYPT = TestTls.engines(Conscrypt.newProvider());
-    private static final TlsEngineFactory ENGINES = (host, port) -> {
+    static final TlsEngineFactory ENGINES = (host, port) -> { // tickets on, as the tls module sets them
         SSLEngine e = CONSCRYPT.newEngine(host, port);
         Conscrypt.setUseSessionTickets(e, true);
         return e;

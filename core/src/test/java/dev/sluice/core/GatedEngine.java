@@ -11,8 +11,9 @@ import javax.net.ssl.SSLSession;
 
 /**
  * A server {@link SSLEngine} whose delegated tasks (the key exchange and signature) wait for a
- * gate before they run: a handshake that costs as long as a test likes. Everything else is the
- * wrapped engine's.
+ * gate before they run: a handshake that costs as long as a test likes. For an engine that hands
+ * out no tasks (Conscrypt, whose first unwrap does that work), its first unwrap waits instead.
+ * Everything else is the wrapped engine's.
  */
 final class GatedEngine extends SSLEngine {
     /** Opens the gates of every engine made with it; counts the tasks waiting at them. */
@@ -22,7 +23,23 @@ final class GatedEngine extends SSLEngine {
 
         /** A factory of engines of {@code inner}'s whose tasks wait for this gate. */
         TlsEngineFactory around(TlsEngineFactory inner) {
-            return (host, port) -> new GatedEngine(inner.newEngine(host, port), this);
+            return (host, port) -> new GatedEngine(inner.newEngine(host, port), this, false);
+        }
+
+        /** A factory of engines of {@code inner}'s whose first unwrap waits for this gate. */
+        TlsEngineFactory aroundFirstUnwrap(TlsEngineFactory inner) {
+            return (host, port) -> new GatedEngine(inner.newEngine(host, port), this, true);
+        }
+
+        private void pass() {
+            waiting.incrementAndGet();
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                waiting.decrementAndGet();
+            }
         }
 
         void open() {
@@ -32,10 +49,12 @@ final class GatedEngine extends SSLEngine {
 
     private final SSLEngine inner;
     private final Gate gate;
+    private boolean gateNextUnwrap;
 
-    private GatedEngine(SSLEngine inner, Gate gate) {
+    private GatedEngine(SSLEngine inner, Gate gate, boolean gateFirstUnwrap) {
         this.inner = inner;
         this.gate = gate;
+        this.gateNextUnwrap = gateFirstUnwrap;
     }
 
     @Override
@@ -45,14 +64,7 @@ final class GatedEngine extends SSLEngine {
             return null;
         }
         return () -> {
-            gate.waiting.incrementAndGet();
-            try {
-                gate.open.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                gate.waiting.decrementAndGet();
-            }
+            gate.pass();
             task.run();
         };
     }
@@ -64,6 +76,10 @@ final class GatedEngine extends SSLEngine {
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        if (gateNextUnwrap && src.hasRemaining()) {
+            gateNextUnwrap = false;
+            gate.pass();
+        }
         return inner.unwrap(src, dsts, offset, length);
     }
 
