@@ -20,6 +20,7 @@ final class DelegatedTasks {
     private Executor executor;
     private Runnable then;
     private volatile IOException failed; // what an offloaded step threw, for the owner to rethrow
+    private Runnable afterStep; // guarded by this: what waits for the unwrap off the loop to end
 
     DelegatedTasks(SSLEngine engine) {
         this.engine = engine;
@@ -53,11 +54,34 @@ final class DelegatedTasks {
                 failed = e;
             } catch (RuntimeException e) {
                 failed = new IOException(e);
+            } finally {
+                Runnable after;
+                synchronized (this) {
+                    running = false;
+                    after = afterStep;
+                    afterStep = null;
+                }
+                if (after != null) {
+                    after.run();
+                }
+                then.run();
             }
-            running = false;
-            then.run();
         });
         return true;
+    }
+
+    /**
+     * Runs {@code action} now, or, while an unwrap runs off the loop, once it has ended, on its
+     * thread: the engine is not touched twice at once, and a closing loop does not wait for it.
+     */
+    void whenIdle(Runnable action) {
+        synchronized (this) {
+            if (running) {
+                afterStep = action;
+                return;
+            }
+        }
+        action.run();
     }
 
     /** Throws, once, what the last offloaded step threw. */

@@ -132,6 +132,9 @@ final class OpenConnections implements Iterable<ConnectionState> {
             return;
         }
         context.admission.release(c.uncountIp(), true);
+        if (c.tls != null) {
+            c.tls.onClose(CloseReason.LIMIT); // Conscrypt's engine frees its native state and pipe
+        }
         context.stats.onClosed(CloseReason.LIMIT);
         context.stats.onRejected();
         remove(c);

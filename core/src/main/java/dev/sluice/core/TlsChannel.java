@@ -84,7 +84,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             stats.onFailure(failure != null ? failure
                     : reason == CloseReason.TLS_HANDSHAKE_TIMEOUT ? TlsStats.TIMEOUT : TlsStats.CLOSED);
         }
-        TlsEngines.release(engine);
+        tasks.whenIdle(() -> TlsEngines.release(engine)); // not under an unwrap off the loop
     }
 
     /** Blocking mode: completes the handshake; application bytes that came with it wait for {@link #read}. */

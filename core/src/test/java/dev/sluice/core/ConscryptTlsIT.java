@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import org.conscrypt.Conscrypt;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,12 +43,7 @@ class ConscryptTlsIT extends TlsIT {
     @EnumSource(Engine.class)
     void everyEngineIsClosedBothWaysWithItsConnection(Engine engine) throws Exception {
         List<SSLEngine> made = new CopyOnWriteArrayList<>();
-        ServerConfig config = config(engine).withTls((host, port) -> {
-            SSLEngine e = ENGINES.newEngine(host, port);
-            made.add(e);
-            return e;
-        });
-        try (Server server = start(config)) {
+        try (Server server = start(config(engine).withTls(recording(made)))) {
             try (SSLSocket s = TestTls.connect(server)) { // the server closes first
                 assertThat(exchange(s, "CLOSE")).isEqualTo("CLOSE");
                 assertThat(closedByServer(s)).isTrue();
@@ -64,8 +60,39 @@ class ConscryptTlsIT extends TlsIT {
             }
             assertThat(await(() -> made.size() == 4 && server.stats().open() == 0, Duration.ofSeconds(10)))
                     .as("%d engines, %s", made.size(), server.stats()).isTrue();
-            assertThat(made).allSatisfy(e -> assertThat(e.isInboundDone() && e.isOutboundDone())
-                    .as("inbound done %s, outbound done %s", e.isInboundDone(), e.isOutboundDone()).isTrue());
+            assertThat(made).allSatisfy(ConscryptTlsIT::assertClosedBothWays);
         }
+    }
+
+    /** A connection turned away from a full pool queue had its engine made at the accept: it is closed too. */
+    @Test
+    void anEngineTurnedAwayFromAFullPoolQueueIsClosedBothWays() throws Exception {
+        List<SSLEngine> made = new CopyOnWriteArrayList<>();
+        ServerConfig config = config(Engine.POOL).withThreads(1).withQueue(1).withOverload(OverloadPolicy.REJECT)
+                .withTls(recording(made));
+        try (Server server = start(config);
+             SSLSocket served = TestTls.connect(server);
+             Socket queued = connect(server)) {
+            assertThat(exchange(served, "held")).as("the only worker serves it").isEqualTo("held");
+            try (Socket turnedAway = connect(server)) {
+                assertThat(await(() -> server.stats().rejected() == 1, Duration.ofSeconds(10)))
+                        .as("%s", server.stats()).isTrue();
+            }
+            assertThat(made).hasSize(3);
+            assertClosedBothWays(made.get(2));
+        }
+    }
+
+    private static TlsEngineFactory recording(List<SSLEngine> made) {
+        return (host, port) -> {
+            SSLEngine e = ENGINES.newEngine(host, port);
+            made.add(e);
+            return e;
+        };
+    }
+
+    private static void assertClosedBothWays(SSLEngine e) {
+        assertThat(e.isInboundDone() && e.isOutboundDone())
+                .as("inbound done %s, outbound done %s", e.isInboundDone(), e.isOutboundDone()).isTrue();
     }
 }
