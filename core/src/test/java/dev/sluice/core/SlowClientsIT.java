@@ -236,7 +236,9 @@ class SlowClientsIT {
             try (Socket next = connect(server)) { // waits at the limit until one is below its rate after the grace
                 assertThat(exchange(next, "next")).as("the newcomer, %s", server.stats()).isEqualTo("next");
             }
-            assertThat(server.stats().closes(CloseReason.LEAST_PROGRESS)).as("%s", server.stats()).isEqualTo(1);
+            // The slot is given back before the close is counted: the newcomer may be served first.
+            assertThat(await(() -> server.stats().closes(CloseReason.LEAST_PROGRESS) == 1, Duration.ofSeconds(5)))
+                    .as("%s", server.stats()).isTrue();
             assertThat(server.stats().closes(CloseReason.MIN_RESPONSE_RATE)).isZero();
             assertThat(server.stats().rejected()).as("nobody turned away").isZero();
         }

@@ -141,9 +141,10 @@ class SlowReaderIT {
                 assertThat(new String(next.getInputStream().readNBytes(4), StandardCharsets.US_ASCII))
                         .as("the newcomer's echo; %s", server.stats()).isEqualTo("next");
             }
-            long cut = server.stats().closes(CloseReason.LEAST_PROGRESS)
-                    + server.stats().closes(CloseReason.MIN_RESPONSE_RATE);
-            assertThat(cut).as("got %s; want a reader shed or cut", server.stats()).isPositive();
+            // The slot is given back before the close is counted: the newcomer may be served first.
+            assertThat(await(() -> server.stats().closes(CloseReason.LEAST_PROGRESS)
+                    + server.stats().closes(CloseReason.MIN_RESPONSE_RATE) > 0, Duration.ofSeconds(5)))
+                    .as("got %s; want a reader shed or cut", server.stats()).isTrue();
             assertThat(server.stats().rejected()).as("nobody turned away").isZero();
         }
     }
