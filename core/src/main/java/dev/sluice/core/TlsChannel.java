@@ -26,12 +26,12 @@ import javax.net.ssl.SSLException;
  * <p>Threads: the connection's owner; a delegated task on the executor.
  */
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
-    private static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
-    private static final int RECORD_HEADER = 5;
+    static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
+    static final int RECORD_HEADER = 5;
     private static final int BUFFERS_BYTES = 17 * 1024; // a record and its tag fit
-    private static final BufferPool BUFFERS = new BufferPool(256, BUFFERS_BYTES, false);
+    static final BufferPool BUFFERS = new BufferPool(256, BUFFERS_BYTES, false);
     private static final BufferPool RECORDS_OUT = new BufferPool(64, 4 * BUFFERS_BYTES, false); // 4 records, 1 write
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
     private static final ByteBuffer[] NOTHING = {EMPTY};
     private static final int GO_ON = 0, WAIT = 2; // unwrapOnce: unwrap again; the next record is not all here
     private final SocketChannel raw;

@@ -7,8 +7,6 @@ import javax.net.ssl.SSLException;
 /** What the transport does with a TLS provider's {@link SSLEngine} beyond the handshake and the records. */
 final class TlsEngines {
     private static final String JDK_ENGINES = "sun.security.ssl.";
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final BufferPool SINKS = new BufferPool(16, 17 * 1024, false); // a record and its tag fit
 
     private TlsEngines() {
     }
@@ -24,8 +22,8 @@ final class TlsEngines {
      * key exchange and Finished. An unwrap of it will not ask for more bytes.
      */
     static boolean wholeHandshakeRecord(ByteBuffer netIn) {
-        int header = 5; // type, version, length
-        return netIn != null && netIn.position() >= header && netIn.get(0) == 22
+        int header = TlsChannel.RECORD_HEADER; // type, version, length
+        return netIn != null && netIn.position() >= header && netIn.get(0) == TlsChannel.HANDSHAKE_RECORD
                 && netIn.position() >= header + (netIn.getShort(3) & 0xffff);
     }
 
@@ -44,16 +42,16 @@ final class TlsEngines {
             return;
         }
         engine.closeOutbound();
-        ByteBuffer sink = SINKS.take();
+        ByteBuffer sink = TlsChannel.BUFFERS.take();
         try {
             for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
                 sink.clear();
-                engine.wrap(EMPTY, sink);
+                engine.wrap(TlsChannel.EMPTY, sink);
             }
         } catch (SSLException | RuntimeException e) {
             // The engine is past use: it frees itself when both ways are closed, or when collected.
         } finally {
-            SINKS.give(sink);
+            TlsChannel.BUFFERS.give(sink);
         }
         try {
             engine.closeInbound();
