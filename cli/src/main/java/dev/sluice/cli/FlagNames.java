@@ -18,7 +18,7 @@ import picocli.CommandLine.ParseResult;
 final class FlagNames {
     /** Components whose flag is not their kebab-case name. */
     static final Map<String, String> ALIASES = Map.of("indexFile", "--index",
-            "serverName", "--server-header", "errorPages", "--error-page");
+            "serverName", "--server-header", "errorPages", "--error-page", "maxBodyBytes", "--max-body-size");
     private static final Pattern SUBJECT =
             Pattern.compile("([a-z][A-Za-z-]*)( (?:must|is|are) .*)", Pattern.DOTALL);
 

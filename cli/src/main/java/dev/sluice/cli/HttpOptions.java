@@ -22,6 +22,13 @@ final class HttpOptions {
             description = "The Server field sent on every response; '' sends none.")
     String serverHeader;
 
+    @Option(names = "--max-body-size", paramLabel = "<size>", converter = SizeConverter.class,
+            defaultValue = "" + HttpConfig.DEFAULT_MAX_BODY_BYTES,
+            description = "The largest request body, in bytes or with k, m or g (512k, 10m, 4g): a larger "
+                    + "Content-Length gets 413 before any of the body is read; a chunked body that grows "
+                    + "past it, 413 and the close. 0 refuses every body.")
+    long maxBodySize;
+
     @Option(names = "--trust-forwarded-headers", paramLabel = "<bool>", arity = "0..1", fallbackValue = "true",
             defaultValue = "false", showDefaultValue = Visibility.ALWAYS,
             description = "Believe Forwarded and X-Forwarded-For/Proto/Host from peers in --trusted-proxies: "
@@ -36,7 +43,7 @@ final class HttpOptions {
      * @throws IllegalArgumentException naming a bad flag
      */
     HttpConfig toConfig() {
-        HttpConfig config = HttpConfig.defaults().withServerName(serverHeader);
+        HttpConfig config = HttpConfig.defaults().withServerName(serverHeader).withMaxBodyBytes(maxBodySize);
         if (!trustForwardedHeaders) {
             return config;
         }

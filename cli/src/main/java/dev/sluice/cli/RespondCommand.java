@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.http.HttpConfig;
 import dev.sluice.http.HttpHandler;
 import dev.sluice.http.HttpResponse;
+import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,8 +13,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice respond [TEXT]}: an HTTP/1.1 server that answers every request with 200 and
- * {@code TEXT} as {@code text/plain}. Benchmarks and smoke tests use it. The handler never blocks,
- * so {@code event-loop} runs it on the loop threads; the response is built once and reused.
+ * {@code TEXT} as {@code text/plain}, once it has read the request's body to the end. Benchmarks and
+ * smoke tests use it. The handler never blocks, so {@code event-loop} runs it on the loop threads
+ * (a request whose body is still on its way, on a virtual thread that reads it as it streams); the
+ * response is built once and reused.
  */
 @Command(name = "respond", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         defaultValueProvider = FlagDefaults.class, showDefaultValues = true, sortOptions = false,
@@ -65,7 +68,12 @@ final class RespondCommand implements Callable<Integer> {
             return Main.badValue(spec.commandLine(), e.getMessage());
         }
         HttpResponse response = HttpResponse.ok(text);
-        HttpHandler handler = HttpHandler.nonBlocking(request -> response);
+        HttpHandler handler = HttpHandler.nonBlocking(request -> {
+            // Read to the end, so a client's upload completes: a body still on its way is read
+            // off the loop as it streams, and never held.
+            request.bodyStream().transferTo(OutputStream.nullOutputStream());
+            return response;
+        });
         return ServeSupport.run(new ServerRunner(spec.commandLine(), "http").tls(tls), spec.commandLine(),
                 () -> tls.apply(server.toConfig()), httpConfig, handler, admin, accessLog, https);
     }

@@ -43,7 +43,7 @@ final class UsageHelp implements IHelpFactory {
                     "--basic-auth-realm")),
             new Group("Admin and logging", List.of("--admin-port", "--admin-host", "--access-log",
                     "--access-log-format", "--quiet", "--log-level")),
-            new Group("Limits", List.of("--max-connections", "--max-connections-per-ip",
+            new Group("Limits", List.of("--max-connections", "--max-connections-per-ip", "--max-body-size",
                     "--overload", "--min-body-rate", "--min-response-rate")),
             new Group("Timeouts", List.of("--idle-timeout", "--header-timeout", "--request-timeout",
                     "--write-timeout", "--shutdown-timeout", "--drain-delay")),

@@ -3,13 +3,16 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.core.Engine;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -69,6 +72,30 @@ class RespondIT {
         }
         try (SluiceProcess bad = SluiceProcess.jar("respond", "--port", "0", "--server-header", "a\tb")) {
             assertThat(bad.awaitExit()).as(bad::transcript).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void readsATwoGibibyteUploadToTheEndWithoutHoldingIt(Engine engine, @TempDir Path tmp) throws Exception {
+        Path small = tmp.resolve("small");
+        Path big = tmp.resolve("big");
+        try (RandomAccessFile f = new RandomAccessFile(small.toFile(), "rw");
+             RandomAccessFile g = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(1 << 20);
+            g.setLength(2L << 30); // sparse: no disk is used
+        }
+        try (SluiceProcess p = SluiceProcess.jar("respond", "ok", "--max-body-size", "4g", "--host", "127.0.0.1",
+                "--port", "0", "--engine", engine.cliName())) {
+            String url = "http://127.0.0.1:" + p.awaitStdout(LISTENING, START_WAIT).group(1) + "/";
+            assertThat(curl("-sS", "-T", small.toString(), url)).as("warm-up").isEqualTo("ok");
+            long start = p.rssKib();
+            assertThat(curl("-sS", "--max-time", "120", "-T", big.toString(), "-w", " %{size_upload}", url))
+                    .as(p::transcript).isEqualTo("ok " + (2L << 30));
+            assertThat(p.rssKib()).as("RSS after the upload, KiB; %d before", start)
+                    .isLessThanOrEqualTo(start + 64 * 1024);
+            assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Length: 5368709120",
+                    "-X", "POST", url)).as("a body announced past the limit").isEqualTo("413");
         }
     }
 

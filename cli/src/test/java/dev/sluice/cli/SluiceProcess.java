@@ -179,6 +179,16 @@ final class SluiceProcess implements AutoCloseable {
         }
     }
 
+    /** The process's resident memory, in KiB, from Linux's /proc/PID/status. */
+    long rssKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for " + process.pid());
+    }
+
     /**
      * Whether the process started with SIGINT ignored, as the children of a background job of a
      * non-interactive shell do: then the JVM rightly leaves it ignored. Reads Linux's

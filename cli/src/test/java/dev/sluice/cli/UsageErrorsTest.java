@@ -116,6 +116,19 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aSizeIsAWholeNumberWithKmOrG() {
+        assertOneLine(run("respond", "--max-body-size", "4x"),
+                "sluice: Invalid value for option '--max-body-size': '4x' is not a size");
+        assertOneLine(run("serve", "--max-body-size", "-1"),
+                "sluice: Invalid value for option '--max-body-size': '-1' is not a size");
+        assertOneLine(run("serve", "--max-body-size", "99999999999g"),
+                "sluice: Invalid value for option '--max-body-size': '99999999999g' is too large a size");
+        env.put("SLUICE_MAX_BODY_SIZE", "1.5g");
+        assertOneLine(run("respond"), "sluice: ");
+        assertThat(run("respond").err()).contains("SLUICE_MAX_BODY_SIZE").contains("'1.5g' is not a size");
+    }
+
+    @Test
     void theProxyProtocolNeedsTrustedProxiesThatAreNetworks() {
         assertOneLine(run("echo", "--proxy-protocol"), "sluice: --proxy-protocol must come with --trusted-proxies");
         assertOneLine(run("serve", "--trusted-proxies", "10.0.0.0/8"),

@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.function.LongConsumer;
@@ -19,7 +20,7 @@ import java.util.function.LongConsumer;
  * @param <Q> the request type
  * @param <R> the response type
  */
-final class BlockingConnection<Q, R> extends Exchange<Q, R> {
+final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestStream {
     /**
      * What a connection reads into while it waits for a request: most request heads fit, and an
      * idle connection holds no more than this.
@@ -142,7 +143,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         if (in != small && in.position() == 0 && n < in.capacity() && progress == Codec.Progress.BETWEEN_MESSAGES) {
             // The client paused between messages: wait for the next one in the small buffer.
             readBuffers.give(in);
-            in = small;
+            in = small.clear();
         }
         boolean between = progress == Codec.Progress.BETWEEN_MESSAGES && in.position() == 0;
         if (between && context.draining() && c.answered()) {
@@ -207,11 +208,17 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
         c.handler.leave();
         Thread.interrupted(); // an interrupt meant for the handler must not end this connection's I/O
         if (timedOut) {
-            dropAnswer();
-            return c.terminalReason(); // the timer answered; the late response is dropped
+            dropAnswer(); // the late response is dropped
+            CloseReason r = c.terminalReason();
+            return r.cutsARequest() ? endOfStream() : r; // a body read too slowly: 408; else the timer answered
         }
         boolean closing = context.leaving(); // read after the handler: it may have begun meanwhile
-        if (!encodeAnswer(out, closing) || closing) {
+        boolean kept = encodeAnswer(out, closing);
+        BodyProducer producer = out.takeProducer();
+        if (producer != null && !produce(producer)) {
+            return CloseReason.ERROR;
+        }
+        if (!kept || closing) {
             flush();
             return closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
         }
@@ -219,6 +226,100 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> {
             flush(); // a pipelining client must read before more is decoded for it
         }
         return null;
+    }
+
+    /**
+     * Sends a body made while it is sent: each piece is written, under the write timeout and the
+     * response rate, before the next is made. False when the producer failed; the connection then
+     * closes with the body cut short.
+     */
+    private boolean produce(BodyProducer producer) throws IOException {
+        boolean done = false;
+        try {
+            while (true) {
+                boolean more;
+                try {
+                    more = producer.next(out);
+                } catch (IOException | RuntimeException e) {
+                    Log.CORE.log(Level.WARNING, "conn={0,number,#} response_stream_failed: {1}",
+                            c.info.id(), e.toString());
+                    return false;
+                }
+                flush();
+                if (!more) {
+                    done = true;
+                    return true;
+                }
+            }
+        } finally {
+            if (!done) {
+                producer.abandon();
+            }
+        }
+    }
+
+    @Override
+    RequestStream requestStream() {
+        return this;
+    }
+
+    @Override
+    public ByteBuffer buffered() {
+        return in;
+    }
+
+    /** The handler's thread, reading a streamed body: one read, under the body deadlines. */
+    @Override
+    public boolean fill() throws IOException {
+        in.compact();
+        int read;
+        try {
+            if (in == small) { // bytes stream in: a larger buffer
+                in = readBuffers.take().put(small.flip());
+                small.clear();
+            } else if (!in.hasRemaining() && !growIfFull()) {
+                throw new IOException("body buffer full");
+            }
+            if (!c.toBody(System.nanoTime())) {
+                throw cut();
+            }
+            read = c.read(in);
+        } catch (IOException e) {
+            throw c.terminalReason() != null ? cut() : e;
+        } finally {
+            in.flip();
+        }
+        if (read < 0) {
+            if (c.terminalReason() != null) {
+                throw cut();
+            }
+            return false;
+        }
+        stats.addBytesIn(read);
+        c.pace.bodyRead(read);
+        if (!c.toHandling(System.nanoTime())) {
+            throw cut();
+        }
+        return true;
+    }
+
+    @Override
+    public void sendInterim(byte[] bytes) throws IOException {
+        out.write(bytes);
+        try {
+            flush();
+        } catch (TerminatedException e) {
+            throw cut();
+        }
+        if (!c.toHandling(System.nanoTime())) {
+            throw cut();
+        }
+    }
+
+    /** What a stream call throws when a timeout or shutdown ended the connection under it. */
+    private IOException cut() {
+        CloseReason r = c.terminalReason();
+        return new SocketTimeoutException(r == null ? "closed" : r.logName());
     }
 
     /**

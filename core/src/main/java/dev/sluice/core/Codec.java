@@ -30,6 +30,19 @@ public interface Codec<Q, R> {
      */
     Q decode(ByteBuffer in, Output out) throws ProtocolException;
 
+    /**
+     * Gives the codec the stream it may read a body through while the handler runs. Every engine
+     * calls it once, before the first {@link #decode}. A codec that uses it may return a request
+     * whose body has not all arrived, with {@link #progress()} still {@link Progress#IN_BODY}: the
+     * engine then runs the handler where it may block (on {@code event-loop}, a virtual thread,
+     * even for a non-blocking handler), reads the socket only when the handler asks through
+     * {@code stream}, and goes on decoding after the handler returns, so what the handler left of
+     * the body passes through {@link #decode} again before the next request. Default: ignored, and
+     * requests are decoded whole.
+     */
+    default void attach(RequestStream stream) {
+    }
+
     /** Where a codec stands in the message it is decoding; see {@link #progress()}. */
     enum Progress {
         /** No byte of a next message consumed: the connection is idle. */

@@ -267,8 +267,42 @@ final class EventLoop implements Runnable {
                 reason = CloseReason.SHUTDOWN; // a first request that did not come in its grace
             }
             if (reason != null) {
-                lc.expired(reason);
+                expired(lc, reason);
             }
+        }
+    }
+
+    /**
+     * A sweep expired the connection for {@code reason}: tells a client cut mid-request (HTTP:
+     * 408) or whose handler overran (HTTP: 503) as far as the socket takes it, then closes.
+     */
+    private void expired(LoopConnection<?, ?> lc, CloseReason reason) {
+        if (reason.cutsARequest() || reason == CloseReason.REQUEST_TIMEOUT) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", lc.c.info.id(), reason.logName());
+            if (reason == CloseReason.REQUEST_TIMEOUT) {
+                lc.c.handler.interrupt(); // its response, should it come, finds the connection closed
+                lc.codec.encodeRequestTimeout(scratch);
+            } else {
+                lc.codec.encodeTimeout(scratch);
+            }
+            try {
+                stats.addBytesOut(scratch.writeTo(lc.c, null));
+            } catch (IOException e) {
+                // The client is gone; closing is all that is left.
+            }
+            scratch.release();
+        }
+        close(lc, reason);
+    }
+
+    /** The TLS handshake's costly steps of {@code lc} run off the loop; their end drives it again. */
+    void offloadTlsTasks(LoopConnection<?, ?> lc) {
+        if (lc.c.tls != null) {
+            lc.c.tls.offloadTasks(tlsTasks, () -> post(() -> {
+                if (lc.index >= 0) {
+                    lc.onReadable();
+                }
+            }));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import java.io.EOFException;
 import java.lang.System.Logger.Level;
 
 /**
@@ -7,7 +8,7 @@ import java.lang.System.Logger.Level;
  * request and answer at a time. {@link #call} is the one place a handler runs; {@link #encodeAnswer}
  * the one place its answer (or failure) is encoded. Each engine's per-connection class extends it
  * and drives the bytes: {@link LoopConnection} on an event loop, {@link BlockingConnection} on a
- * thread of its own.
+ * thread of its own; each gives its codec the {@link RequestStream} a streamed body is read through.
  *
  * @param <Q> the request type
  * @param <R> the response type
@@ -35,7 +36,11 @@ abstract class Exchange<Q, R> {
     /** Makes the codec for the connection as {@link ConnectionState#info} now says it is. */
     final void newCodec() {
         codec = protocol.newCodec(c.info);
+        codec.attach(requestStream());
     }
+
+    /** What the codec reads a streamed body through; called once the subclass is made. */
+    abstract RequestStream requestStream();
 
     /**
      * Runs the handler on the calling thread and keeps its response or failure for
@@ -75,11 +80,18 @@ abstract class Exchange<Q, R> {
     }
 
     /**
-     * A handler threw: a {@link ProtocolException} is a deliberate refusal (DEBUG); anything
-     * else is a bug in the handler (WARNING, with the stack).
+     * A handler threw: a {@link ProtocolException}, or a failure it caused (a body the codec
+     * refused as it streamed), is a deliberate refusal, and an {@link EOFException} a client that
+     * left mid-body (DEBUG); anything else is a bug in the handler (WARNING, with the stack).
      */
     private void logHandlerFailure(Throwable f) {
-        if (f instanceof ProtocolException p) {
+        Throwable cause = f;
+        while (cause != null && !(cause instanceof ProtocolException) && !(cause instanceof EOFException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof EOFException) {
+            Log.CORE.log(Level.DEBUG, "conn={0,number,#} handler_failed: {1}", c.info.id(), f.toString());
+        } else if (cause instanceof ProtocolException p) {
             Log.CORE.log(Level.DEBUG, "conn={0,number,#} handler_refused code={1,number,#} reason={2}",
                     c.info.id(), p.code(), p.reason());
         } else {

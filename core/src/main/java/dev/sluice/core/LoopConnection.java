@@ -2,6 +2,7 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
@@ -24,59 +25,40 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     SelectionKey key;
     /** Index in the loop's list of connections; -1 once closed. */
     int index;
-    private ByteBuffer pendingIn; // read mode; null when nothing is left over
+    ByteBuffer pendingIn; // read mode; null when nothing is left over
     private OutboundBuffer pendingOut; // null when everything was written
     private boolean inFlight; // a handler runs on a virtual thread
     private boolean eof; // the client closed its side
     private CloseReason closeAfterFlush;
     private boolean inMessage;
     private long headStart;
-    private long handlerStart;
+    long handlerStart;
     /** Decoding paused: the answers not yet written reached the bound; resumed once written. */
     private boolean stalled;
     /** Reads the PROXY header, on a listener that takes one, until it is in; then null. */
     private ProxyHeaderReader proxyHeader;
+    /** The body a handler on a virtual thread reads as it arrives. */
+    private final LoopStream stream = new LoopStream(this);
+    /** Makes the body of the answer being sent on a virtual thread; null when none does. */
+    private LoopProducer producer;
 
     LoopConnection(ConnectionState c, EventLoop loop, Protocol<Q, R> protocol) {
-        super(c, protocol, loop.context.config.proxyProtocol() == null); // else the header names the client first
+        super(c, protocol, false);
         this.loop = loop;
-        if (codec == null) {
-            proxyHeader = new ProxyHeaderReader(loop.context, c);
+        if (loop.context.config.proxyProtocol() != null) {
+            proxyHeader = new ProxyHeaderReader(loop.context, c); // the header names the client first
         } else {
-            offloadTlsTasks();
+            newCodec();
+            loop.offloadTlsTasks(this);
         }
     }
 
-    /** The TLS handshake's costly steps run off the loop; their end drives the connection again. */
-    private void offloadTlsTasks() {
-        if (c.tls != null) {
-            c.tls.offloadTasks(loop.tlsTasks, () -> loop.post(() -> {
-                if (index >= 0) {
-                    onReadable();
-                }
-            }));
-        }
-    }
-
-    /**
-     * Reads on in the PROXY header: whether it is in and the connection, its codec made and its
-     * next phase entered, goes on to read what came after it.
-     */
-    private boolean proxyHeaderIn() {
-        CloseReason refused = proxyHeader.readNow();
-        if (refused != null || !proxyHeader.done()) {
-            if (refused == CloseReason.LIMIT) {
-                loop.turnAway(this); // the rejection, then a lingering close, as the acceptor's
-            } else if (refused != null) {
-                loop.close(this, refused);
-            }
-            return false;
-        }
+    /** The PROXY header is in: the codec is made for the client it names, and the next phase entered. */
+    void proxyHeaderIn() {
         proxyHeader = null;
         newCodec();
-        offloadTlsTasks();
+        loop.offloadTlsTasks(this);
         updatePhase();
-        return !c.isClosed();
     }
 
     /** The socket can take more: decode what was held back, or write what waits. */
@@ -91,7 +73,10 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     }
 
     void onReadable() {
-        if (proxyHeader != null && !proxyHeaderIn()) {
+        if (inFlight || proxyHeader != null && !proxyHeader.readOn(this)) {
+            if (inFlight && stream.wanted() != null) { // what a running handler did not ask for stays put
+                stream.onReadable();
+            }
             return;
         }
         ByteBuffer buf = loop.readBuffer.clear();
@@ -128,7 +113,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         process(in, System.nanoTime());
     }
 
-    private void endOfStream() {
+    void endOfStream() {
         eof = true;
         if (inFlight || pendingOut != null) {
             setInterest(); // answer what was asked, then close
@@ -171,8 +156,8 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         inMessage = false;
         c.requestDecoded();
         loop.stats.onRequest();
-        if (handler.mayBlock()) {
-            offload(request);
+        if (handler.mayBlock() || codec.progress() == Codec.Progress.IN_BODY) {
+            offload(request); // a body still to come is read by the handler, which waits for it
         } else {
             call(request);
             encode();
@@ -195,11 +180,43 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         if (!encodeAnswer(loop.scratch, closing) || closing) {
             closeAfterFlush = closing ? CloseReason.SHUTDOWN : CloseReason.NORMAL;
         }
+        BodyProducer p = loop.scratch.takeProducer();
+        if (p != null) { // the body is made off the loop; nothing else happens here until it is sent
+            inFlight = true;
+            producer = new LoopProducer(this, p);
+            loop.handlerThreads.newThread(producer).start();
+        }
+    }
+
+    /** Loop: sends a produced piece, from the producer's own buffer when nothing else waits (no copy). */
+    void send(OutboundBuffer piece) {
+        if (pendingOut == null && loop.scratch.isEmpty()) {
+            pendingOut = piece;
+        } else {
+            piece.moveTo(loop.scratch);
+        }
+        flush();
+    }
+
+    /** Loop: the producer is done, {@code failed} or not: go on with the input, or close. */
+    void produced(boolean failed) {
+        producer = null;
+        inFlight = false;
+        if (failed && !c.isClosed()) {
+            loop.close(this, CloseReason.ERROR); // the client sees the body cut short
+        } else if (!c.isClosed()) {
+            goOn();
+        }
     }
 
     /** The client read what was pending: decode the pipelined requests that were held back. */
     private void resume() {
         stalled = false;
+        goOn();
+    }
+
+    /** Decodes what waits in {@link #pendingIn} if it may be decoded now; else writes what waits. */
+    private void goOn() {
         if (pendingIn != null && !inFlight && closeAfterFlush == null) {
             process(pendingIn, System.nanoTime());
         } else {
@@ -224,24 +241,24 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         loop.stats.addBusy(-1);
         inFlight = false;
         c.handler.leave();
+        ByteBuffer left = stream.takeBack(); // the handler has returned: its thread is done with it
+        if (left != null) {
+            pendingIn = left;
+        }
         if (c.isClosed()) {
             dropAnswer(); // timed out or shut down: the late response is dropped
             return;
         }
         try {
             encode();
-            if (pendingIn != null && closeAfterFlush == null) {
-                process(pendingIn, System.nanoTime());
-            } else {
-                flush();
-            }
+            goOn();
         } catch (RuntimeException | Error e) {
             failed(e);
         }
     }
 
     /** Writes what is encoded; what the client does not take now waits for OP_WRITE. */
-    private void flush() {
+    void flush() {
         OutboundBuffer scratch = loop.scratch;
         if (c.isClosed()) {
             scratch.release();
@@ -292,6 +309,10 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private boolean caughtUp() {
         pendingOut = null;
         c.pace.caughtUp();
+        if (producer != null) {
+            producer.taken(); // make the next piece
+            return true;
+        }
         if (closeAfterFlush != null) {
             loop.close(this, closeAfterFlush);
             return false;
@@ -303,9 +324,10 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         return true;
     }
 
-    private void setInterest() {
-        int ops = pendingOut != null || (stalled && !inFlight) ? SelectionKey.OP_WRITE
-                : inFlight || eof || closeAfterFlush != null ? 0 : SelectionKey.OP_READ;
+    void setInterest() {
+        int ops = (pendingOut != null || (stalled && !inFlight) ? SelectionKey.OP_WRITE
+                : inFlight || eof || closeAfterFlush != null ? 0 : SelectionKey.OP_READ)
+                | (stream.wanted() != null ? SelectionKey.OP_READ : 0); // a handler waits for its body
         if (c.tls != null) {
             ops = c.tls.interest(ops);
         }
@@ -327,8 +349,10 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
             moved = c.toHandshake(now); // stays in the phase entered at the accept, with its deadline
         } else if (pendingOut != null) {
             moved = c.phase() == ConnectionState.WRITING || c.toWriting(now);
+        } else if (producer != null) {
+            moved = c.toBusy(); // the next piece is being made
         } else if (inFlight) {
-            moved = c.toHandling(handlerStart);
+            moved = stream.wanted() != null ? c.toBody(now) : c.toHandling(handlerStart);
         } else {
             Codec.Progress progress = codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && pendingIn == null) {
@@ -346,28 +370,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
     }
 
-    /**
-     * A sweep expired the connection for {@code reason}: tells a client cut mid-request (HTTP:
-     * 408) or whose handler overran (HTTP: 503) as far as the socket takes it, then closes.
-     */
-    void expired(CloseReason reason) {
-        if (reason.cutsARequest() || reason == CloseReason.REQUEST_TIMEOUT) {
-            Log.CORE.log(Level.DEBUG, "conn={0,number,#} {1}", c.info.id(), reason.logName());
-            OutboundBuffer scratch = loop.scratch;
-            if (reason == CloseReason.REQUEST_TIMEOUT) {
-                c.handler.interrupt(); // its response, should it come, finds the connection closed
-                codec.encodeRequestTimeout(scratch);
-            } else {
-                codec.encodeTimeout(scratch);
-            }
-            try {
-                loop.stats.addBytesOut(scratch.writeTo(c, null));
-            } catch (IOException e) {
-                // The client is gone; closing is all that is left.
-            }
-            scratch.release();
-        }
-        loop.close(this, reason);
+    @Override
+    RequestStream requestStream() {
+        return stream;
     }
 
     /** A codec or protocol bug surfaced while serving this connection: close it, keep the loop. */
@@ -377,13 +382,14 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         loop.close(this, CloseReason.ERROR);
     }
 
-    private void ioFailed(IOException e) {
+    void ioFailed(IOException e) {
         Log.CORE.log(Level.DEBUG, "conn={0,number,#} io_error: {1}", c.info.id(), e.toString());
         loop.close(this, CloseReason.ERROR);
     }
 
     /** The loop closed the connection: drops the buffers it held. */
     void released() {
+        stream.fail(new SocketTimeoutException("connection closed"));
         if (pendingOut != null) {
             pendingOut.release();
             pendingOut = null;

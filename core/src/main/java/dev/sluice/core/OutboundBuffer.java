@@ -49,6 +49,9 @@ final class OutboundBuffer implements Output {
      */
     static final int FILE_WEIGHT = 16 * 1024;
 
+    /** A body still to be made, for the engine to run; null when none. */
+    private BodyProducer producer;
+
     private record FileRegion(FileChannel file, long end, long[] position) {
     }
 
@@ -69,6 +72,22 @@ final class OutboundBuffer implements Output {
     public void transfer(FileChannel file, long position, long count) {
         seal();
         queue.add(new FileRegion(file, position + count, new long[] {position}));
+    }
+
+    /** Kept for the engine, which runs it once what is queued before it is sent ({@link #takeProducer}). */
+    @Override
+    public void produce(BodyProducer p) {
+        if (producer != null) {
+            throw new IllegalStateException("a body producer is already waiting");
+        }
+        producer = p;
+    }
+
+    /** The producer that ends the response encoded last, handed to the engine; null when none. */
+    BodyProducer takeProducer() {
+        BodyProducer p = producer;
+        producer = null;
+        return p;
     }
 
     private ByteBuffer ensureChunk(int len) {
@@ -275,6 +294,9 @@ final class OutboundBuffer implements Output {
             }
         }
         queue.clear();
+        if (producer != null) {
+            takeProducer().abandon();
+        }
         if (chunk != null) {
             chunk.clear();
         }

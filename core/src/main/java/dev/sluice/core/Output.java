@@ -1,5 +1,6 @@
 package dev.sluice.core;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -27,4 +28,17 @@ public interface Output {
      * closes the file once sent, or when the connection closes first.
      */
     void transfer(FileChannel file, long position, long count);
+
+    /**
+     * Ends this response with a body that {@code producer} makes piece by piece, each sent before
+     * the next is asked for ({@link BodyProducer}). The last thing written for a response; the
+     * engine reads and answers nothing more on the connection until the producer is done.
+     * Default, for outputs that only gather bytes: runs the producer to its end here, so the body
+     * gathers in memory.
+     */
+    default void produce(BodyProducer producer) throws IOException {
+        while (producer.next(this)) {
+            // each piece was written to this output
+        }
+    }
 }

@@ -63,6 +63,24 @@ final class ProxyHeaderReader {
         }
     }
 
+    /**
+     * Event loop: reads on in the header of {@code lc}, and once it is in has the connection set
+     * up for the client it names; whether the connection goes on to read what came after it.
+     */
+    boolean readOn(LoopConnection<?, ?> lc) {
+        CloseReason refused = readNow();
+        if (refused != null || !done) {
+            if (refused == CloseReason.LIMIT) {
+                lc.loop.turnAway(lc); // the rejection, then a lingering close, as the acceptor's
+            } else if (refused != null) {
+                lc.loop.close(lc, refused);
+            }
+            return false;
+        }
+        lc.proxyHeaderIn();
+        return !c.isClosed();
+    }
+
     /** Whether the header is in and the connection set up to be served. */
     boolean done() {
         return done;

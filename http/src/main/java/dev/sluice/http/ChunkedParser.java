@@ -18,9 +18,12 @@ final class ChunkedParser {
     /** The most extension bytes in one body (CVE-2023-39326 class): more is 400. */
     static final int MAX_EXTENSION_BYTES = 64 * 1024;
 
-    private enum State { SIZE, DATA, DATA_CR, DATA_LF, TRAILERS }
+    private enum State { SIZE, DATA, DATA_CR, DATA_LF, TRAILERS, DONE }
 
-    private final int maxBodyBytes;
+    /** The most data bytes one body may hold. */
+    private long limit;
+    /** The data bytes announced by the sizes read so far. */
+    private long total;
     private final byte[] line = new byte[MAX_SIZE_LINE_BYTES + 1];
     private final FieldSection trailers;
     private State state;
@@ -29,11 +32,13 @@ final class ChunkedParser {
     private int extensionBytes;
 
     ChunkedParser(HttpConfig config) {
-        this.maxBodyBytes = config.maxBodyBytes();
         this.trailers = new FieldSection(config.maxHeaderBytes(), config.maxHeaderCount());
     }
 
-    void reset() {
+    /** Starts a body of at most {@code limit} data bytes. */
+    void reset(long limit) {
+        this.limit = limit;
+        total = 0;
         state = State.SIZE;
         len = 0;
         extensionBytes = 0;
@@ -46,25 +51,52 @@ final class ChunkedParser {
      * @return true once the last chunk and the trailer section have been consumed
      */
     boolean read(ByteBuffer in, BodyBuffer body) throws HttpException {
-        while (in.hasRemaining()) {
+        for (long n; (n = data(in)) != 0; ) {
+            if (n < 0) {
+                return true;
+            }
+            body.append(in, (int) n);
+            took((int) n);
+        }
+        return false;
+    }
+
+    /**
+     * Consumes framing from {@code in} up to the next chunk data.
+     *
+     * @return how many bytes of chunk data follow at {@code in}'s position (at most its remaining;
+     *     take them, then call {@link #took}); 0 when more bytes are needed; -1 once the last chunk
+     *     and the trailer section have been consumed
+     */
+    long data(ByteBuffer in) throws HttpException {
+        while (in.hasRemaining() || state == State.DONE) {
             switch (state) {
-                case SIZE -> readSizeLine(in, body);
+                case SIZE -> readSizeLine(in);
                 case DATA -> {
-                    int n = (int) Math.min(remaining, in.remaining());
-                    body.append(in, n);
-                    remaining -= n;
-                    if (remaining == 0) {
-                        state = State.DATA_CR;
-                    }
+                    return Math.min(remaining, in.remaining());
                 }
                 case DATA_CR -> expect(in, CR, State.DATA_LF);
                 case DATA_LF -> expect(in, LF, State.SIZE);
                 case TRAILERS -> {
-                    return trailers.read(in);
+                    if (!trailers.read(in)) {
+                        return 0;
+                    }
+                    state = State.DONE;
+                }
+                case DONE -> {
+                    return -1;
                 }
             }
         }
-        return false;
+        return 0;
+    }
+
+    /** The caller took {@code n} bytes of the chunk data {@link #data} said were there. */
+    void took(int n) {
+        remaining -= n;
+        if (remaining == 0) {
+            state = State.DATA_CR;
+        }
     }
 
     /** The trailer fields read; valid once {@link #read} returned true. Never merged into headers. */
@@ -79,7 +111,7 @@ final class ChunkedParser {
         state = next;
     }
 
-    private void readSizeLine(ByteBuffer in, BodyBuffer body) throws HttpException {
+    private void readSizeLine(ByteBuffer in) throws HttpException {
         while (in.hasRemaining()) {
             byte b = in.get();
             if (b == LF) {
@@ -87,7 +119,7 @@ final class ChunkedParser {
                     throw HttpException.badRequest("Bare LF in chunk size line");
                 }
                 len--;
-                chunk(body);
+                chunk();
                 len = 0;
                 return;
             }
@@ -104,7 +136,7 @@ final class ChunkedParser {
         }
     }
 
-    private void chunk(BodyBuffer body) throws HttpException {
+    private void chunk() throws HttpException {
         long size = 0;
         int i = 0;
         for (int digit; i < len && (digit = Grammar.hex(line[i])) >= 0; i++) {
@@ -119,9 +151,10 @@ final class ChunkedParser {
         if (extensionBytes > MAX_EXTENSION_BYTES) {
             throw HttpException.badRequest("Chunk extensions too long");
         }
-        if (size > maxBodyBytes - body.size()) {
+        if (size > limit - total) {
             throw new HttpException(413, "Content too large");
         }
+        total += size;
         if (size == 0) {
             state = State.TRAILERS;
         } else {

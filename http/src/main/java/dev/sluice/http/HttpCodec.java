@@ -4,6 +4,7 @@ import dev.sluice.core.Codec;
 import dev.sluice.core.ConnectionInfo;
 import dev.sluice.core.Output;
 import dev.sluice.core.ProtocolException;
+import dev.sluice.core.RequestStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
@@ -12,17 +13,23 @@ import java.util.function.LongSupplier;
  * HTTP/1.1 for one connection, sans I/O (RFC 9112). Driven by the engine from one thread at a time.
  *
  * <pre>
- *   ┌─▶ HEAD ── head complete ──┬── Content-Length ────▶ FIXED ────┐
- *   │   (BETWEEN_MESSAGES until ├── chunked ───────────▶ CHUNKED ──┤ request returned
- *   │    a byte, then IN_HEAD)  ├── no body ───────────────────────┤
- *   │                           └── refused, drainable ▶ DRAIN ────┤ 413/417 already written
- *   └──────────────────────────────────────────────────────────────┘
- *                                  FIXED, CHUNKED, DRAIN: IN_BODY
+ *   ┌─▶ HEAD ── head complete ──┬── Content-Length, all here ─▶ FIXED ──┐
+ *   │   (BETWEEN_MESSAGES until ├── chunked or still to come ──▶ STREAM ─┤ request returned;
+ *   │    a byte, then IN_HEAD)  │     (returned at once; encode: HEAD,   │ from STREAM, when
+ *   │                           │      DRAIN the rest, or close)         │ encode has run
+ *   │                           ├── no body ─────────────────────────────┤
+ *   │                           └── refused, drainable ──▶ DRAIN ────────┤ 413/417 already written
+ *   └────────────────────────────────────────────────────────────────────┘
+ *                            FIXED, CHUNKED, STREAM, DRAIN: IN_BODY
  * </pre>
  *
- * <p>{@link #decode} returns one whole request, body included, and leaves the bytes after it in
- * the buffer, so pipelined requests are decoded one by one and answered in order. It writes
- * {@code 100 Continue} itself when the client asked for it and the body will be read. Any byte
+ * <p>{@link #decode} returns one request and leaves the bytes after it in the buffer, so pipelined
+ * requests are decoded one by one and answered in order. With a {@link RequestStream} attached (as
+ * every engine does), a body that is not all in the buffer is not waited for: the request is
+ * returned after its head and the handler reads the body through a {@link BodyStream}, which
+ * sends {@code 100 Continue} at its first read; {@link #encode} then decides what happens to what
+ * the handler left. Without one (tests), bodies are read whole first ({@code CHUNKED} too), and
+ * {@code 100 Continue} is written as soon as the head is accepted. Any byte
  * stream it cannot trust throws an {@link HttpException}; the engine answers it through
  * {@link #encodeError} with {@code Connection: close} and closes. {@link #encode} answers the
  * request decoded last and says whether the connection persists: not after
@@ -40,7 +47,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
     private static final byte[] NO_BODY = {};
 
-    private enum State { HEAD, FIXED, CHUNKED, DRAIN }
+    private enum State { HEAD, FIXED, CHUNKED, STREAM, DRAIN }
 
     private final HttpConfig config;
     private final ConnectionInfo info;
@@ -52,6 +59,10 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private final ResponseWriter writer;
     /** {@link ExchangeMeter#NONE} without an observer. */
     private final ExchangeMeter meter;
+    /** What a body is read through while the handler runs; null: bodies are read whole first. */
+    private RequestStream source;
+    /** The body the handler of the request decoded last reads as it arrives; null when none. */
+    private BodyStream streaming;
     private State state = State.HEAD;
     /** The current request's head was read whole (and {@link #head} still holds it). */
     private boolean headRead;
@@ -81,6 +92,11 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         this.info = info;
         this.head = new HeadParser(config);
         this.writer = new ResponseWriter(dates, serverLine, info.id());
+    }
+
+    @Override
+    public void attach(RequestStream stream) {
+        this.source = stream;
     }
 
     @Override
@@ -124,6 +140,9 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                     return complete(chunked.trailers());
                 }
                 case DRAIN -> drain(in);
+                case STREAM -> {
+                    return null; // the handler reads the body; encode decides what follows
+                }
             }
         }
         return null;
@@ -165,27 +184,79 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             refuse(refusal, reason, in, out);
             return null;
         }
+        if (source != null && (framing.chunked || in.remaining() < framing.contentLength)) {
+            return stream(fields);
+        }
         if (framing.chunked || framing.contentLength > 0) {
-            if (framing.expectContinue) {
-                out.write(CONTINUE);
-            }
-            body.reset(framing.chunked ? config.maxBodyBytes() : (int) framing.contentLength);
-            pendingFields = fields;
-            if (framing.chunked) {
-                if (chunked == null) {
-                    chunked = new ChunkedParser(config);
-                }
-                chunked.reset();
-                state = State.CHUNKED;
-            } else {
-                remaining = framing.contentLength;
-                state = State.FIXED;
-            }
+            readWhole(fields, out);
             return null;
         }
         body.reset(0);
         pendingFields = fields;
         return complete(Headers.EMPTY);
+    }
+
+    /** Gets ready to read the body whole before the request is handed over. */
+    private void readWhole(Headers fields, Output out) {
+        if (framing.expectContinue) {
+            out.write(CONTINUE);
+        }
+        long ceiling = Math.min(config.maxBodyBytes(), HttpConfig.MAX_ARRAY_BYTES);
+        body.reset((int) (framing.chunked ? ceiling : framing.contentLength));
+        pendingFields = fields;
+        if (framing.chunked) {
+            if (chunked == null) {
+                chunked = new ChunkedParser(config);
+            }
+            chunked.reset(ceiling);
+            state = State.CHUNKED;
+        } else {
+            remaining = framing.contentLength;
+            state = State.FIXED;
+        }
+    }
+
+    /**
+     * The request whose body has not all arrived, handed over now: the handler reads the body as
+     * it comes ({@link BodyStream}), and {@code 100 Continue} waits for its first read.
+     */
+    private HttpRequest stream(Headers fields) {
+        ChunkedParser parser = null;
+        if (framing.chunked) {
+            parser = new ChunkedParser(config); // its own: the trailers outlive the next request's
+            parser.reset(config.maxBodyBytes());
+        }
+        streaming = new BodyStream(source, parser, framing.contentLength,
+                framing.expectContinue ? CONTINUE : null);
+        body.reset(0);
+        pendingFields = fields;
+        HttpRequest request = complete(Headers.EMPTY);
+        state = State.STREAM;
+        return request;
+    }
+
+    /**
+     * The handler of a streamed body returned: go on to the next request if it read the body
+     * whole, else discard the rest when that is cheap and the client sends it, else close.
+     *
+     * @return the refusal to answer instead of the handler's response, or null
+     */
+    private HttpException afterStream() {
+        BodyStream s = streaming;
+        streaming = null;
+        if (s.refusal() != null) {
+            return s.refusal();
+        }
+        long left = s.drainable();
+        if (left == 0) {
+            state = State.HEAD;
+        } else if (left > 0 && left <= config.maxDrainBytes() && lastPersistent) {
+            remaining = left;
+            state = State.DRAIN;
+        } else {
+            lastPersistent = false; // the rest of the body may be on its way: never read it as a request
+        }
+        return null;
     }
 
     /**
@@ -214,8 +285,8 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     private HttpRequest complete(Headers trailers) {
         requests++;
-        HttpRequest request = new HttpRequest(head.method(), head.minor(), head.lineSnapshot(),
-                head.target(), pendingFields, trailers, body.take(), info, config.trustForwardedHeaders());
+        HttpRequest request = new HttpRequest(head.method(), head.minor(), head.lineSnapshot(), head.target(),
+                pendingFields, trailers, body.take(), info, config.trustForwardedHeaders(), streaming);
         lastShape = RequestShape.of(request.method(), head.minor());
         lastPersistent = framing.persistent && !lastAllowed(requests);
         pendingFields = null;
@@ -248,6 +319,12 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public boolean encode(HttpResponse response, Output out, boolean closing) {
+        HttpException refused = streaming == null ? null : afterStream();
+        if (refused != null) { // the body broke the rules as it streamed: its status, and close
+            writer.writeError(refused.status(), refused.reason(), meter.wrap(out));
+            meter.answered();
+            return false;
+        }
         Persistence asked = Persistence.of(lastPersistent && !closing && !response.requestsClose());
         Persistence kept = writer.write(response, lastShape, asked, meter.wrap(out));
         meter.answered();

@@ -42,10 +42,12 @@ import java.util.Objects;
  *     a chunked body. At least 2. Default {@value #DEFAULT_MAX_HEADER_BYTES}.
  * @param maxHeaderCount the most field lines in a header section (and in a trailer section). More:
  *     431. At least 1. Default {@value #DEFAULT_MAX_HEADER_COUNT}.
- * @param maxBodyBytes the largest request body, in bytes, after chunked decoding. Bodies are held
- *     in memory, so this bounds the memory one request may take. Decided from
- *     {@code Content-Length} before the body is read, or from chunk sizes as they arrive: 413.
- *     {@code 0} refuses every body. Default {@value #DEFAULT_MAX_BODY_BYTES} (10 MiB).
+ * @param maxBodyBytes the largest request body, in bytes, after chunked decoding. Decided from
+ *     {@code Content-Length} before the body is read (413, and nothing of it read), or from chunk
+ *     sizes as they arrive (413 and the connection closed, whatever the handler read so far). A
+ *     body the handler streams ({@link HttpRequest#bodyStream()}) may be as large as this; one it
+ *     reads whole ({@link HttpRequest#body()}) at most about 2 GiB, the largest array. {@code 0}
+ *     refuses every body. Default {@value #DEFAULT_MAX_BODY_BYTES} (10 MiB).
  * @param maxRequestsPerConnection how many requests one connection may carry; the response to the
  *     last says {@code Connection: close}. {@code 0} means unlimited, the default
  *     ({@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION}): the core's idle timeout already bounds a
@@ -80,7 +82,7 @@ public record HttpConfig(
         int maxRequestLineBytes,
         int maxHeaderBytes,
         int maxHeaderCount,
-        int maxBodyBytes,
+        long maxBodyBytes,
         int maxRequestsPerConnection,
         int maxDrainBytes,
         Duration retryAfter,
@@ -96,17 +98,15 @@ public record HttpConfig(
     public static final long DEFAULT_RETRY_AFTER_SECONDS = 5;
     public static final String DEFAULT_SERVER_NAME = "Sluice";
     static final int MAX_SERVER_NAME_CHARS = 256;
-    /** The largest array the JVM reliably allocates: the ceiling of {@link #maxBodyBytes}. */
+    /** The largest array the JVM reliably allocates: the most of a body read whole into memory. */
     static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     public HttpConfig {
         atLeast("maxRequestLineBytes", maxRequestLineBytes, 16);
         atLeast("maxHeaderBytes", maxHeaderBytes, 2);
         atLeast("maxHeaderCount", maxHeaderCount, 1);
-        atLeast("maxBodyBytes", maxBodyBytes, 0);
-        if (maxBodyBytes > MAX_ARRAY_BYTES) {
-            throw new IllegalArgumentException("maxBodyBytes must be at most " + MAX_ARRAY_BYTES
-                    + ", got " + maxBodyBytes);
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 0, got " + maxBodyBytes);
         }
         atLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
         atLeast("maxDrainBytes", maxDrainBytes, 0);
@@ -130,7 +130,7 @@ public record HttpConfig(
     public HttpConfig withMaxRequestLineBytes(int v) { return ConfigCopy.with(this, "maxRequestLineBytes", v); }
     public HttpConfig withMaxHeaderBytes(int v) { return ConfigCopy.with(this, "maxHeaderBytes", v); }
     public HttpConfig withMaxHeaderCount(int v) { return ConfigCopy.with(this, "maxHeaderCount", v); }
-    public HttpConfig withMaxBodyBytes(int v) { return ConfigCopy.with(this, "maxBodyBytes", v); }
+    public HttpConfig withMaxBodyBytes(long v) { return ConfigCopy.with(this, "maxBodyBytes", v); }
     public HttpConfig withMaxRequestsPerConnection(int v) {
         return ConfigCopy.with(this, "maxRequestsPerConnection", v);
     }

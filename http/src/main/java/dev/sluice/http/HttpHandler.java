@@ -11,8 +11,14 @@ package dev.sluice.http;
  * inline on the loop thread, which is fastest and stalls that loop's connections if it blocks after
  * all.
  *
+ * <p>A handler gets the request as soon as its head is in; a body still on its way is read as the
+ * handler reads it ({@link HttpRequest#bodyStream()}), on a thread that may wait for it: on
+ * {@code event-loop} such a request goes to a virtual thread even when the handler is declared
+ * non-blocking, which runs on the loop only for requests that arrived whole.
+ *
  * <p>An exception becomes a 500 ({@link HttpException}: its own status) and the connection stays
- * usable: the request was read whole before the handler ran.
+ * usable, once what the handler left of the body is discarded (or, when that is not cheap, the
+ * connection closes after the answer).
  */
 @FunctionalInterface
 public interface HttpHandler {

@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A whole request: method, target, header fields and the body, already read (up to
- * {@link HttpConfig#maxBodyBytes()}). Immutable and safe to share; strings are made from the
- * request's bytes only when first asked for.
+ * A request: method, target, header fields and the body (up to {@link HttpConfig#maxBodyBytes()}).
+ * A body that had not all arrived when the head did is read as the handler asks for it
+ * ({@link #bodyStream()}, or {@link #body()} for all of it), on the handler's thread; the rest of
+ * the request is immutable and safe to share. Strings are made from the request's bytes only when
+ * first asked for.
  *
  * <p>The target is kept as sent ({@link #target()}). {@link #rawPath()} is its path, undecoded;
  * {@link #path()} the same, percent-decoded as UTF-8 (so {@code %2F} becomes "/" there: route on
@@ -39,6 +41,8 @@ public final class HttpRequest {
     private final Headers headers;
     private final Headers trailers;
     private final byte[] body;
+    /** The body as it arrives, read by the handler's thread; null when {@link #body} holds it whole. */
+    private final BodyStream stream;
     private final ConnectionInfo connection;
     private final Map<String, String> pathParams;
     /** The raw path prefix a Router wildcard route matched before its "*"; "" when none did. */
@@ -53,12 +57,18 @@ public final class HttpRequest {
 
     HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
                 Headers trailers, byte[] body, ConnectionInfo connection) {
-        this(method, minor, line, t, headers, trailers, body, connection, null);
+        this(method, minor, line, t, headers, trailers, body, connection, null, null);
     }
 
     /** @param forwarders whose forwarding fields are believed; {@code null}: no one's */
     HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers,
                 Headers trailers, byte[] body, ConnectionInfo connection, TrustedProxies forwarders) {
+        this(method, minor, line, t, headers, trailers, body, connection, forwarders, null);
+    }
+
+    /** @param stream the body as it arrives, or {@code null} when {@code body} is all of it */
+    HttpRequest(String method, int minor, byte[] line, RequestTarget t, Headers headers, Headers trailers,
+                byte[] body, ConnectionInfo connection, TrustedProxies forwarders, BodyStream stream) {
         this.method = method;
         this.minor = minor;
         this.line = line;
@@ -71,6 +81,7 @@ public final class HttpRequest {
         this.headers = headers;
         this.trailers = trailers;
         this.body = body;
+        this.stream = stream;
         this.connection = connection;
         this.pathParams = Map.of();
         this.mountPath = "";
@@ -90,6 +101,7 @@ public final class HttpRequest {
         this.headers = r.headers;
         this.trailers = r.trailers;
         this.body = r.body;
+        this.stream = r.stream;
         this.connection = r.connection;
         this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
         this.mountPath = mountPath;
@@ -170,7 +182,7 @@ public final class HttpRequest {
 
     /** The trailer fields of a chunked body; empty otherwise. Never merged into {@link #headers()}. */
     public Headers trailers() {
-        return trailers;
+        return stream == null ? trailers : stream.trailers();
     }
 
     /**
@@ -187,19 +199,36 @@ public final class HttpRequest {
         return authorityStart >= 0 ? ascii(authorityStart, authorityEnd) : headers.get("Host");
     }
 
-    /** The body; empty when there is none. The array is the request's own: do not change it. */
+    /**
+     * The body, read whole now if it is still arriving; empty when there is none. The array is the
+     * request's own: do not change it. A body larger than the largest array (about 2 GiB) cannot
+     * be read whole: read it with {@link #bodyStream()}.
+     *
+     * @throws IllegalStateException if part of it was already read through {@link #bodyStream()}
+     * @throws java.io.UncheckedIOException if the client stopped sending it, sent it too slowly,
+     *     or it is too large (the client then gets 413, or 400 for a broken chunked body, and the
+     *     connection closes)
+     */
     public byte[] body() {
-        return body;
+        return stream == null ? body : stream.whole();
     }
 
-    /** The body as a stream. */
+    /**
+     * The body as a stream, read as it arrives: each read takes what the client has sent and
+     * waits for more, and the server reads from the socket only as fast as this is read. The
+     * first read sends {@code 100 Continue} to a client waiting for it. What the handler leaves
+     * unread is discarded after its answer (up to {@link HttpConfig#maxDrainBytes()}, else the
+     * connection closes). One stream per request, for the handler's thread: every call returns
+     * the same stream, until {@link #body()} read it whole.
+     */
     public InputStream bodyStream() {
-        return new ByteArrayInputStream(body);
+        byte[] whole = stream == null ? body : stream.wholeIfRead();
+        return whole != null ? new ByteArrayInputStream(whole) : stream;
     }
 
-    /** The body decoded as UTF-8. */
+    /** The body decoded as UTF-8; read whole first, as {@link #body()} does. */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body(), StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.sluice.http;
 
+import dev.sluice.core.BodyProducer;
 import dev.sluice.core.ConnectionInfo;
 import dev.sluice.core.Output;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -146,6 +148,15 @@ final class ObservingMeter implements ExchangeMeter, Output {
     public void transfer(FileChannel file, long position, long count) {
         written += count;
         out.transfer(file, position, count);
+    }
+
+    /**
+     * Passed on to the engine, which produces the body after the exchange is reported: what a
+     * stream body adds is not counted in {@code bytes written}.
+     */
+    @Override
+    public void produce(BodyProducer producer) throws IOException {
+        out.produce(producer);
     }
 
     /** Reads the status digits ({@code HTTP/1.1 200}: offsets 9 to 11) and finds the head's end. */

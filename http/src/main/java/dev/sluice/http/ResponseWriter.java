@@ -17,15 +17,12 @@ import java.util.Arrays;
  */
 final class ResponseWriter {
     static final System.Logger LOG = System.getLogger("dev.sluice.http");
-    /** Bytes read from a body stream per chunk. */
-    static final int STREAM_CHUNK_BYTES = 16 * 1024;
     /**
      * Heads up to this size are handed to the Output by copy; larger ones are written as a fresh
      * array, because the core's Output queues large arrays by reference and this buffer is reused.
      */
     private static final int COPIED_HEAD_BYTES = 8 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
     private static final HttpResponse SERVER_ERROR = HttpResponse.text(500, "Internal Server Error\n");
 
@@ -54,10 +51,11 @@ final class ResponseWriter {
 
     /**
      * Writes {@code r} as the answer to a request of shape {@code to}: a HEAD gets the head only,
-     * with the length a GET would get; an HTTP/1.0 request gets a stream read whole.
+     * with the length a GET would get. A stream body is produced as it is sent ({@link StreamBody}):
+     * chunked to HTTP/1.1, and to HTTP/1.0 raw, ended by the close.
      *
      * @param persistence whether the connection stays open; {@code CLOSE} sends {@code Connection: close}
-     * @return {@code persistence}, or {@code CLOSE} when a body stream failed midway
+     * @return {@code persistence}, or {@code CLOSE} for a stream to HTTP/1.0
      */
     Persistence write(HttpResponse r, RequestShape to, Persistence persistence, Output out) {
         boolean bodyless = r.status() == 204 || r.status() == 304;
@@ -74,13 +72,15 @@ final class ResponseWriter {
                 closeQuietly(r.stream());
             }
         }
+        if (stream != null && to.http10()) {
+            persistence = Persistence.CLOSE; // no chunked coding in HTTP/1.0: the close ends the body
+        }
         writeHead(r, to, bodyless, persistence, out);
         if (to.head() || bodyless) {
             clearBody();
             return persistence;
         }
-        boolean whole = writeBody(out);
-        return whole ? persistence : Persistence.CLOSE;
+        return writeBody(out, to) ? persistence : Persistence.CLOSE;
     }
 
     /** Sets the body fields for {@code r}: what to send and its length (-1: chunked). */
@@ -103,12 +103,7 @@ final class ResponseWriter {
                 length = file.size();
             }
         } else if (stream != null && to.http10()) {
-            try (InputStream in = stream) {
-                bytes = in.readAllBytes();
-            }
-            stream = null;
-            chunked = false;
-            length = bytes.length;
+            chunked = false; // and no length: the close ends it
         }
     }
 
@@ -129,7 +124,7 @@ final class ResponseWriter {
             if (!to.head()) {
                 field("Transfer-Encoding", "chunked");
             }
-        } else {
+        } else if (stream == null) {
             append("Content-Length: ");
             appendDecimal(length);
             append(CRLF);
@@ -143,8 +138,11 @@ final class ResponseWriter {
         flushHead(out);
     }
 
-    /** Writes the body the fields hold, then forgets it; false when a stream failed midway. */
-    private boolean writeBody(Output out) {
+    /**
+     * Writes the body the fields hold (a stream: hands it to the engine to produce), then forgets
+     * it; false when an Output that runs the producer itself saw it fail.
+     */
+    private boolean writeBody(Output out, RequestShape to) {
         try {
             if (regions != null) {
                 writeSegments(segments, regions, out);
@@ -155,11 +153,14 @@ final class ResponseWriter {
                     closeQuietly(file);
                 }
             } else if (stream != null) {
-                return writeChunks(stream, out);
+                out.produce(new StreamBody(stream, !to.http10()));
             } else if (bytes.length > 0) {
                 out.write(bytes);
             }
             return true;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "conn={0} response_stream_failed: {1}", connection, e.toString());
+            return false;
         } finally {
             clearBody();
         }
@@ -233,31 +234,6 @@ final class ResponseWriter {
                     closeQuietly(regions[i]);
                 }
             }
-        }
-    }
-
-    private boolean writeChunks(InputStream stream, Output out) {
-        try (InputStream in = stream) {
-            while (true) {
-                // A fresh array per chunk: the Output may keep a reference to what it is given.
-                byte[] chunk = new byte[STREAM_CHUNK_BYTES];
-                int n = in.readNBytes(chunk, 0, chunk.length);
-                if (n > 0) {
-                    len = 0;
-                    append(Integer.toHexString(n));
-                    append(CRLF);
-                    flushHead(out);
-                    out.write(chunk, 0, n);
-                    out.write(CRLF);
-                }
-                if (n < chunk.length) {
-                    out.write(LAST_CHUNK);
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "conn={0} response_stream_failed: {1}", connection, e.toString());
-            return false;
         }
     }
 

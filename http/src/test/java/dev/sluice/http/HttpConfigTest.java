@@ -44,7 +44,8 @@ class HttpConfigTest {
         assertThatThrownBy(() -> d.withMaxHeaderBytes(1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.withMaxHeaderCount(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.withMaxBodyBytes(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> d.withMaxBodyBytes(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.withMaxBodyBytes(4L << 30).maxBodyBytes()).as("streamed bodies may pass 2 GiB")
+                .isEqualTo(4L << 30);
         assertThatThrownBy(() -> d.withMaxRequestsPerConnection(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.withMaxDrainBytes(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.withRetryAfter(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);

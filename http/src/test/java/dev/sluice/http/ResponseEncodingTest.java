@@ -58,7 +58,7 @@ class ResponseEncodingTest {
 
     @Test
     void sendsAStreamChunkedToHttp11() {
-        byte[] data = new byte[ResponseWriter.STREAM_CHUNK_BYTES * 2 + 100];
+        byte[] data = new byte[StreamBody.PIECE_BYTES * 2 + 100];
         Arrays.fill(data, (byte) 'z');
 
         Wire wire = Wire.run(HttpConfig.defaults(),
@@ -66,8 +66,8 @@ class ResponseEncodingTest {
 
         String out = wire.output();
         assertThat(out).as("head").startsWith("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER
-                + "Transfer-Encoding: chunked\r\n\r\n4000\r\n");
-        assertThat(out).as("chunk sizes").contains("\r\n4000\r\n").contains("\r\n64\r\n")
+                + "Transfer-Encoding: chunked\r\n\r\n3ff0\r\n");
+        assertThat(out).as("chunk sizes").contains("\r\n3ff0\r\n").contains("\r\n64\r\n")
                 .endsWith("\r\n0\r\n\r\n").doesNotContain("Content-Length");
         assertThat(wire.responses().get(0).body()).as("decoded body").isEqualTo(data);
         assertThat(wire.closed).as("closed").isFalse();
@@ -82,13 +82,14 @@ class ResponseEncodingTest {
     }
 
     @Test
-    void sendsAStreamWithContentLengthToHttp10() {
+    void sendsAStreamToHttp10EndedByTheClose() {
         Wire wire = Wire.run(HttpConfig.defaults(),
                 request -> HttpResponse.status(200).withBody(new ByteArrayInputStream("abc".getBytes())),
                 "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".getBytes());
 
-        assertThat(wire.output()).as("response").isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER
-                + "Content-Length: 3\r\nConnection: keep-alive\r\n\r\nabc");
+        assertThat(wire.output()).as("response: no chunked coding in HTTP/1.0, and no length known")
+                .isEqualTo("HTTP/1.1 200 OK\r\n" + Wire.DATE + Wire.SERVER + "Connection: close\r\n\r\nabc");
+        assertThat(wire.closed).as("closed").isTrue();
     }
 
     @Test
@@ -98,7 +99,7 @@ class ResponseEncodingTest {
 
             @Override
             public int read() throws IOException {
-                if (n++ < ResponseWriter.STREAM_CHUNK_BYTES) {
+                if (n++ < StreamBody.PIECE_BYTES) {
                     return 'x';
                 }
                 throw new IOException("disk gone");

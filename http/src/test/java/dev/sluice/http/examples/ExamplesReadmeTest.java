@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesReadmeTest {
     private static final String PACKAGE_LINE = "package dev.sluice.http.examples;\n\n";
-    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain", "SiteMain");
+    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain", "SiteMain", "UploadMain");
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
     @Test
@@ -122,6 +122,20 @@ class ExamplesReadmeTest {
                 .as("with the key").startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n144\n");
         assertThat(exchange(site, "GET /api/square/x HTTP/1.1\r\nHost: h\r\nX-Api-Key: s3cret\r\n\r\n"))
                 .as("an exception mapped to 400").startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\nnot a number\n");
+    }
+
+    @Test
+    void uploadMainStreamsUploadsToFilesAndCountsAsItSends(@TempDir Path tmp) throws Exception {
+        HttpHandler upload = UploadMain.routes(tmp);
+
+        assertThat(exchange(upload, "PUT /files/a.txt HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"))
+                .as("PUT").startsWith("HTTP/1.1 201 ").endsWith("\r\n\r\n5 bytes\n");
+        assertThat(tmp.resolve("a.txt")).hasContent("hello");
+        assertThat(exchange(upload, "PUT /files/.. HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx"))
+                .as("a name that leaves the folder").startsWith("HTTP/1.1 400 ");
+        assertThat(exchange(upload, "GET /count/3 HTTP/1.1\r\nHost: h\r\n\r\n")).as("GET")
+                .startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nTransfer-Encoding: chunked\r\n")
+                .endsWith("\r\n\r\n6\r\n1\n2\n3\n\r\n0\r\n\r\n");
     }
 
     /** What the server writes back to {@code raw}, sent on a new connection, as ISO-8859-1. */

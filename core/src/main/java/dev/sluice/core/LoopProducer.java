@@ -1,0 +1,83 @@
+package dev.sluice.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A response body made while it is sent, on {@code event-loop}: a virtual thread makes a piece,
+ * hands it to the loop, and waits until the client has taken it before making the next, so a
+ * client that reads slowly holds up the producer, never the loop or the heap.
+ *
+ * <p>Threads: {@link #run} on its virtual thread; {@link #taken} and the piece's hand-over on the
+ * loop's.
+ */
+final class LoopProducer implements Runnable {
+    /** How often a waiting producer looks whether its connection closed under it. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final LoopConnection<?, ?> conn;
+    private final BodyProducer producer;
+    /** The piece being made, then handed to the loop, which empties it. */
+    private final OutboundBuffer piece = new OutboundBuffer();
+    /** The loop has sent the last piece handed to it. */
+    private volatile boolean sent;
+    private volatile Thread waiter;
+
+    LoopProducer(LoopConnection<?, ?> conn, BodyProducer producer) {
+        this.conn = conn;
+        this.producer = producer;
+    }
+
+    @Override
+    public void run() {
+        waiter = Thread.currentThread();
+        boolean done = false;
+        try {
+            for (boolean more = true; more && !conn.c.isClosed(); ) {
+                more = producer.next(piece);
+                sent = false;
+                conn.loop.post(this::handOver);
+                awaitSent();
+            }
+            done = !conn.c.isClosed();
+        } catch (IOException | RuntimeException e) {
+            Log.CORE.log(Level.WARNING, "conn={0,number,#} response_stream_failed: {1}",
+                    conn.c.info.id(), e.toString());
+        } finally {
+            if (!done) {
+                producer.abandon();
+            }
+            piece.release();
+            boolean failed = !done;
+            conn.loop.post(() -> conn.produced(failed));
+        }
+    }
+
+    /** Loop: sends the piece made last; {@link #taken} once the client has it all. */
+    private void handOver() {
+        if (conn.index < 0) {
+            taken();
+            return;
+        }
+        conn.send(piece);
+    }
+
+    /** Loop: the client took what was sent: the producer makes the next piece. */
+    void taken() {
+        sent = true;
+        LockSupport.unpark(waiter);
+    }
+
+    private void awaitSent() {
+        boolean interrupted = false;
+        while (!sent && !conn.c.isClosed()) {
+            LockSupport.parkNanos(this, POLL_NANOS);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
