@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         })
 final class RespondCommand implements Callable<Integer> {
     static final String DEFAULT_TEXT = "Hello, World!";
+    private static final OutputStream DISCARD = OutputStream.nullOutputStream();
 
     @Spec
     CommandSpec spec;
@@ -71,7 +72,7 @@ final class RespondCommand implements Callable<Integer> {
         HttpHandler handler = HttpHandler.nonBlocking(request -> {
             // Read to the end, so a client's upload completes: a body still on its way is read
             // off the loop as it streams, and never held.
-            request.bodyStream().transferTo(OutputStream.nullOutputStream());
+            request.bodyStream().transferTo(DISCARD);
             return response;
         });
         return ServeSupport.run(new ServerRunner(spec.commandLine(), "http").tls(tls), spec.commandLine(),

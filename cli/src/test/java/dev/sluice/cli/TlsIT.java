@@ -95,6 +95,34 @@ class TlsIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aStreamedUploadOverTlsIsReadToItsEndOnEveryEngine(Engine engine) throws Exception {
+        TestCa.Issued site = ca.issue(dir, "site", "localhost", "127.0.0.1");
+        Path upload = dir.resolve("upload");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(upload.toFile(), "rw")) {
+            f.setLength(64L << 20); // sparse
+        }
+        List<String> args = new ArrayList<>(List.of("respond", "ok", "--host", "127.0.0.1", "--port", "0",
+                "--engine", engine.cliName(), "--max-body-size", "1g", "--tls-cert", site.certificate().toString(),
+                "--tls-key", site.key().toString()));
+        args.addAll(providerFlags());
+        try (SluiceProcess p = SluiceProcess.jar(args.toArray(String[]::new))) {
+            int port = Integer.parseInt(p.awaitStdout(HTTPS, START_WAIT).group(1));
+            String resolve = "localhost:" + port + ":127.0.0.1";
+            for (String framing : List.of("Content-Length", "Transfer-Encoding: chunked")) {
+                List<String> curl = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "--cacert",
+                        caFile.toString(), "--http1.1", "--resolve", resolve, "-T", upload.toString(),
+                        "-w", " %{size_upload}", "https://localhost:" + port + "/"));
+                if (framing.startsWith("Transfer")) {
+                    curl.addAll(List.of("-H", framing));
+                }
+                assertThat(Tools.run(curl.toArray(String[]::new)).out()).as("%s; %s", framing, p.transcript())
+                        .startsWith("ok ");
+            }
+        }
+    }
+
     @Test
     void opensslSeesTheCertificateOfTheNameItAsksForAlpnAndOnlyModernVersions() throws Exception {
         TestCa.Issued a = ca.issue(dir, "a", "a.test");

@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A response body made while it is sent, on {@code event-loop}: a virtual thread makes a piece,
- * hands it to the loop, and waits until the client has taken it before making the next, so a
- * client that reads slowly holds up the producer, never the loop or the heap.
+ * A response body made while it is sent, on {@code event-loop}: a virtual thread makes a piece and
+ * hands it to the loop, makes the next while the loop sends it, and hands that one over only once
+ * the client has taken the first. So at most two pieces are held, and a client that reads slowly
+ * holds up the producer, never the loop or the heap.
  *
  * <p>Threads: {@link #run} on its virtual thread; {@link #taken} and the piece's hand-over on the
  * loop's.
@@ -19,8 +20,8 @@ final class LoopProducer implements Runnable {
 
     private final LoopConnection<?, ?> conn;
     private final BodyProducer producer;
-    /** The piece being made, then handed to the loop, which empties it. */
-    private final OutboundBuffer piece = new OutboundBuffer();
+    /** The two pieces: one being made while the loop sends the other. */
+    private final OutboundBuffer[] pieces = {new OutboundBuffer(), new OutboundBuffer()};
     /** The loop has sent the last piece handed to it. */
     private volatile boolean sent;
     private volatile Thread waiter;
@@ -34,14 +35,17 @@ final class LoopProducer implements Runnable {
     public void run() {
         waiter = Thread.currentThread();
         boolean done = false;
+        sent = true;
         try {
-            for (boolean more = true; more && !conn.c.isClosed(); ) {
-                more = producer.next(piece);
+            for (int i = 0; !done && !conn.c.isClosed(); i ^= 1) {
+                OutboundBuffer piece = pieces[i];
+                done = !producer.next(piece);
+                awaitSent(); // the piece before this one
                 sent = false;
-                conn.loop.post(this::handOver);
-                awaitSent();
+                conn.loop.post(() -> handOver(piece));
             }
-            done = !conn.c.isClosed();
+            awaitSent();
+            done = done && !conn.c.isClosed();
         } catch (IOException | RuntimeException e) {
             Log.CORE.log(Level.WARNING, "conn={0,number,#} response_stream_failed: {1}",
                     conn.c.info.id(), e.toString());
@@ -49,14 +53,16 @@ final class LoopProducer implements Runnable {
             if (!done) {
                 producer.abandon();
             }
-            piece.release();
+            awaitSent(); // the loop may still hold a piece until the connection closes
+            pieces[0].release();
+            pieces[1].release();
             boolean failed = !done;
             conn.loop.post(() -> conn.produced(failed));
         }
     }
 
-    /** Loop: sends the piece made last; {@link #taken} once the client has it all. */
-    private void handOver() {
+    /** Loop: sends {@code piece}; {@link #taken} once the client has it all. */
+    private void handOver(OutboundBuffer piece) {
         if (conn.index < 0) {
             taken();
             return;

@@ -111,7 +111,7 @@ final class LoopStream implements RequestStream {
 
     /**
      * Loop: the handler asks for bytes into {@code buf} (write mode): those left from the loop's
-     * last read at once, else the next read, once the socket is readable.
+     * last read at once, else what a read gets now, else the next read once the socket is readable.
      */
     void ask(ByteBuffer buf) {
         if (conn.index < 0) {
@@ -121,8 +121,7 @@ final class LoopStream implements RequestStream {
             conn.pendingIn = null;
         } else {
             wanted = buf;
-            conn.setInterest();
-            conn.updatePhase();
+            onReadable(); // what has come already (TLS may hold bytes the socket no longer signals), else wait
         }
     }
 

@@ -22,7 +22,9 @@ package dev.sluice.http;
  *
  * <p>Threads: called on the thread that drives the connection, inside the request path: the
  * connection's own thread on the blocking engines, the selector thread on {@code event-loop},
- * where every connection of that loop waits while it runs. So it must be fast and must never
+ * where every connection of that loop waits while it runs. An exchange whose response is a stream
+ * is reported once the stream has been sent (or cut short), its bytes counted, on the thread that
+ * read it: on {@code event-loop}, a virtual thread. So it must be fast and must never
  * block: count with striped adders, or hand a small record to a bounded queue that another thread
  * drains (and drop it when the queue is full; never wait). Calls for one connection come one at
  * a time, in response order; calls for different connections come concurrently, so an observer

@@ -36,6 +36,10 @@ final class ObservingMeter implements ExchangeMeter, Output {
     private long headBytes;
     private int status;
     private int crlf;
+    // A body produced as it is sent ends the response being encoded: reported once it has ended.
+    private boolean producing;
+    private boolean produced;
+    private boolean awaitingBody;
 
     ObservingMeter(HttpObserver observer, ConnectionInfo info, LongSupplier nanos) {
         this.observer = observer;
@@ -93,9 +97,18 @@ final class ObservingMeter implements ExchangeMeter, Output {
         return this;
     }
 
-    /** The response to the request decoded last is encoded: tell the observer. */
+    /**
+     * The response to the request decoded last is encoded: tell the observer, now or, for a body
+     * still being produced, once it has been.
+     */
     @Override
     public void answered() {
+        if (producing && !produced) {
+            awaitingBody = true;
+            return;
+        }
+        producing = false;
+        produced = false;
         HttpRequest request = answering;
         answering = null; // not kept, body and all, until the next request
         emit(request, answeringBytes, answeringStart);
@@ -151,12 +164,37 @@ final class ObservingMeter implements ExchangeMeter, Output {
     }
 
     /**
-     * Passed on to the engine, which produces the body after the exchange is reported: what a
-     * stream body adds is not counted in {@code bytes written}.
+     * Passed on to the engine, counting what each piece writes; the exchange is reported when the
+     * body has ended (whole, or cut short), on the thread that produced it.
      */
     @Override
     public void produce(BodyProducer producer) throws IOException {
-        out.produce(producer);
+        producing = true;
+        out.produce(new BodyProducer() {
+            @Override
+            public boolean next(Output piece) throws IOException {
+                out = piece;
+                boolean more = producer.next(ObservingMeter.this);
+                if (!more) {
+                    bodyEnded();
+                }
+                return more;
+            }
+
+            @Override
+            public void abandon() {
+                producer.abandon();
+                bodyEnded();
+            }
+        });
+    }
+
+    private void bodyEnded() {
+        produced = true;
+        if (awaitingBody) {
+            awaitingBody = false;
+            answered();
+        }
     }
 
     /** Reads the status digits ({@code HTTP/1.1 200}: offsets 9 to 11) and finds the head's end. */

@@ -173,6 +173,22 @@ class StreamingBodyIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void theObserverCountsAStreamBodyOnceItIsSent(Engine engine) throws Exception {
+        java.util.concurrent.BlockingQueue<Exchange> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpHandler stream = request -> HttpResponse.status(200).withBody(new StreamingServerMain.Zeros(100_000));
+        ServerConfig cfg = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEngine(engine);
+        try (Server server = Server.create(cfg, HttpProtocol.create(HttpConfig.defaults(), stream, seen::add)).start();
+             RawHttp c = new RawHttp(server.port())) {
+            assertThat(c.send("GET /s HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).hasSize(100_000);
+            Exchange e = seen.poll(10, TimeUnit.SECONDS);
+            assertThat(e).as("reported").isNotNull();
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.bodyBytes()).as("the body with its chunk framing").isBetween(100_000L, 100_200L);
+        }
+    }
+
     /** Whether the server sends nothing for a while. */
     private static boolean nothingArrives(RawHttp c) throws IOException {
         c.socket.setSoTimeout(300);
