@@ -74,7 +74,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
 
     void onReadable() {
         if (inFlight || proxyHeader != null && !proxyHeader.readOn(this)) {
-            if (inFlight && stream.wanted() != null) { // what a running handler did not ask for stays put
+            if (inFlight && stream.reading()) { // read only for a handler reading a body
                 stream.onReadable();
             }
             return;
@@ -327,7 +327,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     void setInterest() {
         int ops = (pendingOut != null || (stalled && !inFlight) ? SelectionKey.OP_WRITE
                 : inFlight || eof || closeAfterFlush != null ? 0 : SelectionKey.OP_READ)
-                | (stream.wanted() != null ? SelectionKey.OP_READ : 0); // a handler waits for its body
+                | (stream.reading() ? SelectionKey.OP_READ : 0); // a handler reads its body
         if (c.tls != null) {
             ops = c.tls.interest(ops);
         }
@@ -352,7 +352,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         } else if (producer != null) {
             moved = c.toBusy(); // the next piece is being made
         } else if (inFlight) {
-            moved = stream.wanted() != null ? c.toBody(now) : c.toHandling(handlerStart);
+            moved = stream.reading() ? c.toBody(now) : c.toHandling(handlerStart);
         } else {
             Codec.Progress progress = codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && pendingIn == null) {

@@ -8,13 +8,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A body streamed to a handler on {@code event-loop}: the handler's virtual thread asks, the loop
- * reads. Between reads the handler's thread holds the buffer; to ask for more it hands the buffer
- * to the loop ({@link #fill}) and waits, and the loop reads into it once the socket is readable and
- * hands it back. The loop reads nothing for a handler that did not ask, so a slow handler leaves
- * the bytes in the kernel and the client's TCP window closes.
+ * reads. Between reads the handler's thread holds its buffer; to ask for more it hands the buffer
+ * to the loop ({@link #fill}) and waits, and the loop fills it and hands it back. Once the handler
+ * has begun to read, the loop also reads ahead of it into a second buffer of
+ * {@value #BUFFER_BYTES} bytes, so the client is not left waiting while the handler works on the
+ * last piece, and the body deadlines judge the client whenever the server has room for its bytes.
+ * Beyond those two buffers the loop reads nothing: a slow handler leaves the bytes in the kernel
+ * and the client's TCP window closes. A handler that never reads (one that answers 401 to a client
+ * waiting for {@code 100 Continue}) has nothing read for it.
  *
- * <p>Threads: the {@link RequestStream} methods and {@link #takeBack} on the handler's (the last
- * once it has returned); the rest on the loop's.
+ * <p>Threads: the {@link RequestStream} methods on the handler's; the rest on the loop's
+ * ({@link #takeBack} once the handler has returned).
  */
 final class LoopStream implements RequestStream {
     /** What the handler's thread reads into. */
@@ -28,6 +32,10 @@ final class LoopStream implements RequestStream {
     private ByteBuffer held = NONE;
     /** Loop thread: the buffer (write mode) the handler waits to have read into; null when none. */
     private ByteBuffer wanted;
+    /** Loop thread: bytes read ahead of the handler (write mode), once it has begun to read; else null. */
+    private ByteBuffer ahead;
+    /** Loop thread: the client ended its stream. */
+    private boolean atEnd;
     /** The loop's answer to a fill: the buffer in read mode, or the failure; null while it waits. */
     private volatile Object answer;
     /** Written before {@link #answer}: the read found the client's end of stream. */
@@ -97,48 +105,75 @@ final class LoopStream implements RequestStream {
         return a;
     }
 
-    /** Handler's thread, once the handler returned: the bytes it read and left, or null if none. */
+    /**
+     * Loop, once the handler has returned: the bytes its thread read and left, then those the
+     * loop read ahead, or null if none; the stream is idle again.
+     */
     ByteBuffer takeBack() {
         ByteBuffer left = held;
         held = NONE;
-        return left.hasRemaining() ? left : null;
+        ByteBuffer early = ahead;
+        ahead = null;
+        wanted = null;
+        atEnd = false;
+        if (early == null || early.position() == 0) {
+            return left.hasRemaining() ? left : null;
+        }
+        return ByteBuffer.allocate(left.remaining() + early.position()).put(left).put(early.flip()).flip();
     }
 
-    /** Loop: the buffer the handler waits to have read into, or null when it waits for no read. */
-    ByteBuffer wanted() {
-        return wanted;
+    /**
+     * Loop: whether the server waits for the client's body now: the handler waits for bytes, or
+     * it has begun to read and the loop has room to read ahead. The body deadlines apply then.
+     */
+    boolean reading() {
+        return !atEnd && (wanted != null || ahead != null && ahead.hasRemaining());
     }
 
     /**
      * Loop: the handler asks for bytes into {@code buf} (write mode): those left from the loop's
-     * last read at once, else what a read gets now, else the next read once the socket is readable.
+     * last read or read ahead since, at once; else what a read gets now (TLS may hold bytes the
+     * socket no longer signals); else the next read once the socket is readable.
      */
     void ask(ByteBuffer buf) {
         if (conn.index < 0) {
             fail(new SocketTimeoutException("connection closed"));
-        } else if (conn.pendingIn != null) {
+            return;
+        }
+        if (ahead == null) { // the first read: from now on the loop reads ahead of the handler
+            ahead = ByteBuffer.allocate(BUFFER_BYTES);
+        }
+        if (conn.pendingIn != null) {
             deliver(buf, conn.pendingIn, false);
             conn.pendingIn = null;
+        } else if (ahead.position() > 0 || atEnd) {
+            boolean none = ahead.position() == 0;
+            deliver(buf, ahead.flip(), atEnd && none); // bytes first; the end at the next ask
+            ahead.clear();
         } else {
             wanted = buf;
-            onReadable(); // what has come already (TLS may hold bytes the socket no longer signals), else wait
+            onReadable();
+            return;
         }
+        conn.setInterest();
+        conn.updatePhase();
     }
 
     /**
-     * Loop: the socket is readable and the handler waits: reads straight into its buffer until
-     * it is full or nothing more has come, and hands it back unless nothing came (TLS may need
-     * more). An end of stream after some bytes is seen at the next read.
+     * Loop: the socket is readable: reads into the waiting handler's buffer, which goes back to
+     * it, or else ahead of it, until the buffer is full or nothing more has come.
      */
     void onReadable() {
         ConnectionState c = conn.c;
+        ByteBuffer into = wanted != null ? wanted : ahead;
         int n = 0;
         try {
-            for (int r; wanted.hasRemaining() && (r = c.read(wanted)) != 0; ) { // what has come, to the brim
-                n = r < 0 ? (n > 0 ? n : -1) : n + r;
+            for (int r; into.hasRemaining() && (r = c.read(into)) != 0; ) { // what has come, to the brim
                 if (r < 0) {
+                    atEnd = true;
                     break;
                 }
+                n += r;
             }
         } catch (IOException e) {
             conn.ioFailed(e);
@@ -149,22 +184,30 @@ final class LoopStream implements RequestStream {
             c.pace.bodyRead(n);
             conn.handlerStart = System.nanoTime(); // the request timeout starts afresh after each read
         }
-        if (n != 0) {
-            deliver(wanted, null, n < 0);
+        if (wanted != null && (n > 0 || atEnd)) {
+            deliver(wanted, null, atEnd && n == 0);
         }
-        if (n < 0) {
+        if (atEnd) {
             conn.endOfStream();
         }
         conn.setInterest();
         conn.updatePhase();
     }
 
+    /**
+     * Loop: hands {@code buf} (write mode) back to the waiting handler in read mode, with
+     * {@code more} after its bytes (in a larger buffer if need be); {@code end}: the client ended
+     * its stream and no byte came.
+     */
     private void deliver(ByteBuffer buf, ByteBuffer more, boolean end) {
         wanted = null;
-        ByteBuffer out = buf.flip();
-        if (more != null) {
-            out = ByteBuffer.allocate(Math.max(BUFFER_BYTES, out.remaining() + more.remaining()))
-                    .put(out).put(more).flip();
+        ByteBuffer out;
+        if (more == null || buf.remaining() >= more.remaining()) {
+            out = (more == null ? buf : buf.put(more)).flip();
+        } else {
+            buf.flip();
+            out = ByteBuffer.allocate(Math.max(BUFFER_BYTES, buf.remaining() + more.remaining()))
+                    .put(buf).put(more).flip();
         }
         ended = end;
         answer = out;

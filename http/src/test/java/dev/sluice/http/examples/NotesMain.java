@@ -18,7 +18,7 @@ public class NotesMain {
         return new Router()
                 .post("/notes", request -> {
                     String id = Integer.toString(ids.incrementAndGet());
-                    notes.put(id, request.bodyText());     // the whole body, already read
+                    notes.put(id, request.bodyText());     // the whole body, read in one call
                     return HttpResponse.text(201, "created\n")
                             .withHeader("Location", "/notes/" + id);
                 })
