@@ -310,7 +310,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         pendingOut = null;
         c.pace.caughtUp();
         if (producer != null) {
-            producer.taken(); // make the next piece
+            producer.caughtUp(); // the next piece may come
             return true;
         }
         if (closeAfterFlush != null) {

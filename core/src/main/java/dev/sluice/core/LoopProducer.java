@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * the client has taken the first. So at most two pieces are held, and a client that reads slowly
  * holds up the producer, never the loop or the heap.
  *
- * <p>Threads: {@link #run} on its virtual thread; {@link #taken} and the piece's hand-over on the
+ * <p>Threads: {@link #run} on its virtual thread; {@link #caughtUp} and the pieces' hand-over on the
  * loop's.
  */
 final class LoopProducer implements Runnable {
@@ -24,6 +24,8 @@ final class LoopProducer implements Runnable {
     private final OutboundBuffer[] pieces = {new OutboundBuffer(), new OutboundBuffer()};
     /** The loop has sent the last piece handed to it. */
     private volatile boolean sent;
+    /** Loop thread: a piece was handed over and is not all sent yet. */
+    private boolean outstanding;
     private volatile Thread waiter;
 
     LoopProducer(LoopConnection<?, ?> conn, BodyProducer producer) {
@@ -61,19 +63,27 @@ final class LoopProducer implements Runnable {
         }
     }
 
-    /** Loop: sends {@code piece}; {@link #taken} once the client has it all. */
+    /** Loop: sends {@code piece}; {@link #caughtUp} once the client has it all. */
     private void handOver(OutboundBuffer piece) {
+        outstanding = true; // before the send, which may write it all at once
         if (conn.index < 0) {
-            taken();
+            caughtUp();
             return;
         }
         conn.send(piece);
     }
 
-    /** Loop: the client took what was sent: the producer makes the next piece. */
-    void taken() {
-        sent = true;
-        LockSupport.unpark(waiter);
+    /**
+     * Loop: the client took all that was written: if that includes a piece handed over, the
+     * producer may hand over the next. (Not before a piece is handed over: the head written
+     * before it, say, frees nothing of the producer's.)
+     */
+    void caughtUp() {
+        if (outstanding) {
+            outstanding = false;
+            sent = true;
+            LockSupport.unpark(waiter);
+        }
     }
 
     private void awaitSent() {

@@ -189,6 +189,31 @@ class StreamingBodyIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void pipelinedStreamResponsesToASlowReaderArriveWholeAndInOrder(Engine engine) throws Exception {
+        byte[] body = new byte[300_001];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31 % 251);
+        }
+        HttpHandler stream = request -> HttpResponse.status(200)
+                .withHeader("X-N", request.queryParams().get("n").get(0))
+                .withBody(new java.io.ByteArrayInputStream(body));
+        try (Server server = start(engine, HttpConfig.defaults(), stream);
+             RawHttp c = new RawHttp(server.port(), 8 * 1024)) {
+            StringBuilder requests = new StringBuilder();
+            for (int n = 0; n < 20; n++) {
+                requests.append("GET /s?n=").append(n).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            c.send(requests.toString());
+            for (int n = 0; n < 20; n++) {
+                RawHttp.Response r = c.read();
+                assertThat(r.header("X-N")).as("response order").isEqualTo(Integer.toString(n));
+                assertThat(r.body()).as("body %d", n).isEqualTo(body);
+            }
+        }
+    }
+
     /** Whether the server sends nothing for a while. */
     private static boolean nothingArrives(RawHttp c) throws IOException {
         c.socket.setSoTimeout(300);
