@@ -82,7 +82,8 @@ ticks=$(getconf CLK_TCK)
 
 # start NAME: starts the server, sets PID and URL
 start() {
-  local name=$1 port=18471 log="$WORK/$1.log"
+  local name=$1 port=18471 log="$WORK/$1-$2.log"
+  rm -f "$log"
   case "$name" in
     nginx) taskset -c 1 "$NGINX" -c "$WORK/nginx.conf" >"$log" 2>&1 & PID=$! ;;
     sluice-*-up) taskset -c 1 "$JAVA" -XX:ActiveProcessorCount=1 -jar "$WORK/sluice.jar" respond ok \
@@ -107,7 +108,7 @@ start() {
 # one NAME: one round of one server; appends "name seconds cpu_s rss_growth_kib" to results
 one() {
   local name=$1 r0 c0 c1 t0 t1 r1
-  start "$name"
+  start "$name" "$2"
   if [[ $name == *-down ]]; then
     curl -s -o /dev/null "$URL/stream?bytes=1048576"
   else
@@ -131,7 +132,7 @@ for e in ${ENGINES//,/ }; do SERVERS+=("sluice-$e-up" "sluice-$e-down"); done
 for round in $(seq "$ROUNDS"); do
   for s in "${SERVERS[@]}"; do
     echo "round $round: $s" >&2
-    one "$s"
+    one "$s" "$round"
   done
 done
 

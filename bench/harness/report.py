@@ -419,9 +419,12 @@ def doc(res, meta, out):
         L += ["", "### Windows set aside as VM stalls (measured again)", ""]
         L += [f"- round {int(r['round'])}, {s}, {r.get('scenario')}: {n(r['rps'])} req/s, server {r['server_util']:.0%}, client {r['client_util']:.0%} busy"
               for s, r in set_aside]
-    tls = os.path.join(HERE, "doc", "tls.md")  # bench/tls.sh's section, kept as it last wrote it
-    if os.path.exists(tls):
-        L += ["", open(tls).read().rstrip()]
+    # Sections written by other scripts or by hand, kept as they were last written: bench/tls.sh's,
+    # the streamed bodies (bench/streaming.sh) and slowhttptest (bench/slowhttp.sh).
+    for name in ("tls.md", "streaming.md", "slowhttp.md"):
+        p = os.path.join(HERE, "doc", name)
+        if os.path.exists(p):
+            L += ["", open(p).read().rstrip()]
     for name, title in (("findings.md", "Profiling notes"), ("jmh.md", "JMH results")):
         p = os.path.join(HERE, "doc", name)
         if os.path.exists(p):

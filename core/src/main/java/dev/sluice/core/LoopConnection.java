@@ -13,9 +13,10 @@ import java.nio.channels.SelectionKey;
  * its connections and the close; this class owns the connection's protocol.
  *
  * <p>Threads: the loop's, except {@link #offload}'s handler call, which runs on a virtual thread
- * and hands its answer back through {@link EventLoop#post}. Reads go into the loop's one read
- * buffer and answers are encoded into the loop's one scratch buffer; a connection holds buffers of
- * its own only for the bytes of an unfinished request or an answer the client has not yet read.
+ * and hands its answer back through {@link EventLoop#post} (reading a streamed body through
+ * {@link LoopStream}), and the making of a stream answer ({@link LoopProducer}). Reads go into the
+ * loop's one read buffer and answers are encoded into the loop's one scratch buffer; a connection holds
+ * buffers of its own only for the bytes of an unfinished request or an answer the client has not yet read.
  *
  * @param <Q> the request type
  * @param <R> the response type
