@@ -94,7 +94,8 @@ final class ServerOptions {
     @Option(names = "--request-timeout", paramLabel = "<duration>",
             converter = DurationConverter.class, description = "How long a handler may take to "
                     + "answer; then the client gets 503, the connection closes and the handler's "
-                    + "thread is interrupted. 0 turns it off.")
+                    + "thread is interrupted. A handler reading a streamed body is timed from its "
+                    + "last read, not from its start. 0 turns it off.")
     Duration requestTimeout;
 
     @Option(names = "--min-body-rate", paramLabel = "<rate>", converter = RateConverter.class,

@@ -8,7 +8,9 @@ package dev.sluice.core;
  * {@code event-loop} a handler that {@link #mayBlock() may block} is run on a virtual thread of its
  * own while the loop serves other connections; one that declares it never blocks (see
  * {@link #nonBlocking(Handler)}) runs inline on the loop thread, which is fastest but stalls every
- * connection of that loop if it does block after all.
+ * connection of that loop if it does block after all. A request the codec hands over before its
+ * body has arrived ({@link Codec#attach}) goes to a virtual thread either way, where the handler
+ * may wait for the body.
  *
  * @param <Q> the request type
  * @param <R> the response type

@@ -66,8 +66,11 @@ import java.util.Objects;
  *     closes, the handler's thread is interrupted, and whatever the handler returns later is
  *     discarded. A handler that ignores the interrupt keeps its thread until it returns (on
  *     {@code pool}, a worker). On {@code event-loop} a handler declared
- *     {@link Handler#nonBlocking non-blocking} runs on the loop and cannot be timed out.
- *     {@code 0} turns it off. Default {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS}s.
+ *     {@link Handler#nonBlocking non-blocking} runs on the loop and cannot be timed out. A handler
+ *     that reads a body as it streams ({@link RequestStream}) is under the body deadlines while it
+ *     waits for the client's bytes, and this timeout starts afresh after each read: it bounds the
+ *     handler's own work, not a long upload. {@code 0} turns it off. Default
+ *     {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS}s.
  * @param minBodyRate the slowest a client may send a request body, after a grace period,
  *     measured from the body's first read; a client below it is answered with the protocol's
  *     timeout bytes (HTTP: 408) and closed; at {@link #maxConnections()} the slowest such client
