@@ -72,7 +72,9 @@ final class RespondCommand implements Callable<Integer> {
         HttpHandler handler = HttpHandler.nonBlocking(request -> {
             // Read to the end, so a client's upload completes: a body still on its way is read
             // off the loop as it streams, and never held.
-            request.bodyStream().transferTo(DISCARD);
+            if (request.bodyArriving()) {
+                request.bodyStream().transferTo(DISCARD);
+            }
             return response;
         });
         return ServeSupport.run(new ServerRunner(spec.commandLine(), "http").tls(tls), spec.commandLine(),

@@ -2,7 +2,6 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.function.LongConsumer;
@@ -281,24 +280,24 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestSt
                 throw new IOException("body buffer full");
             }
             if (!c.toBody(System.nanoTime())) {
-                throw cut();
+                throw HandlerWait.cut(c);
             }
             read = c.read(in);
         } catch (IOException e) {
-            throw c.terminalReason() != null ? cut() : e;
+            throw c.terminalReason() != null ? HandlerWait.cut(c) : e;
         } finally {
             in.flip();
         }
         if (read < 0) {
             if (c.terminalReason() != null) {
-                throw cut();
+                throw HandlerWait.cut(c);
             }
             return false;
         }
         stats.addBytesIn(read);
         c.pace.bodyRead(read);
         if (!c.toHandling(System.nanoTime())) {
-            throw cut();
+            throw HandlerWait.cut(c);
         }
         return true;
     }
@@ -309,17 +308,11 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestSt
         try {
             flush();
         } catch (TerminatedException e) {
-            throw cut();
+            throw HandlerWait.cut(c);
         }
         if (!c.toHandling(System.nanoTime())) {
-            throw cut();
+            throw HandlerWait.cut(c);
         }
-    }
-
-    /** What a stream call throws when a timeout or shutdown ended the connection under it. */
-    private IOException cut() {
-        CloseReason r = c.terminalReason();
-        return new SocketTimeoutException(r == null ? "closed" : r.logName());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,9 +14,6 @@ import java.util.concurrent.locks.LockSupport;
  * loop's.
  */
 final class LoopProducer implements Runnable {
-    /** How often a waiting producer looks whether its connection closed under it. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final LoopConnection<?, ?> conn;
     private final BodyProducer producer;
     /** The two pieces: one being made while the loop sends the other. */
@@ -87,13 +83,6 @@ final class LoopProducer implements Runnable {
     }
 
     private void awaitSent() {
-        boolean interrupted = false;
-        while (!sent && !conn.c.isClosed()) {
-            LockSupport.parkNanos(this, POLL_NANOS);
-            interrupted |= Thread.interrupted();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        HandlerWait.until(() -> sent, conn.c, this);
     }
 }

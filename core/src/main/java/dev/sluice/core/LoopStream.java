@@ -3,7 +3,6 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,8 +23,6 @@ final class LoopStream implements RequestStream {
     /** What the handler's thread reads into. */
     static final int BUFFER_BYTES = 64 * 1024;
     private static final ByteBuffer NONE = ByteBuffer.allocate(0);
-    /** How often a waiting handler looks whether its connection closed under it. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final LoopConnection<?, ?> conn;
     /** Handler's thread: the bytes it holds, in read mode; {@link #NONE} before its first fill. */
@@ -86,23 +83,9 @@ final class LoopStream implements RequestStream {
     }
 
     private Object await() {
-        boolean interrupted = false;
-        Object a;
-        while ((a = answer) == null) {
-            if (conn.c.isClosed()) { // the loop fails a waiter as it closes, unless it stopped first
-                a = answer;
-                if (a == null) {
-                    a = new IOException("connection closed");
-                }
-                break;
-            }
-            LockSupport.parkNanos(this, POLL_NANOS);
-            interrupted |= Thread.interrupted(); // the loop answers in any case: wait for it
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return a;
+        HandlerWait.until(() -> answer != null, conn.c, this); // the loop fails a waiter as it closes
+        Object a = answer;
+        return a != null ? a : new IOException("connection closed");
     }
 
     /**

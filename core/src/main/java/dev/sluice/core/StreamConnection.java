@@ -3,7 +3,6 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
@@ -60,18 +59,12 @@ final class StreamConnection implements Connection {
 
     private void entered(boolean moved) throws IOException {
         if (!moved) {
-            throw terminated();
+            throw HandlerWait.cut(c);
         }
     }
 
-    /** The call was cut: a timeout (or shutdown) terminated the connection. */
-    private IOException terminated() {
-        CloseReason r = c.terminalReason();
-        return new SocketTimeoutException(r == null ? "closed" : r.logName());
-    }
-
     private IOException failure(IOException e) {
-        return c.terminalReason() != null ? terminated() : e;
+        return c.terminalReason() != null ? HandlerWait.cut(c) : e;
     }
 
     private final class In extends InputStream {
@@ -95,7 +88,7 @@ final class StreamConnection implements Connection {
                 throw failure(e);
             }
             if (n < 0 && c.terminalReason() != null) {
-                throw terminated();
+                throw HandlerWait.cut(c);
             }
             entered(c.toBusy());
             if (n > 0) {

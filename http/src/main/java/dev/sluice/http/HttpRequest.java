@@ -226,6 +226,15 @@ public final class HttpRequest {
         return whole != null ? new ByteArrayInputStream(whole) : stream;
     }
 
+    /**
+     * Whether the body was still on its way when the handler got the request, to be read through
+     * {@link #bodyStream()}; false when the body (or its absence) arrived with the head, or
+     * {@link #body()} has read it whole. A cheap question: it reads nothing.
+     */
+    public boolean bodyArriving() {
+        return stream != null && stream.wholeIfRead() == null;
+    }
+
     /** The body decoded as UTF-8; read whole first, as {@link #body()} does. */
     public String bodyText() {
         return new String(body(), StandardCharsets.UTF_8);
