@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 
 /**
@@ -20,10 +22,7 @@ import java.util.function.LongConsumer;
  * @param <R> the response type
  */
 final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestStream {
-    /**
-     * What a connection reads into while it waits for a request: most request heads fit, and an
-     * idle connection holds no more than this.
-     */
+    /** What a connection reads into while it waits for a request: most heads fit; an idle one holds no more. */
     static final int IDLE_READ_BYTES = 1024;
     /** The read buffer borrowed from the server while bytes stream in. */
     static final int READ_BYTES = 8 * 1024;
@@ -42,6 +41,7 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestSt
     private boolean inMessage;
     private long headStart;
     private final LongConsumer writeProgress;
+    private final AnswerTasks tasks = new AnswerTasks(); // run while a handler's answer is awaited
 
     private BlockingConnection(EngineContext context, ConnectionState c, Protocol<Q, R> protocol) {
         super(c, protocol, true); // after a PROXY header: the info is the client's
@@ -79,11 +79,10 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestSt
     }
 
     /**
-     * Timer thread: the handler overran the request timeout, and the timer has moved the
-     * connection out of the owner's hands ({@link ConnectionState#HANDLING} to terminated), so
-     * the codec is free. Sends what the codec answers (HTTP: 503) as far as the socket takes it
-     * without waiting, interrupts the handler, and closes. Whatever the handler returns later is
-     * discarded.
+     * Timer thread: the handler overran the request timeout, and the timer has moved the connection
+     * out of the owner's hands ({@link ConnectionState#HANDLING} to terminated), so the codec is free.
+     * Sends the codec's answer (HTTP: 503) as far as the socket takes it without waiting, interrupts
+     * the handler, and closes. Whatever the handler returns later is discarded.
      */
     void requestTimedOut() {
         Log.CORE.log(Level.DEBUG, "conn={0,number,#} request_timeout", c.info.id());
@@ -300,6 +299,21 @@ final class BlockingConnection<Q, R> extends Exchange<Q, R> implements RequestSt
             throw HandlerWait.cut(c);
         }
         return true;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.execute(task);
+    }
+
+    @Override
+    public void fillLater(Filled then) {
+        tasks.fillLater(this, then);
+    }
+
+    @Override
+    public <T> T awaitAnswer(CompletionStage<T> answer) throws InterruptedException, ExecutionException {
+        return tasks.await(answer);
     }
 
     @Override

@@ -87,7 +87,7 @@ final class EventLoop implements Runnable {
     // ---- called from other threads ----
 
     void add(ConnectionState c) {
-        if (Thread.currentThread() == thread) {
+        if (inLoop()) {
             register(c); // accepted by this loop: no task, no wakeup
         } else {
             post(() -> register(c));
@@ -120,6 +120,11 @@ final class EventLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the calling thread is this loop's. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
     }
 
     /** Runs {@code task} on this loop's thread, soon. */

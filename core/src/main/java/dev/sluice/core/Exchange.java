@@ -2,6 +2,9 @@ package dev.sluice.core;
 
 import java.io.EOFException;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The protocol side of one connection, shared by every engine: its codec and the handler, one
@@ -49,9 +52,47 @@ abstract class Exchange<Q, R> {
      */
     final void call(Q request) {
         try {
-            response = handler.handle(request);
+            response = handler.answersLater()
+                    ? requestStream().awaitAnswer(handler.handleAsync(request)) : handler.handle(request);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
         } catch (Throwable e) {
             failure = e;
+        }
+    }
+
+    /**
+     * For a handler that {@linkplain Handler#answersLater() answers later}: starts it on the
+     * calling thread (which it must not block) and keeps its answer for {@link #encodeAnswer}.
+     *
+     * @return true when the answer is in already; else {@code done} runs once it is, on whichever
+     *     thread completed the stage
+     */
+    final boolean callLater(Q request, Runnable done) {
+        CompletableFuture<R> answer;
+        try {
+            answer = handler.handleAsync(request).toCompletableFuture();
+        } catch (Throwable e) {
+            failure = e;
+            return true;
+        }
+        if (answer.isDone()) {
+            answer.whenComplete((r, e) -> keep(e, r)); // complete: runs now, on this thread
+            return true;
+        }
+        c.handler.owe(answer);
+        answer.whenComplete((r, e) -> {
+            keep(e, r);
+            done.run();
+        });
+        return false;
+    }
+
+    private void keep(Throwable e, R r) {
+        if (e != null) {
+            failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        } else {
+            response = r;
         }
     }
 

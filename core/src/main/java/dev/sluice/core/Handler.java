@@ -1,5 +1,8 @@
 package dev.sluice.core;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Turns one decoded request into one response. Called for each request in the order the
  * requests arrived; never twice at once for the same connection.
@@ -26,6 +29,26 @@ public interface Handler<Q, R> {
      * timed out.
      */
     R handle(Q request) throws Exception;
+
+    /**
+     * Whether this handler answers through {@link #handleAsync} instead of {@link #handle}.
+     * Default false.
+     */
+    default boolean answersLater() {
+        return false;
+    }
+
+    /**
+     * For a handler that {@link #answersLater()}: starts answering {@code request} and returns at
+     * once, without blocking; the answer is the stage's result, from whichever thread completes it.
+     * {@code event-loop} calls it on the loop thread, a streamed body included (read it through
+     * {@link RequestStream#execute} and {@link RequestStream#fillLater}); the blocking engines wait
+     * for the stage on the connection's thread. When the request timeout passes first, the stage is
+     * cancelled, and its answer discarded. Default: {@link #handle}'s answer, complete.
+     */
+    default CompletionStage<R> handleAsync(Q request) throws Exception {
+        return CompletableFuture.completedFuture(handle(request));
+    }
 
     /** Whether this handler may block its thread (on I/O, locks, sleeps). Default true. */
     default boolean mayBlock() {

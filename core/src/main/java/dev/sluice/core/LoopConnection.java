@@ -12,11 +12,12 @@ import java.nio.channels.SelectionKey;
  * encode, write, and the phase and interest that follow. The loop owns the selector, the list of
  * its connections and the close; this class owns the connection's protocol.
  *
- * <p>Threads: the loop's, except {@link #offload}'s handler call, which runs on a virtual thread
- * and hands its answer back through {@link EventLoop#post} (reading a streamed body through
- * {@link LoopStream}), and the making of a stream answer ({@link LoopProducer}). Reads go into the
- * loop's one read buffer and answers are encoded into the loop's one scratch buffer; a connection holds
- * buffers of its own only for the bytes of an unfinished request or an answer the client has not yet read.
+ * <p>Threads: the loop's, except an offloaded handler call, which runs on a virtual thread (reading
+ * a streamed body through {@link LoopStream}) and posts its answer back ({@link EventLoop#post}),
+ * the stage of a handler that answers later, which posts its answer back too, and the making of a
+ * stream answer ({@link LoopProducer}). Reads go into the loop's one read buffer and answers are encoded
+ * into the loop's one scratch buffer; a connection holds buffers of its own only for the bytes of
+ * an unfinished request or an answer the client has not yet read.
  *
  * @param <Q> the request type
  * @param <R> the response type
@@ -28,7 +29,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     int index;
     ByteBuffer pendingIn; // read mode; null when nothing is left over
     private OutboundBuffer pendingOut; // null when everything was written
-    private boolean inFlight; // a handler runs on a virtual thread
+    private boolean inFlight; // a handler runs on a virtual thread, or owes its answer
     private boolean eof; // the client closed its side
     private CloseReason closeAfterFlush;
     private boolean inMessage;
@@ -38,10 +39,8 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     private boolean stalled;
     /** Reads the PROXY header, on a listener that takes one, until it is in; then null. */
     private ProxyHeaderReader proxyHeader;
-    /** The body a handler on a virtual thread reads as it arrives. */
-    private final LoopStream stream = new LoopStream(this);
-    /** Makes the body of the answer being sent on a virtual thread; null when none does. */
-    private LoopProducer producer;
+    private final LoopStream stream = new LoopStream(this); // the body a handler reads as it arrives
+    private LoopProducer producer; // makes the body of the answer being sent; null when none does
 
     LoopConnection(ConnectionState c, EventLoop loop, Protocol<Q, R> protocol) {
         super(c, protocol, false);
@@ -66,8 +65,9 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     void onWritable() {
         if (c.tls != null && !c.tls.handshakeDone()) {
             onReadable(); // the handshake waited to send
-        } else if (stalled && pendingOut == null) {
-            resume();
+        } else if (stalled && pendingOut == null) { // the client read what was pending: decode what was held back
+            stalled = false;
+            goOn();
         } else {
             flush();
         }
@@ -157,12 +157,30 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         inMessage = false;
         c.requestDecoded();
         loop.stats.onRequest();
-        if (handler.mayBlock() || codec.progress() == Codec.Progress.IN_BODY) {
-            offload(request); // a body still to come is read by the handler, which waits for it
+        handlerStart = System.nanoTime();
+        if (handler.answersLater()) { // on the loop, which its body's reads and its answer come back to
+            if (!callLater(request, () -> loop.post(this::complete))) {
+                startFlight();
+                return;
+            }
+        } else if (handler.mayBlock() || codec.progress() == Codec.Progress.IN_BODY) {
+            startFlight(); // on a virtual thread: a body still to come is read by the handler, which waits for it
+            Thread t = loop.handlerThreads.newThread(() -> {
+                call(request);
+                loop.post(this::complete);
+            });
+            c.handler.enter(t);
+            t.start();
+            return;
         } else {
             call(request);
-            encode();
         }
+        encode(); // answered at once
+    }
+
+    private void startFlight() {
+        inFlight = true;
+        loop.stats.addBusy(1);
     }
 
     /** Keeps what is left of {@code in} for the next read, unless the connection is to close. */
@@ -210,12 +228,6 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
     }
 
-    /** The client read what was pending: decode the pipelined requests that were held back. */
-    private void resume() {
-        stalled = false;
-        goOn();
-    }
-
     /** Decodes what waits in {@link #pendingIn} if it may be decoded now; else writes what waits. */
     private void goOn() {
         if (pendingIn != null && !inFlight && closeAfterFlush == null) {
@@ -225,19 +237,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         }
     }
 
-    private void offload(Q request) {
-        inFlight = true;
-        handlerStart = System.nanoTime();
-        loop.stats.addBusy(1);
-        Thread t = loop.handlerThreads.newThread(() -> {
-            call(request);
-            loop.post(this::complete);
-        });
-        c.handler.enter(t);
-        t.start();
-    }
-
-    /** Loop thread: a handler on a virtual thread finished: write its answer, then go on with the input. */
+    /** Loop thread: a handler offloaded or answering later finished: write its answer, go on with the input. */
     private void complete() {
         loop.stats.addBusy(-1);
         inFlight = false;

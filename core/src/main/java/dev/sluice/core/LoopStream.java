@@ -3,6 +3,9 @@ package dev.sluice.core;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,8 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * and the client's TCP window closes. A handler that never reads (one that answers 401 to a client
  * waiting for {@code 100 Continue}) has nothing read for it.
  *
- * <p>Threads: the {@link RequestStream} methods on the handler's; the rest on the loop's
- * ({@link #takeBack} once the handler has returned).
+ * <p>A handler that {@linkplain Handler#answersLater() answers later} reads on the loop thread
+ * instead: {@link #fillLater} asks as {@link #fill} does, and the loop calls back rather than
+ * waking a waiter.
+ *
+ * <p>Threads: {@link #fill}, {@link #buffered}, {@link #sendInterim} on the handler's;
+ * {@link #execute} on any; {@link #awaitAnswer} on the one that waits; the rest on the loop's
+ * ({@link #takeBack} once the handler has returned or its answer is complete).
  */
 final class LoopStream implements RequestStream {
     /** What the handler's thread reads into. */
@@ -38,6 +46,8 @@ final class LoopStream implements RequestStream {
     /** Written before {@link #answer}: the read found the client's end of stream. */
     private boolean ended;
     private volatile Thread waiter;
+    /** Loop: told instead of {@link #waiter} when a handler that answers later asked ({@link #fillLater}). */
+    private Filled filled;
 
     LoopStream(LoopConnection<?, ?> conn) {
         this.conn = conn;
@@ -51,14 +61,10 @@ final class LoopStream implements RequestStream {
     /** Handler's thread: hands the buffer to the loop and waits for it to come back fuller. */
     @Override
     public boolean fill() throws IOException {
-        ByteBuffer buf = held == NONE ? ByteBuffer.allocate(BUFFER_BYTES) : held.compact();
-        if (!buf.hasRemaining()) {
-            if (buf.capacity() >= Buffering.MAX_UNDECODED_BYTES) {
-                throw new IOException("body buffer full");
-            }
-            buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+        if (conn.loop.inLoop()) { // it would wait for itself, and every connection of the loop with it
+            throw new IllegalStateException("a blocking read of the body on the loop thread: use fillLater");
         }
-        held = NONE;
+        ByteBuffer buf = room();
         answer = null;
         waiter = Thread.currentThread();
         ByteBuffer asked = buf;
@@ -69,6 +75,38 @@ final class LoopStream implements RequestStream {
         }
         held = (ByteBuffer) a;
         return !ended;
+    }
+
+    /** A task for the loop, run after what it does now (never inline: the codec may hold the input). */
+    @Override
+    public void execute(Runnable task) {
+        conn.loop.post(task);
+    }
+
+    /** Loop, for a handler that answers later: as {@link #fill}, but {@code then} is told instead of a waiter. */
+    @Override
+    public void fillLater(Filled then) {
+        ByteBuffer buf;
+        try {
+            buf = room();
+        } catch (IOException e) {
+            then.filled(false, e);
+            return;
+        }
+        filled = then;
+        ask(buf);
+    }
+
+    /** A virtual thread: the loop runs the stream's tasks meanwhile; the request timeout interrupts. */
+    @Override
+    public <T> T awaitAnswer(CompletionStage<T> answer) throws InterruptedException, ExecutionException {
+        CompletableFuture<T> f = answer.toCompletableFuture();
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        }
     }
 
     /** Handler's thread: the loop writes {@code bytes} when it next runs; no wait. */
@@ -82,6 +120,19 @@ final class LoopStream implements RequestStream {
         });
     }
 
+    /** The held buffer, compacted, with room to read into (write mode); nothing is held after. */
+    private ByteBuffer room() throws IOException {
+        ByteBuffer buf = held == NONE ? ByteBuffer.allocate(BUFFER_BYTES) : held.compact();
+        if (!buf.hasRemaining()) {
+            if (buf.capacity() >= Buffering.MAX_UNDECODED_BYTES) {
+                throw new IOException("body buffer full");
+            }
+            buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+        }
+        held = NONE;
+        return buf;
+    }
+
     private Object await() {
         HandlerWait.until(() -> answer != null, conn.c, this); // the loop fails a waiter as it closes
         Object a = answer;
@@ -89,15 +140,17 @@ final class LoopStream implements RequestStream {
     }
 
     /**
-     * Loop, once the handler has returned: the bytes its thread read and left, then those the
+     * Loop, once the handler has returned or its answer is complete: the bytes it was handed and
+     * left (in the buffer of a read still asked for, when its answer came first), then those the
      * loop read ahead, or null if none; the stream is idle again.
      */
     ByteBuffer takeBack() {
-        ByteBuffer left = held;
+        ByteBuffer left = wanted != null ? wanted.flip() : held;
         held = NONE;
         ByteBuffer early = ahead;
         ahead = null;
         wanted = null;
+        filled = null; // the answer is complete: a read asked for is not delivered
         atEnd = false;
         if (early == null || early.position() == 0) {
             return left.hasRemaining() ? left : null;
@@ -193,6 +246,13 @@ final class LoopStream implements RequestStream {
                     .put(buf).put(more).flip();
         }
         ended = end;
+        Filled then = filled;
+        if (then != null) {
+            filled = null;
+            held = out;
+            then.filled(!end, null);
+            return;
+        }
         answer = out;
         LockSupport.unpark(waiter);
     }
@@ -200,6 +260,12 @@ final class LoopStream implements RequestStream {
     /** Loop: the connection closed; a handler waiting for bytes gets {@code why}. */
     void fail(IOException why) {
         wanted = null;
+        Filled then = filled;
+        if (then != null) {
+            filled = null;
+            then.filled(false, why);
+            return;
+        }
         if (answer == null && waiter != null) {
             answer = why;
             LockSupport.unpark(waiter);

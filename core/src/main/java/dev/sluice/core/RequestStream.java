@@ -2,6 +2,8 @@ package dev.sluice.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The rest of a request, read while its handler runs: what a {@link Codec} reads a body through
@@ -31,4 +33,36 @@ public interface RequestStream {
 
     /** Sends {@code bytes} to the client now, ahead of the answer (HTTP: {@code 100 Continue}). */
     void sendInterim(byte[] bytes) throws IOException;
+
+    /**
+     * Runs {@code task} later, on the thread that serves this connection's reads for a handler that
+     * {@linkplain Handler#answersLater() answers later}: the loop thread on {@code event-loop}; on the
+     * blocking engines, the connection's thread while it waits for the answer ({@link #awaitAnswer}).
+     * Never inline. Tasks left when the answer is complete are dropped.
+     */
+    void execute(Runnable task);
+
+    /**
+     * From a task run by {@link #execute}: asks for more bytes without waiting; {@code then} is
+     * called on the same thread once they are in {@link #buffered()}, perhaps before this returns.
+     */
+    void fillLater(Filled then);
+
+    /**
+     * Waits for {@code answer} on a thread that may block, running the tasks given to
+     * {@link #execute} meanwhile; interrupted by the request timeout, which cancels it.
+     *
+     * @throws ExecutionException with the stage's failure
+     */
+    <T> T awaitAnswer(CompletionStage<T> answer) throws InterruptedException, ExecutionException;
+
+    /** What {@link #fillLater} calls once bytes came, the client's stream ended, or the read failed. */
+    @FunctionalInterface
+    interface Filled {
+        /**
+         * @param more false at the client's end of stream, or on failure
+         * @param failure why the read failed (the connection failed, a timeout or shutdown ended it), or null
+         */
+        void filled(boolean more, IOException failure);
+    }
 }

@@ -35,6 +35,8 @@ final class BodyStream extends InputStream {
     private long consumed;
     /** The body read whole by {@link #whole()}; null until then. */
     private byte[] whole;
+    /** The handler answered: a {@link BodyPublisher}'s late task reads nothing more. */
+    private boolean over;
 
     /**
      * @param chunked a parser reset for this body, or null to read {@code length} bytes
@@ -63,11 +65,7 @@ final class BodyStream extends InputStream {
             return 0;
         }
         check();
-        if (interim != null) {
-            byte[] continuing = interim;
-            interim = null;
-            source.sendInterim(continuing);
-        }
+        sendInterimIfDue();
         while (true) {
             int n = take(source.buffered(), b, off, len);
             consumed += n;
@@ -85,6 +83,63 @@ final class BodyStream extends InputStream {
                 broken = true;
                 throw new EOFException("the client ended its stream before the end of the body");
             }
+        }
+    }
+
+    /**
+     * Non-blocking, for {@link BodyPublisher}: takes up to {@code max} bytes of the body that are
+     * already read, sending {@code 100 Continue} first if it is due.
+     *
+     * @return the bytes; an empty buffer when more must be read first ({@link #fillLater}); null
+     *     at the body's end
+     * @throws IOException when the body cannot be read on (refused, cut short, or the exchange over)
+     */
+    ByteBuffer poll(int max) throws IOException {
+        if (done) {
+            return null;
+        }
+        check();
+        if (over) {
+            throw new IOException("the exchange is over: its answer was sent");
+        }
+        sendInterimIfDue();
+        ByteBuffer in = source.buffered();
+        byte[] b = new byte[Math.min(max, Math.max(in.remaining(), 1))];
+        int n = take(in, b, 0, b.length);
+        consumed += n;
+        if (n == 0) {
+            return done ? null : ByteBuffer.allocate(0);
+        }
+        return ByteBuffer.wrap(b, 0, n);
+    }
+
+    /** Asks the engine for more bytes without waiting; {@code then} hears, on its thread. */
+    void fillLater(RequestStream.Filled then) {
+        source.fillLater(then);
+    }
+
+    /** What a {@link #fillLater} that found no more bytes means: throws as {@link #read} would. */
+    void unfilled(IOException failure) throws IOException {
+        broken = true;
+        throw failure != null ? failure
+                : new EOFException("the client ended its stream before the end of the body");
+    }
+
+    /** The codec: the handler's answer is being sent; the body is no longer the handler's to read. */
+    void over() {
+        over = true;
+    }
+
+    /** The engine's stream, for the tasks of a {@link BodyPublisher}. */
+    RequestStream source() {
+        return source;
+    }
+
+    private void sendInterimIfDue() throws IOException {
+        if (interim != null) {
+            byte[] continuing = interim;
+            interim = null;
+            source.sendInterim(continuing);
         }
     }
 

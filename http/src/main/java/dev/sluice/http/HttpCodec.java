@@ -244,6 +244,7 @@ final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private HttpException afterStream() {
         BodyStream s = streaming;
         streaming = null;
+        s.over();
         if (s.refusal() != null) {
             return s.refusal();
         }

@@ -1,5 +1,10 @@
 package dev.sluice.http;
 
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
 /**
  * Answers a request. Called once per request, in the order requests arrived on a connection, never
  * twice at once for the same connection; different connections call it concurrently, so a handler
@@ -29,6 +34,52 @@ public interface HttpHandler {
     /** Whether this handler may block its thread. Default true. */
     default boolean mayBlock() {
         return true;
+    }
+
+    /** Whether the server should call {@link #handleAsync} rather than {@link #handle}. Default false. */
+    default boolean answersLater() {
+        return false;
+    }
+
+    /**
+     * The response to {@code request}, later: what the server calls when this handler
+     * {@link #answersLater()}. Default: {@link #handle}'s response, complete.
+     */
+    default CompletionStage<HttpResponse> handleAsync(HttpRequest request) throws Exception {
+        return CompletableFuture.completedFuture(handle(request));
+    }
+
+    /**
+     * {@code handler}, which answers later and never blocks. On {@code event-loop} it runs on the
+     * loop thread, a request whose body is still on its way included, and no thread waits for its
+     * answer: the body comes through {@link HttpRequest#bodyPublisher()}, read from the socket as
+     * the subscriber asks, on the loop thread. The blocking engines run it on the connection's
+     * thread, which then waits for the answer and reads the body for the subscriber. The request
+     * timeout cancels the stage (the client gets 503). Called through {@link #handle} (by a
+     * {@link HttpFilter} or a {@link Router}), it is waited for on a thread that may block.
+     */
+    static HttpHandler async(AsyncHttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new HttpHandler() {
+            @Override
+            public HttpResponse handle(HttpRequest request) throws Exception {
+                try {
+                    return Objects.requireNonNull(request.await(handler.handle(request)), "handler answered null");
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+
+            @Override
+            public boolean answersLater() {
+                return true;
+            }
+
+            @Override
+            public CompletionStage<HttpResponse> handleAsync(HttpRequest request) throws Exception {
+                return handler.handle(request);
+            }
+        };
     }
 
     /** {@code handler}, declared never to block. */

@@ -3,6 +3,8 @@ package dev.sluice.http;
 import dev.sluice.core.Handler;
 import dev.sluice.core.Protocol;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,17 +51,48 @@ public final class HttpProtocol {
         return create(config, handler, null, dates, System::nanoTime);
     }
 
+    /** {@code handler} as the core sees it: blocking or not, answering now or later; never a null answer. */
+    private static Handler<HttpRequest, HttpResponse> adapt(HttpHandler handler) {
+        if (handler.answersLater()) {
+            return new Handler<>() {
+                @Override
+                public HttpResponse handle(HttpRequest request) throws Exception {
+                    return Objects.requireNonNull(handler.handle(request), "handler returned null");
+                }
+
+                @Override
+                public boolean answersLater() {
+                    return true;
+                }
+
+                @Override
+                public CompletionStage<HttpResponse> handleAsync(HttpRequest request) throws Exception {
+                    CompletableFuture<HttpResponse> answer =
+                            Objects.requireNonNull(handler.handleAsync(request), "handler returned null")
+                                    .toCompletableFuture();
+                    CompletableFuture<HttpResponse> checked =
+                            answer.thenApply(r -> Objects.requireNonNull(r, "handler answered null"));
+                    checked.whenComplete((r, e) -> {
+                        if (checked.isCancelled()) {
+                            answer.cancel(true); // the request timeout: the handler's own stage hears of it
+                        }
+                    });
+                    return checked;
+                }
+            };
+        }
+        Handler<HttpRequest, HttpResponse> adapter =
+                request -> Objects.requireNonNull(handler.handle(request), "handler returned null");
+        return handler.mayBlock() ? adapter : Handler.nonBlocking(adapter);
+    }
+
     /** @param observer {@code null} for none; {@code nanos} is its clock */
     static Protocol<HttpRequest, HttpResponse> create(HttpConfig config, HttpHandler handler,
                                                       HttpObserver observer, DateCache dates,
                                                       LongSupplier nanos) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
-        Handler<HttpRequest, HttpResponse> adapter =
-                request -> Objects.requireNonNull(handler.handle(request), "handler returned null");
-        if (!handler.mayBlock()) {
-            adapter = Handler.nonBlocking(adapter);
-        }
+        Handler<HttpRequest, HttpResponse> adapter = adapt(handler);
         byte[] serverLine = config.serverLine();
         return Protocol.<HttpRequest, HttpResponse>of(
                         info -> new HttpCodec(config, info, dates, observer, nanos, serverLine), adapter)

@@ -5,11 +5,15 @@ import dev.sluice.core.TrustedProxies;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 
 /**
  * A request: method, target, header fields and the body (up to {@link HttpConfig#maxBodyBytes()}).
@@ -227,12 +231,34 @@ public final class HttpRequest {
     }
 
     /**
+     * The body as a {@link Flow.Publisher} of byte pieces, for a handler that
+     * {@linkplain HttpHandler#async answers later} and never blocks: each {@code request(n)} lets
+     * the server read up to {@code n} more pieces from the socket (none while the subscriber asks
+     * for none), and the first sends {@code 100 Continue} to a client waiting for it. On
+     * {@code event-loop} the signals come on the loop thread, which the subscriber must not block.
+     * One subscriber; no signal comes once the handler's answer is complete. A body that arrived
+     * with the head comes as one piece. Use either this or {@link #bodyStream()}, not both.
+     */
+    public Flow.Publisher<ByteBuffer> bodyPublisher() {
+        byte[] whole = stream == null ? body : stream.wholeIfRead();
+        return whole != null ? BodyPublisher.of(whole) : new BodyPublisher(stream);
+    }
+
+    /**
      * Whether the body was still on its way when the handler got the request, to be read through
      * {@link #bodyStream()}; false when the body (or its absence) arrived with the head, or
      * {@link #body()} has read it whole. A cheap question: it reads nothing.
      */
     public boolean bodyArriving() {
         return stream != null && stream.wholeIfRead() == null;
+    }
+
+    /**
+     * Waits for {@code answer}, for a handler that answers later but was called to answer now (a
+     * filter's {@code next.handle}): on a blocking engine the waiting thread serves the body's reads.
+     */
+    HttpResponse await(CompletionStage<HttpResponse> answer) throws InterruptedException, ExecutionException {
+        return stream == null ? answer.toCompletableFuture().get() : stream.source().awaitAnswer(answer);
     }
 
     /** The body decoded as UTF-8; read whole first, as {@link #body()} does. */

@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Sends each request to the handler of the first route whose method and path pattern match.
@@ -30,12 +32,18 @@ import java.util.Set;
  * Routes for the path but not the method:
  * 405 with {@code Allow}. A HEAD request with no HEAD route goes to the GET route (the codec drops
  * the body). Routes may be added while serving (copy-on-write), but are meant to be set up first.
+ *
+ * <p>When a route's handler {@linkplain HttpHandler#async answers later} and every other one (and
+ * the fallback) either does too or never blocks, the router {@linkplain #answersLater() answers
+ * later} itself: on {@code event-loop} it runs on the loop thread. Otherwise an asynchronous
+ * route's answer is waited for on the router's thread.
  */
 public final class Router implements HttpHandler {
     private static final HttpResponse NOT_FOUND = HttpResponse.text(404, "Not Found\n");
 
     private volatile Route[] routes = new Route[0];
-    private volatile HttpHandler fallback = request -> NOT_FOUND;
+    private volatile HttpHandler fallback = HttpHandler.nonBlocking(request -> NOT_FOUND);
+    private volatile boolean later;
 
     /** A router with no routes: every request gets 404 until routes are added. */
     public Router() {
@@ -48,6 +56,7 @@ public final class Router implements HttpHandler {
             Route[] more = Arrays.copyOf(routes, routes.length + 1);
             more[routes.length] = route;
             routes = more;
+            later = computeLater();
         }
         return this;
     }
@@ -57,7 +66,11 @@ public final class Router implements HttpHandler {
      * route matches for another method still gets 405.
      */
     public Router fallback(HttpHandler handler) {
-        fallback = Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(handler, "handler");
+        synchronized (this) {
+            fallback = handler;
+            later = computeLater();
+        }
         return this;
     }
 
@@ -83,9 +96,35 @@ public final class Router implements HttpHandler {
 
     @Override
     public HttpResponse handle(HttpRequest request) throws Exception {
+        Choice choice = choose(request);
+        return choice.handler == null ? choice.response : choice.handler.handle(choice.request);
+    }
+
+    /**
+     * True when a route's handler (or the fallback) {@linkplain HttpHandler#async answers later}
+     * and every other one either does or {@linkplain HttpHandler#nonBlocking never blocks}: the
+     * server then calls {@link #handleAsync}, on the loop thread on {@code event-loop}.
+     */
+    @Override
+    public boolean answersLater() {
+        return later;
+    }
+
+    @Override
+    public CompletionStage<HttpResponse> handleAsync(HttpRequest request) throws Exception {
+        Choice choice = choose(request);
+        return choice.handler == null ? CompletableFuture.completedFuture(choice.response)
+                : choice.handler.handleAsync(choice.request);
+    }
+
+    /** Where a request goes: a handler and the request as routed, or an answer of the router's own. */
+    private record Choice(HttpHandler handler, HttpRequest request, HttpResponse response) {
+    }
+
+    private Choice choose(HttpRequest request) {
         String raw = request.rawPath();
         if (!raw.startsWith("/")) {
-            return fallback.handle(request);
+            return new Choice(fallback, request, null);
         }
         String[] path = segments(raw);
         String method = request.method();
@@ -98,7 +137,7 @@ public final class Router implements HttpHandler {
                 continue;
             }
             if (route.method.equals(method)) {
-                return route.handler.handle(request.withRoute(params, route.mountOf(raw)));
+                return new Choice(route.handler, request.withRoute(params, route.mountOf(raw)), null);
             }
             if (method.equals("HEAD") && route.method.equals("GET") && headFallback == null) {
                 headFallback = route;
@@ -110,9 +149,20 @@ public final class Router implements HttpHandler {
             allowed.add(route.method);
         }
         if (headFallback != null) {
-            return headFallback.handler.handle(request.withRoute(headParams, headFallback.mountOf(raw)));
+            return new Choice(headFallback.handler, request.withRoute(headParams, headFallback.mountOf(raw)), null);
         }
-        return allowed == null ? fallback.handle(request) : notAllowed(allowed);
+        return allowed == null ? new Choice(fallback, request, null) : new Choice(null, null, notAllowed(allowed));
+    }
+
+    /** Whether {@link #answersLater()}, for the routes and fallback now in place. */
+    private boolean computeLater() {
+        boolean any = fallback.answersLater();
+        boolean all = any || !fallback.mayBlock();
+        for (Route r : routes) {
+            any |= r.handler.answersLater();
+            all &= r.handler.answersLater() || !r.handler.mayBlock();
+        }
+        return any && all;
     }
 
     /** The decoded segments of a path that starts with {@code /}. */

@@ -52,13 +52,41 @@ class BodyStreamTest {
         public void sendInterim(byte[] bytes) {
             sent.add(new String(bytes, StandardCharsets.US_ASCII));
         }
+
+        /** Tasks wait for {@link #runTasks}, as an engine runs them after what it does now. */
+        final Deque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        @Override
+        public void fillLater(Filled then) {
+            tasks.add(() -> then.filled(fill(), null));
+        }
+
+        @Override
+        public <T> T awaitAnswer(java.util.concurrent.CompletionStage<T> answer) {
+            runTasks();
+            return answer.toCompletableFuture().join();
+        }
+
+        /** Runs the tasks given, and those they give, until none is left; how many ran. */
+        int runTasks() {
+            int n = 0;
+            for (Runnable t; (t = tasks.poll()) != null; n++) {
+                t.run();
+            }
+            return n;
+        }
     }
 
-    private static byte[] ascii(String s) {
+    static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static ChunkedParser chunked(long limit) {
+    static ChunkedParser chunked(long limit) {
         ChunkedParser p = new ChunkedParser(HttpConfig.defaults());
         p.reset(limit);
         return p;

@@ -217,7 +217,7 @@ class StreamingBodyIT {
     }
 
     /** Whether the server sends nothing for a while. */
-    private static boolean nothingArrives(RawHttp c) throws IOException {
+    static boolean nothingArrives(RawHttp c) throws IOException {
         c.socket.setSoTimeout(300);
         try {
             return c.socket.getInputStream().read() == -2;
@@ -229,7 +229,7 @@ class StreamingBodyIT {
     }
 
     /** Writes zeros without blocking until the socket takes nothing for {@link #STALL_MILLIS}. */
-    private static long writeUntilStalled(SocketChannel ch, long max) throws IOException {
+    static long writeUntilStalled(SocketChannel ch, long max) throws IOException {
         ch.configureBlocking(false);
         ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
         long sent = 0;
@@ -247,7 +247,7 @@ class StreamingBodyIT {
         }
     }
 
-    private static void writeZeros(SocketChannel ch, long n) throws IOException {
+    static void writeZeros(SocketChannel ch, long n) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
         while (n > 0) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), n));
@@ -270,7 +270,7 @@ class StreamingBodyIT {
         throw new AssertionError("the producer never stalled: made " + counter.get() + " bytes");
     }
 
-    private static RawHttp.Response readResponse(SocketChannel ch) throws IOException {
+    static RawHttp.Response readResponse(SocketChannel ch) throws IOException {
         InputStream in = java.nio.channels.Channels.newInputStream(ch);
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesReadmeTest {
     private static final String PACKAGE_LINE = "package dev.sluice.http.examples;\n\n";
-    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain", "SiteMain", "UploadMain");
+    private static final List<String> EXAMPLES = List.of("NotesMain", "CounterMain", "SiteMain", "UploadMain",
+            "DigestMain");
     private static final Pattern CLASS = Pattern.compile("public class (\\w+)");
 
     @Test
@@ -136,6 +137,16 @@ class ExamplesReadmeTest {
         assertThat(exchange(upload, "GET /count/3 HTTP/1.1\r\nHost: h\r\n\r\n")).as("GET")
                 .startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nTransfer-Encoding: chunked\r\n")
                 .endsWith("\r\n\r\n6\r\n1\n2\n3\n\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void digestMainAnswersTheBodysSha256() throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest("hello".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(exchange(DigestMain.digest(), "PUT /f HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"))
+                .startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + sha + "\n");
+        assertThat(exchange(DigestMain.digest(), "PUT /f HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n")).as("chunked").endsWith("\r\n\r\n" + sha + "\n");
     }
 
     /** What the server writes back to {@code raw}, sent on a new connection, as ISO-8859-1. */
