@@ -353,7 +353,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         } else if (producer != null) {
             moved = c.toBusy(); // the next piece is being made
         } else if (inFlight) {
-            moved = stream.reading() ? c.toBody(now) : c.toHandling(handlerStart);
+            moved = stream.awaitingClient() ? c.toBody(now) : c.toHandling(handlerStart);
         } else {
             Codec.Progress progress = codec.progress();
             if (progress == Codec.Progress.BETWEEN_MESSAGES && pendingIn == null) {

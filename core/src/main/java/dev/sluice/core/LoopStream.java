@@ -77,10 +77,21 @@ final class LoopStream implements RequestStream {
         return !ended;
     }
 
-    /** A task for the loop, run after what it does now (never inline: the codec may hold the input). */
+    /**
+     * A task for the loop, run after what it does now (never inline: the codec may hold the input).
+     * One that throws closes its connection, not the loop.
+     */
     @Override
     public void execute(Runnable task) {
-        conn.loop.post(task);
+        conn.loop.post(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                if (conn.index >= 0) {
+                    conn.failed(e);
+                }
+            }
+        });
     }
 
     /** Loop, for a handler that answers later: as {@link #fill}, but {@code then} is told instead of a waiter. */
@@ -159,11 +170,20 @@ final class LoopStream implements RequestStream {
     }
 
     /**
-     * Loop: whether the server waits for the client's body now: the handler waits for bytes, or
-     * it has begun to read and the loop has room to read ahead. The body deadlines apply then.
+     * Loop: whether the loop reads the client's body now: the handler waits for bytes, or it has
+     * begun to read and the loop has room to read ahead.
      */
     boolean reading() {
         return !atEnd && (wanted != null || ahead != null && ahead.hasRemaining());
+    }
+
+    /**
+     * Loop: whether the client is the one waited on: the handler waits for bytes, or has taken all
+     * that was read ahead. The body deadlines apply then; while bytes read ahead wait for the
+     * handler, the request timeout does (a client that sent its whole body is not to blame).
+     */
+    boolean awaitingClient() {
+        return !atEnd && (wanted != null || ahead != null && ahead.position() == 0);
     }
 
     /**

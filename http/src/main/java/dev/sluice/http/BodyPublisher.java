@@ -84,22 +84,29 @@ final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
                     ByteBuffer piece = body.poll(PIECE_BYTES); // the end needs no demand
                     if (piece == null) {
                         finished = true;
-                        subscriber.onComplete();
+                        tell(subscriber::onComplete);
                     } else if (!piece.hasRemaining()) {
                         waiting = true;
                         body.fillLater(this::filled);
                     } else {
                         demand--;
-                        subscriber.onNext(piece);
+                        tell(() -> subscriber.onNext(piece));
                     }
                 }
             } catch (IOException e) {
                 fail(e);
-            } catch (RuntimeException e) { // the subscriber broke its contract: it hears no more
-                finished = true;
-                ResponseWriter.LOG.log(System.Logger.Level.WARNING, "body subscriber failed", e);
             } finally {
                 driving = false;
+            }
+        }
+
+        /** Signals the subscriber; one that throws broke its contract, and hears no more. */
+        private void tell(Runnable signal) {
+            try {
+                signal.run();
+            } catch (RuntimeException e) {
+                finished = true;
+                ResponseWriter.LOG.log(System.Logger.Level.WARNING, "body subscriber failed", e);
             }
         }
 
@@ -119,7 +126,7 @@ final class BodyPublisher implements Flow.Publisher<ByteBuffer> {
         private void fail(Throwable e) {
             if (!finished && !cancelled) {
                 finished = true;
-                subscriber.onError(e);
+                tell(() -> subscriber.onError(e));
             }
         }
     }

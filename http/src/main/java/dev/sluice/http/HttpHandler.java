@@ -19,7 +19,9 @@ import java.util.concurrent.ExecutionException;
  * <p>A handler gets the request as soon as its head is in; a body still on its way is read as the
  * handler reads it ({@link HttpRequest#bodyStream()}), on a thread that may wait for it: on
  * {@code event-loop} such a request goes to a virtual thread even when the handler is declared
- * non-blocking, which runs on the loop only for requests that arrived whole.
+ * non-blocking, which runs on the loop only for requests that arrived whole. A handler made with
+ * {@link #async} answers later and runs on the loop either way, reading the body through
+ * {@link HttpRequest#bodyPublisher()} without a thread waiting for it.
  *
  * <p>An exception becomes a 500 ({@link HttpException}: its own status) and the connection stays
  * usable, once what the handler left of the body is discarded (or, when that is not cheap, the

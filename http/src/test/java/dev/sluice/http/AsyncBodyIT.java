@@ -196,6 +196,51 @@ class AsyncBodyIT {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void aSubscriberThatThrowsCostsItsOwnRequestOnly(Engine engine) throws Exception {
+        HttpHandler broken = HttpHandler.async(request -> {
+            if (request.path().equals("/ok")) {
+                return CompletableFuture.completedFuture(HttpResponse.ok("ok"));
+            }
+            CompletableFuture<HttpResponse> never = new CompletableFuture<>();
+            request.bodyPublisher().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(ByteBuffer item) {
+                    throw new IllegalStateException("a bug in the subscriber");
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                    never.completeExceptionally(e);
+                }
+
+                @Override
+                public void onComplete() {
+                    never.complete(HttpResponse.ok("done"));
+                }
+            });
+            return never;
+        });
+        ServerConfig cfg = ServerConfig.defaults().withRequestTimeout(Duration.ofMillis(500));
+        try (Server server = start(engine, cfg, HttpConfig.defaults(), broken);
+             SocketChannel ch = connect(server)) {
+            send(ch, "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+            writeZeros(ch, 100_000);
+            assertThat(readResponse(ch).status()).as("no answer ever came: the request timeout's").isEqualTo(503);
+            ch.close(); // sequential serves one connection at a time
+            try (RawHttp other = new RawHttp(server.port())) {
+                assertThat(other.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n").read().text())
+                        .as("the server serves on").isEqualTo("ok");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void aFailedAnswerIsAnsweredAsAnExceptionAndAnEarlyAnswerLeavesTheRestToTheServer(Engine engine)
             throws Exception {
         HttpHandler teapot = HttpHandler.async(request -> request.path().equals("/fail")

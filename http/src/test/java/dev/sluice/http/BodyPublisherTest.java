@@ -24,7 +24,7 @@ class BodyPublisherTest {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Records what it is told; asks for nothing by itself. */
-    static final class Recorder implements Flow.Subscriber<ByteBuffer> {
+    static class Recorder implements Flow.Subscriber<ByteBuffer> {
         Flow.Subscription subscription;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<Integer> pieces = new ArrayList<>();
@@ -178,6 +178,27 @@ class BodyPublisherTest {
         source.runTasks();
         assertThat(r.pieces).hasSize(1);
         assertThat(source.fills).isEqualTo(fills);
+        assertThat(r.completions).isZero();
+        assertThat(r.error).isNull();
+    }
+
+    @Test
+    void aSubscriberThatThrowsHearsNothingMoreAndTheEngineNothingOfIt() {
+        FakeSource source = new FakeSource(ascii("0123456789"), 2);
+        BodyStream body = new BodyStream(source, null, 10, null);
+        Recorder r = new Recorder() {
+            @Override
+            public void onNext(ByteBuffer item) {
+                super.onNext(item);
+                throw new IllegalStateException("a bug in the subscriber");
+            }
+        };
+        new BodyPublisher(body).subscribe(r);
+        r.subscription.request(5);
+        source.runTasks(); // throws nothing
+        r.subscription.request(5);
+        source.runTasks();
+        assertThat(r.pieces).as("no signal after the throw").hasSize(1);
         assertThat(r.completions).isZero();
         assertThat(r.error).isNull();
     }
