@@ -111,6 +111,9 @@ final class LoopStream implements RequestStream {
     /** A virtual thread: the loop runs the stream's tasks meanwhile; the request timeout interrupts. */
     @Override
     public <T> T awaitAnswer(CompletionStage<T> answer) throws InterruptedException, ExecutionException {
+        if (conn.loop.inLoop()) { // the body's reads it waits for would wait for it
+            throw new IllegalStateException("waiting for an answer on the loop thread: answer later instead");
+        }
         CompletableFuture<T> f = answer.toCompletableFuture();
         try {
             return f.get();

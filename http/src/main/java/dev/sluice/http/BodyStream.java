@@ -37,6 +37,7 @@ final class BodyStream extends InputStream {
     private byte[] whole;
     /** The handler answered: a {@link BodyPublisher}'s late task reads nothing more. */
     private boolean over;
+    private BodyPublisher publisher;
 
     /**
      * @param chunked a parser reset for this body, or null to read {@code length} bytes
@@ -128,6 +129,14 @@ final class BodyStream extends InputStream {
     /** The codec: the handler's answer is being sent; the body is no longer the handler's to read. */
     void over() {
         over = true;
+    }
+
+    /** This body's one publisher, made at the first call. */
+    synchronized BodyPublisher publisher() {
+        if (publisher == null) {
+            publisher = new BodyPublisher(this);
+        }
+        return publisher;
     }
 
     /** The engine's stream, for the tasks of a {@link BodyPublisher}. */

@@ -84,7 +84,7 @@ public interface HttpHandler {
         };
     }
 
-    /** {@code handler}, declared never to block. */
+    /** {@code handler}, declared never to block; one that answers later still does. */
     static HttpHandler nonBlocking(HttpHandler handler) {
         return new HttpHandler() {
             @Override
@@ -95,6 +95,16 @@ public interface HttpHandler {
             @Override
             public boolean mayBlock() {
                 return false;
+            }
+
+            @Override
+            public boolean answersLater() {
+                return handler.answersLater();
+            }
+
+            @Override
+            public CompletionStage<HttpResponse> handleAsync(HttpRequest request) throws Exception {
+                return handler.handleAsync(request);
             }
         };
     }

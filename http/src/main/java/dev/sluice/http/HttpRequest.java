@@ -241,7 +241,7 @@ public final class HttpRequest {
      */
     public Flow.Publisher<ByteBuffer> bodyPublisher() {
         byte[] whole = stream == null ? body : stream.wholeIfRead();
-        return whole != null ? BodyPublisher.of(whole) : new BodyPublisher(stream);
+        return whole != null ? BodyPublisher.of(whole) : stream.publisher();
     }
 
     /**

@@ -263,6 +263,7 @@ class AsyncBodyIT {
         Router router = new Router().post("/count", counting(CompletableFuture.completedFuture(null)))
                 .get("/hi", HttpHandler.nonBlocking(request -> HttpResponse.ok("hi")));
         assertThat(router.answersLater()).isTrue();
+        assertThat(HttpHandler.nonBlocking(router).answersLater()).as("declared non-blocking: still later").isTrue();
         try (Server server = start(engine, HttpConfig.defaults(), router);
              RawHttp c = new RawHttp(server.port())) {
             RawHttp.Response counted = c.send("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")

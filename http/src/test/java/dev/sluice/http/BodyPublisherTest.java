@@ -149,6 +149,13 @@ class BodyPublisherTest {
         publisher.subscribe(second);
         assertThat(second.error).isInstanceOf(IllegalStateException.class);
 
+        Recorder third = new Recorder();
+        body.publisher().subscribe(third);
+        Recorder fourth = new Recorder();
+        body.publisher().subscribe(fourth);
+        assertThat(fourth.error).as("the request's publisher is one, however often asked for")
+                .isInstanceOf(IllegalStateException.class);
+
         first.subscription.request(0);
         source.runTasks();
         assertThat(first.error).isInstanceOf(IllegalArgumentException.class);
