@@ -157,7 +157,6 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
         inMessage = false;
         c.requestDecoded();
         loop.stats.onRequest();
-        handlerStart = System.nanoTime();
         if (handler.answersLater()) { // on the loop, which its body's reads and its answer come back to
             if (!callLater(request, () -> loop.post(this::complete))) {
                 startFlight();
@@ -179,6 +178,7 @@ final class LoopConnection<Q, R> extends Exchange<Q, R> {
     }
 
     private void startFlight() {
+        handlerStart = System.nanoTime(); // the request timeout's start: a handler answering at once has none
         inFlight = true;
         loop.stats.addBusy(1);
     }
