@@ -2,7 +2,6 @@ package dev.sluice.http;
 
 import static dev.sluice.http.StreamingBodyIT.nothingArrives;
 import static dev.sluice.http.StreamingBodyIT.readResponse;
-import static dev.sluice.http.StreamingBodyIT.writeUntilStalled;
 import static dev.sluice.http.StreamingBodyIT.writeZeros;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AsyncBodyIT {
-    private static final long BIG = 256L << 20;
+    private static final long BIG = StreamingBodyIT.BIG;
 
     /** Counts a body's bytes; asks for one piece at a time once {@link #start} is called. */
     static final class Count implements Flow.Subscriber<ByteBuffer> {
@@ -138,17 +137,8 @@ class AsyncBodyIT {
         HttpConfig http = HttpConfig.defaults().withMaxBodyBytes(BIG);
         try (Server server = start(engine, http, counting(go));
              SocketChannel ch = connect(server)) {
-            send(ch, "POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + BIG + "\r\n\r\n");
-            long sent = writeUntilStalled(ch, BIG);
-            assertThat(sent).as("bytes the client got rid of while the subscriber asked for none: the "
-                    + "socket buffers' worth, not the body").isLessThan(BIG / 4);
-
-            go.complete(null); // the ask comes from this thread, not the server's
-            ch.configureBlocking(true);
-            writeZeros(ch, BIG - sent);
-            RawHttp.Response r = readResponse(ch);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.text()).isEqualTo(Long.toString(BIG));
+            // The ask comes from this thread, not the server's.
+            StreamingBodyIT.stallsUntilAskedThenCounts(ch, () -> go.complete(null));
         }
     }
 

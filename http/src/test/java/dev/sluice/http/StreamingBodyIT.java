@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StreamingBodyIT {
     /** Longer than any pause of a server that reads or writes on: no progress for this long is a stall. */
     private static final long STALL_MILLIS = 1_500;
-    private static final long BIG = 256L << 20;
+    static final long BIG = 256L << 20;
 
     private final CountDownLatch go = new CountDownLatch(1);
 
@@ -56,19 +56,27 @@ class StreamingBodyIT {
         HttpConfig http = HttpConfig.defaults().withMaxBodyBytes(BIG);
         try (Server server = start(engine, http, counting());
              SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()))) {
-            ch.write(ByteBuffer.wrap(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + BIG
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
-            long sent = writeUntilStalled(ch, BIG);
-            assertThat(sent).as("bytes the client got rid of while the handler read none: the socket "
-                    + "buffers' worth, not the body").isLessThan(BIG / 4);
-
-            go.countDown();
-            ch.configureBlocking(true);
-            writeZeros(ch, BIG - sent);
-            RawHttp.Response r = readResponse(ch);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.text()).isEqualTo(Long.toString(BIG));
+            stallsUntilAskedThenCounts(ch, go::countDown);
         }
+    }
+
+    /**
+     * Uploads {@link #BIG} bytes to {@code POST /count} on {@code ch}: while nothing reads the body,
+     * only the socket buffers' worth leaves the client; after {@code go}, all of it, counted.
+     */
+    static void stallsUntilAskedThenCounts(SocketChannel ch, Runnable go) throws IOException {
+        ch.write(ByteBuffer.wrap(("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + BIG
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        long sent = writeUntilStalled(ch, BIG);
+        assertThat(sent).as("bytes the client got rid of while the body was read by no one: the socket "
+                + "buffers' worth, not the body").isLessThan(BIG / 4);
+
+        go.run();
+        ch.configureBlocking(true);
+        writeZeros(ch, BIG - sent);
+        RawHttp.Response r = readResponse(ch);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo(Long.toString(BIG));
     }
 
     @ParameterizedTest
