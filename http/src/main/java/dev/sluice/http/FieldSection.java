@@ -18,16 +18,20 @@ import static dev.sluice.http.Grammar.LF;
  */
 final class FieldSection {
     /** Storage kept between messages; a larger one is dropped so idle connections stay small. */
-    private static final int RETAINED_BYTES = 4 * 1024;
 
     private final int maxBytes;
     private final int maxCount;
-    private byte[] buf = new byte[256];
+    private static final int FIRST_BYTES = 256;
+    private static final int FIRST_FIELDS = 8;
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final int[] NO_FIELDS = new int[0];
+    /** The field lines so far: none between requests, so that an idle connection holds no buffer. */
+    private byte[] buf = NO_BYTES;
     private int len;
     private int lineStart;
     /** Bytes consumed, CRLFs included. */
     private int consumed;
-    private int[] fields = new int[4 * 8];
+    private int[] fields = NO_FIELDS;
     private int count;
 
     FieldSection(int maxBytes, int maxCount) {
@@ -36,9 +40,8 @@ final class FieldSection {
     }
 
     void reset() {
-        if (buf.length > RETAINED_BYTES) {
-            buf = new byte[256];
-        }
+        buf = NO_BYTES;
+        fields = NO_FIELDS;
         len = 0;
         lineStart = 0;
         consumed = 0;
@@ -74,7 +77,7 @@ final class FieldSection {
                     throw new HttpException(431, "Too many header fields");
                 }
                 if (fields.length < 4 * (count + 1)) {
-                    fields = Arrays.copyOf(fields, fields.length * 2);
+                    fields = Arrays.copyOf(fields, Math.max(4 * FIRST_FIELDS, fields.length * 2));
                 }
                 Grammar.fieldLine(buf, lineStart, len, fields, 4 * count);
                 count++;
@@ -89,7 +92,7 @@ final class FieldSection {
                 throw HttpException.badRequest("Control character in header section");
             }
             if (len == buf.length) {
-                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxBytes));
+                buf = Arrays.copyOf(buf, Math.min(Math.max(FIRST_BYTES, buf.length * 2), maxBytes));
             }
             buf[len++] = b;
         }

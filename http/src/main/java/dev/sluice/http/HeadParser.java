@@ -23,7 +23,6 @@ final class HeadParser {
     /** Longer methods than this are answered with 501 (RFC 9112 3: longer than any implemented). */
     static final int MAX_METHOD_BYTES = 32;
     static final int MAX_EMPTY_LINES = 8;
-    private static final int RETAINED_BYTES = 1024;
     private static final String[] METHODS =
             {"GET", "PUT", "HEAD", "POST", "PATCH", "TRACE", "DELETE", "OPTIONS", "CONNECT"};
     private static final byte[][] METHOD_BYTES = new byte[METHODS.length][];
@@ -37,7 +36,11 @@ final class HeadParser {
     private final int maxLineBytes;
     private final FieldSection fields;
     private final RequestTarget target = new RequestTarget();
-    private byte[] line = new byte[128];
+    /** What {@link #line} starts at once a request line arrives. */
+    private static final int FIRST_LINE_BYTES = 128;
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The request line so far: none between requests, so that an idle connection holds no buffer. */
+    private byte[] line = NO_BYTES;
     private int len;
     private boolean lineDone;
     private boolean started;
@@ -51,9 +54,7 @@ final class HeadParser {
     }
 
     void reset() {
-        if (line.length > RETAINED_BYTES) {
-            line = new byte[128];
-        }
+        line = NO_BYTES;
         len = 0;
         lineDone = false;
         started = false;
@@ -108,7 +109,7 @@ final class HeadParser {
                 throw new HttpException(414, "Request line too long");
             }
             if (len == line.length) {
-                line = Arrays.copyOf(line, Math.min(line.length * 2, maxLineBytes + 1));
+                line = Arrays.copyOf(line, Math.min(Math.max(FIRST_LINE_BYTES, line.length * 2), maxLineBytes + 1));
             }
             line[len++] = b;
         }

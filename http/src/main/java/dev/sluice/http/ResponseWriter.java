@@ -13,13 +13,14 @@ import java.util.Arrays;
 /**
  * Encodes responses onto an {@link Output}: status line, {@code Date}, the response's fields, the
  * framing fields, {@code Connection} when needed, then the body. The head is composed in one
- * reusable buffer and written with one call. Used by the connection's codec thread only.
+ * buffer and written with one call; the buffer is dropped once written, so that a connection
+ * holds none between responses. Used by the connection's codec thread only.
  */
 final class ResponseWriter {
     static final System.Logger LOG = System.getLogger("dev.sluice.http");
     /**
-     * Heads up to this size are handed to the Output by copy; larger ones are written as a fresh
-     * array, because the core's Output queues large arrays by reference and this buffer is reused.
+     * Heads up to this size are handed to the Output by copy; larger ones are written as an array
+     * of their own size, which the core's Output queues by reference.
      */
     private static final int COPIED_HEAD_BYTES = 8 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -30,7 +31,11 @@ final class ResponseWriter {
     /** {@code Server: ...\r\n}, or null to send none. */
     private final byte[] serverLine;
     private final long connection;
-    private byte[] buf = new byte[512];
+    /** What {@link #buf} starts at for each response's head. */
+    private static final int FIRST_HEAD_BYTES = 512;
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The head being written: none between responses, so that an idle connection holds no buffer. */
+    private byte[] buf = NO_BYTES;
     private int len;
     // The body of the response being written, set by openBody, cleared once it is written: fields
     // rather than a holder object, so a response costs no allocation beyond its own.
@@ -276,17 +281,17 @@ final class ResponseWriter {
 
     private void ensure(int n) {
         if (len + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            buf = Arrays.copyOf(buf, Math.max(Math.max(FIRST_HEAD_BYTES, buf.length * 2), len + n));
         }
     }
 
     private void flushHead(Output out) {
         if (len > COPIED_HEAD_BYTES) {
             out.write(Arrays.copyOf(buf, len));
-            buf = new byte[512];
         } else {
             out.write(buf, 0, len);
         }
+        buf = NO_BYTES;
         len = 0;
     }
 
