@@ -102,7 +102,7 @@ class UsageErrorsTest {
         assertOneLine(run("echo", "--tls-client-auth", "maybe"),
                 "sluice: Invalid value for option '--tls-client-auth': 'maybe' is not one of none, want, need");
         assertOneLine(run("echo", "--tls-self-signed", "--tls-provider", "openssl"),
-                "sluice: Invalid value for option '--tls-provider': 'openssl' is not one of jdk, conscrypt");
+                "sluice: Invalid value for option '--tls-provider': 'openssl' is not one of jdk, conscrypt, tcnative");
         assertOneLine(run("echo", "--tls-self-signed", "--tls-protocols", "TLSv1.1"),
                 "sluice: --tls-protocols: 'TLSv1.1' is not offered");
         assertOneLine(run("echo", "--tls-self-signed", "--tls-client-auth", "need"),

@@ -1,28 +1,10 @@
 package dev.sluice.core;
 
-import static dev.sluice.core.Clients.await;
-import static dev.sluice.core.Clients.closedByServer;
-import static dev.sluice.core.Clients.connect;
-import static dev.sluice.core.Clients.exchange;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.net.Socket;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocket;
 import org.conscrypt.Conscrypt;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/**
- * {@link TlsIT} with the server's engines from Conscrypt (BoringSSL) instead of the JDK: the
- * transport drives any {@code SSLEngine} the same way, on every engine, against the JDK's clients.
- * Session tickets on, as the tls module sets them.
- */
-class ConscryptTlsIT extends TlsIT {
+/** {@link NativeTlsIT} with Conscrypt's engines, session tickets on as the tls module sets them. */
+class ConscryptTlsIT extends NativeTlsIT {
     private static final TlsEngineFactory CONSCRYPT = TestTls.engines(Conscrypt.newProvider());
     static final TlsEngineFactory ENGINES = (host, port) -> { // tickets on, as the tls module sets them
         SSLEngine e = CONSCRYPT.newEngine(host, port);
@@ -31,68 +13,7 @@ class ConscryptTlsIT extends TlsIT {
     };
 
     @Override
-    ServerConfig config(Engine engine) {
-        return EngineIT.config(engine).withTls(ENGINES);
-    }
-
-    /**
-     * A Conscrypt engine holds a native session and a pipe until it is closed both ways (then it
-     * frees them) or collected: each closed connection must close its engine, however it ended.
-     */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void everyEngineIsClosedBothWaysWithItsConnection(Engine engine) throws Exception {
-        List<SSLEngine> made = new CopyOnWriteArrayList<>();
-        try (Server server = start(config(engine).withTls(recording(made)))) {
-            try (SSLSocket s = TestTls.connect(server)) { // the server closes first
-                assertThat(exchange(s, "CLOSE")).isEqualTo("CLOSE");
-                assertThat(closedByServer(s)).isTrue();
-            }
-            try (SSLSocket s = TestTls.connect(server)) { // the client closes first, with close_notify
-                assertThat(exchange(s, "bye")).isEqualTo("bye");
-            }
-            Socket plain = connect(server); // the client resets, with no close_notify
-            assertThat(exchange(TestTls.over(plain, server), "reset")).isEqualTo("reset");
-            plain.setSoLinger(true, 0);
-            plain.close();
-            try (Socket s = connect(server)) { // the client leaves in the middle of its handshake
-                s.getOutputStream().write(clientHello(0x03));
-            }
-            assertThat(await(() -> made.size() == 4 && server.stats().open() == 0, Duration.ofSeconds(10)))
-                    .as("%d engines, %s", made.size(), server.stats()).isTrue();
-            assertThat(made).allSatisfy(ConscryptTlsIT::assertClosedBothWays);
-        }
-    }
-
-    /** A connection turned away from a full pool queue had its engine made at the accept: it is closed too. */
-    @Test
-    void anEngineTurnedAwayFromAFullPoolQueueIsClosedBothWays() throws Exception {
-        List<SSLEngine> made = new CopyOnWriteArrayList<>();
-        ServerConfig config = config(Engine.POOL).withThreads(1).withQueue(1).withOverload(OverloadPolicy.REJECT)
-                .withTls(recording(made));
-        try (Server server = start(config);
-             SSLSocket served = TestTls.connect(server);
-             Socket queued = connect(server)) {
-            assertThat(exchange(served, "held")).as("the only worker serves it").isEqualTo("held");
-            try (Socket turnedAway = connect(server)) {
-                assertThat(await(() -> server.stats().rejected() == 1, Duration.ofSeconds(10)))
-                        .as("%s", server.stats()).isTrue();
-            }
-            assertThat(made).hasSize(3);
-            assertClosedBothWays(made.get(2));
-        }
-    }
-
-    private static TlsEngineFactory recording(List<SSLEngine> made) {
-        return (host, port) -> {
-            SSLEngine e = ENGINES.newEngine(host, port);
-            made.add(e);
-            return e;
-        };
-    }
-
-    private static void assertClosedBothWays(SSLEngine e) {
-        assertThat(e.isInboundDone() && e.isOutboundDone())
-                .as("inbound done %s, outbound done %s", e.isInboundDone(), e.isOutboundDone()).isTrue();
+    TlsEngineFactory engines() {
+        return ENGINES;
     }
 }

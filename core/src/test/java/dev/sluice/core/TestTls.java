@@ -41,6 +41,25 @@ final class TestTls {
         return engines(context(true, provider));
     }
 
+    /** As {@link #engines()}, with the engines of {@code --tls-provider tcnative} (BoringSSL through Netty). */
+    static TlsEngineFactory tcnativeEngines() {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys(), PASSWORD);
+            return engines(new dev.sluice.tls.tcnative.TcnativeTls().serverContext(kmf.getKeyManagers()[0], null,
+                    java.util.List.of("http/1.1")));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyStore keys() throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("key", KEY.key(), PASSWORD, KEY.chain().toArray(new Certificate[0]));
+        return ks;
+    }
+
     private static TlsEngineFactory engines(SSLContext server) {
         return (host, port) -> {
             SSLEngine e = server.createSSLEngine(host, port);
@@ -89,16 +108,13 @@ final class TestTls {
     /** A server or client context; the server's from {@code provider} unless null (the JDK's). */
     private static SSLContext context(boolean server, java.security.Provider provider) {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("key", KEY.key(), PASSWORD, KEY.chain().toArray(new Certificate[0]));
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", KEY.certificate());
             SSLContext ctx = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
             if (server) {
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, PASSWORD);
+                kmf.init(keys(), PASSWORD);
                 ctx.init(kmf.getKeyManagers(), null, null);
             } else {
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

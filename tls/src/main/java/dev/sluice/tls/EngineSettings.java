@@ -5,7 +5,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -63,8 +62,8 @@ final class EngineSettings {
      */
     static SSLContext context(TlsConfig config, List<CertifiedKey> keys, List<X509Certificate> clientCas)
             throws GeneralSecurityException {
-        SSLContext context = TlsProviders.newContext(config.provider());
-        context.init(new KeyManager[] {new SniKeySelector(keys)}, trustManagers(clientCas), null);
+        SSLContext context = TlsProviders.newContext(config.provider(), new SniKeySelector(keys),
+                trustManagers(clientCas), config.alpnProtocols());
         Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
         for (String suite : config.cipherSuites()) {
             if (!supported.contains(suite)) {

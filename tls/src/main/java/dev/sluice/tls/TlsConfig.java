@@ -45,11 +45,12 @@ import java.util.Objects;
  *     (RFC 8446 4.6.1); {@link Duration#ZERO} means the JDK's longest. Default
  *     {@value #DEFAULT_SESSION_TIMEOUT_SECONDS}s (the JDK's).
  * @param provider whose TLS implementation makes the engines: {@value #DEFAULT_PROVIDER} (the
- *     JDK's own, SunJSSE) or the name of a JCA provider, matched without regard to case, that is
- *     installed ({@link java.security.Security#addProvider}) or on the class path as a
- *     {@code java.security.Provider} service: {@code Conscrypt} (BoringSSL through
- *     {@code org.conscrypt:conscrypt-openjdk-uber}) is the one tested. A name nobody provides is
- *     refused when the material is loaded. Default {@value #DEFAULT_PROVIDER}.
+ *     JDK's own, SunJSSE), the name of a {@link TlsImplementation} on the class path ({@code
+ *     tcnative}: BoringSSL through Netty, module {@code sluice-tls-tcnative}), or the name of a JCA
+ *     provider, matched without regard to case, that is installed ({@link
+ *     java.security.Security#addProvider}) or is {@code Conscrypt} (BoringSSL through {@code
+ *     org.conscrypt:conscrypt-openjdk-uber}) on the class path. A name nobody provides is refused
+ *     when the material is loaded. Default {@value #DEFAULT_PROVIDER}.
  */
 public record TlsConfig(List<KeySource> keys, List<String> protocols, List<String> cipherSuites,
                         ClientAuth clientAuth, Path clientCaFile, List<String> alpnProtocols,

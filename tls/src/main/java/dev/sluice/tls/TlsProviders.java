@@ -1,12 +1,16 @@
 package dev.sluice.tls;
 
 import java.lang.reflect.Method;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.security.NoSuchProviderException;
 import java.security.Provider;
 import java.security.Security;
+import java.util.List;
+import java.util.ServiceLoader;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 
 /**
  * Finds the TLS implementation {@link TlsConfig#provider()} names and makes contexts from it.
@@ -14,7 +18,7 @@ import javax.net.ssl.SSLEngine;
  * provider installed ahead of it does not take its place. Any other name is looked for among the
  * installed providers ({@link Security#addProvider}); {@code conscrypt}, when it is not installed,
  * is made once from {@code org.conscrypt.Conscrypt} on the class path, without this module
- * depending on it.
+ * depending on it; {@code tcnative} is a {@link TlsImplementation} service.
  */
 final class TlsProviders {
     static final String CONSCRYPT = "Conscrypt";
@@ -23,12 +27,25 @@ final class TlsProviders {
     private TlsProviders() {
     }
 
-    /** A new, uninitialized TLS context from the provider named {@code name}. */
-    static SSLContext newContext(String name) throws NoSuchAlgorithmException, NoSuchProviderException {
+    /**
+     * An initialized server context from the implementation named {@code name}: a {@link
+     * TlsImplementation} of that name on the class path, else a JCA provider ({@link #find}).
+     */
+    static SSLContext newContext(String name, KeyManager keys, TrustManager[] trust, List<String> alpn)
+            throws GeneralSecurityException {
+        SSLContext context;
         if (name.equalsIgnoreCase(TlsConfig.DEFAULT_PROVIDER)) {
-            return SSLContext.getInstance("TLS", JDK);
+            context = SSLContext.getInstance("TLS", JDK);
+        } else {
+            for (TlsImplementation i : ServiceLoader.load(TlsImplementation.class)) {
+                if (i.name().equalsIgnoreCase(name)) {
+                    return i.serverContext(keys, trust, alpn);
+                }
+            }
+            context = SSLContext.getInstance("TLS", find(name));
         }
-        return SSLContext.getInstance("TLS", find(name));
+        context.init(new KeyManager[] {keys}, trust, null);
+        return context;
     }
 
     /**
@@ -51,7 +68,8 @@ final class TlsProviders {
             return conscrypt.provider();
         }
         throw new NoSuchProviderException("no TLS provider named " + name + " is installed (jdk is the JDK's own;"
-                + " conscrypt needs org.conscrypt:conscrypt-openjdk-uber on the class path)");
+                + " conscrypt needs org.conscrypt:conscrypt-openjdk-uber on the class path, tcnative"
+                + " dev.sluice:sluice-tls-tcnative)");
     }
 
     /**

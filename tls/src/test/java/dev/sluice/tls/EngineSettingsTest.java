@@ -32,7 +32,7 @@ class EngineSettingsTest {
         return "SunJSSE";
     }
 
-    private TlsConfig config() throws Exception {
+    TlsConfig config() throws Exception {
         KeyPair pair = TestPki.ec();
         return TlsConfig.of(List.of(TestPki.pemPair(dir, "s", pair, TestPki.certificate(pair, 1, "DNS:a.example"))))
                 .withProvider(provider());
@@ -57,10 +57,10 @@ class EngineSettingsTest {
         TlsConfig config = config();
         SSLEngine engine = CertificateReloader.load(config, Clock.systemUTC()).newEngine();
         assertThat(engine.getUseClientMode()).isFalse();
-        assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
-        assertThat(engine.getEnabledCipherSuites()).containsExactlyElementsOf(config.cipherSuites());
+        assertVersions(engine);
+        assertSuites(engine, config);
         assertThat(engine.getSSLParameters().getUseCipherSuitesOrder()).isTrue();
-        assertThat(engine.getSSLParameters().getApplicationProtocols()).containsExactly("http/1.1");
+        assertAlpn(engine);
         assertThat(engine.getNeedClientAuth()).isFalse();
         assertThat(engine.getWantClientAuth()).isFalse();
     }
@@ -72,7 +72,22 @@ class EngineSettingsTest {
         assertThat(engine.getPeerHost()).isEqualTo("192.0.2.9");
         assertThat(engine.getPeerPort()).isEqualTo(40000);
         assertThat(engine.getUseClientMode()).isFalse();
+        assertSuites(engine, config);
+    }
+
+    /** The engine enables TLS 1.3 and 1.2, and no other version. */
+    void assertVersions(SSLEngine engine) {
+        assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+    }
+
+    /** The engine enables the configured suites, in the configured order. */
+    void assertSuites(SSLEngine engine, TlsConfig config) {
         assertThat(engine.getEnabledCipherSuites()).containsExactlyElementsOf(config.cipherSuites());
+    }
+
+    /** The engine offers ALPN's {@code http/1.1}. */
+    void assertAlpn(SSLEngine engine) {
+        assertThat(engine.getSSLParameters().getApplicationProtocols()).containsExactly("http/1.1");
     }
 
     @Test
