@@ -4,7 +4,7 @@
 # PID, the process whose /proc/PID/stat counts the whole server's CPU. Pin it from outside:
 #
 #   taskset -c 1 bench/server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N]
-#                                          [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl|conscrypt]]
+#                                          [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl|conscrypt|tcnative]]
 #   bench/server.sh --list               the names, one per line
 #   base-sluice-ENGINE                   ENGINE from an older build: $BASE_CLI_JAR (default
 #                                        bench/target/base/sluice.jar, made by run.sh --base REV);
@@ -24,7 +24,7 @@
 #                         nginx (TLSv1.3 only, TLS_AES_128_GCM_SHA256, session tickets on), netty-*
 #                         (TLSv1.3, the JDK's SSLEngine or OpenSSL); the key must be PKCS#8 for Netty
 #   --tls-provider P      netty-*: jdk (default) or openssl (netty-tcnative-boringssl-static);
-#                         sluice-*: jdk (default) or conscrypt (its --tls-provider)
+#                         sluice-*: jdk (default), conscrypt or tcnative (its --tls-provider)
 # JVM servers all get $BENCH_JVM_FLAGS (default below) and run on $JAVA_HOME/bin/java.
 # See bench/README.md.
 set -euo pipefail
@@ -194,7 +194,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # NAME PORT [options]: exec the server.
 
-[ $# -ge 2 ] || die "usage: server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N] [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl|conscrypt]] | --list | check [NAME...]"
+[ $# -ge 2 ] || die "usage: server.sh NAME PORT [--sleep-ms N] [--root DIR] [--max-connections N] [--tls-cert PEM --tls-key PEM [--tls-provider jdk|openssl|conscrypt|tcnative]] | --list | check [NAME...]"
 NAME=$1 PORT=$2
 shift 2
 case " ${NAMES[*]} " in *" $NAME "*) ;; *) die "unknown server '$NAME'; see --list" ;; esac
@@ -207,7 +207,7 @@ while [ $# -gt 0 ]; do
     --max-connections) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--max-connections needs a number"; MAX_CONN=$2; shift ;;
     --tls-cert) [ -f "${2:-}" ] || die "--tls-cert needs a file"; TLS_CERT=$(realpath "$2"); shift ;;
     --tls-key) [ -f "${2:-}" ] || die "--tls-key needs a file"; TLS_KEY=$(realpath "$2"); shift ;;
-    --tls-provider) [[ ${2:-} =~ ^(jdk|openssl|conscrypt)$ ]] || die "--tls-provider is jdk, openssl or conscrypt"
+    --tls-provider) [[ ${2:-} =~ ^(jdk|openssl|conscrypt|tcnative)$ ]] || die "--tls-provider is jdk, openssl, conscrypt or tcnative"
       TLS_PROVIDER=$2; shift ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -219,7 +219,7 @@ done
 [ -z "$TLS_PROVIDER" ] || [ -n "$TLS_CERT" ] || die "--tls-provider needs --tls-cert and --tls-key"
 case $NAME in
   netty-*) [[ ${TLS_PROVIDER:-jdk} =~ ^(jdk|openssl)$ ]] || unsupported "$NAME" "--tls-provider $TLS_PROVIDER" ;;
-  sluice-*|base-sluice-*) [[ ${TLS_PROVIDER:-jdk} =~ ^(jdk|conscrypt)$ ]] || unsupported "$NAME" "--tls-provider $TLS_PROVIDER" ;;
+  sluice-*|base-sluice-*) [[ ${TLS_PROVIDER:-jdk} =~ ^(jdk|conscrypt|tcnative)$ ]] || unsupported "$NAME" "--tls-provider $TLS_PROVIDER" ;;
   *) [ -z "$TLS_PROVIDER" ] || unsupported "$NAME" "--tls-provider (it has one TLS implementation)" ;;
 esac
 

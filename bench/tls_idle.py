@@ -56,7 +56,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default="event-loop")
     ap.add_argument("--connections", type=int, default=5000)
-    ap.add_argument("--provider", default="jdk", help="--tls-provider: jdk or conscrypt")
+    ap.add_argument("--provider", default="jdk", help="--tls-provider: jdk, conscrypt or tcnative")
     ap.add_argument("--warm", type=int, default=200, help="connections opened and closed before the first look")
     ap.add_argument("--twice", action="store_true",
                     help="then as many again, and report what those cost: the first N also pay for work done once "

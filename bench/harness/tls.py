@@ -35,6 +35,8 @@ SERVERS = {
     "sluice-virtual": ("sluice-virtual", []),
     "sluice-event-loop-conscrypt": ("sluice-event-loop", ["--tls-provider", "conscrypt"]),
     "sluice-virtual-conscrypt": ("sluice-virtual", ["--tls-provider", "conscrypt"]),
+    "sluice-event-loop-tcnative": ("sluice-event-loop", ["--tls-provider", "tcnative"]),
+    "sluice-virtual-tcnative": ("sluice-virtual", ["--tls-provider", "tcnative"]),
     "nginx": ("nginx", []),
     "netty-jdk": ("netty-epoll", ["--tls-provider", "jdk"]),
     "netty-openssl": ("netty-epoll", ["--tls-provider", "openssl"]),
@@ -322,7 +324,7 @@ def versions():
             return ((r.stdout + r.stderr).strip().splitlines() or ["?"])[0]
         except OSError:
             return "?"
-    pom = open(os.path.join(run.HERE, "pom.xml")).read()
+    pom = open(os.path.join(os.path.dirname(run.HERE), "pom.xml")).read()  # the parent's: Netty's versions
     prop = lambda k: (re.search(f"<{k}>([^<]+)</{k}>", pom) or [None, "?"])[1]
     return {"openssl": first("openssl", "version"), "nginx": first("nginx", "-v").replace("nginx version: ", ""),
             "netty": prop("netty.version"), "tcnative": prop("tcnative.version")}

@@ -13,7 +13,8 @@ import os
 
 from report import CLIENT_BOUND, Results, load, n, ratio
 
-SLUICE = ["sluice-event-loop", "sluice-virtual", "sluice-event-loop-conscrypt", "sluice-virtual-conscrypt"]
+SLUICE = ["sluice-event-loop", "sluice-virtual", "sluice-event-loop-conscrypt", "sluice-virtual-conscrypt",
+          "sluice-event-loop-tcnative", "sluice-virtual-tcnative"]
 SCENARIOS = {
     "t1": "1. keep-alive: wrk -t1 -c64, `GET /` (13-byte body), one TLS session per connection",
     "t2": "2. a full handshake per connection: `openssl s_time -new`, one HTTP/1.0 `GET /` each",
