@@ -19,7 +19,6 @@ final class OutboundBuffer implements Output {
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
     /** A file's plain text on its way into TLS records, four records' worth at a time. */
-    private static final BufferPool TLS_FILE_SLICES = new BufferPool(64, 64 * 1024, false);
 
     /** Segments in write order: ByteBuffer (read mode) or FileRegion. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -248,12 +247,12 @@ final class OutboundBuffer implements Output {
      * 8 KiB at a time: a record of half the size and a system call for each.
      */
     private static long writeFileSlice(FileRegion f, TlsChannel tls, long count) throws IOException {
-        ByteBuffer b = TLS_FILE_SLICES.take();
+        ByteBuffer b = tls.pools.fileSlices().take();
         try {
             b.limit((int) Math.min(count, b.capacity()));
             return f.file.read(b, f.position[0]) <= 0 ? 0 : tls.write(b.flip());
         } finally {
-            TLS_FILE_SLICES.give(b);
+            tls.pools.fileSlices().give(b);
         }
     }
 

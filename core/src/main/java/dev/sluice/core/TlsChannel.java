@@ -28,9 +28,8 @@ import javax.net.ssl.SSLException;
 final class TlsChannel implements ByteChannel, GatheringByteChannel {
     static final byte HANDSHAKE_RECORD = 22; // the first byte of a TLS handshake record
     static final int RECORD_HEADER = 5;
-    private static final int BUFFERS_BYTES = 17 * 1024; // a record and its tag fit
+    static final int BUFFERS_BYTES = 17 * 1024; // a record and its tag fit
     static final BufferPool BUFFERS = new BufferPool(256, BUFFERS_BYTES, false);
-    private static final BufferPool RECORDS_OUT = new BufferPool(64, 4 * BUFFERS_BYTES, false); // 4 records, 1 write
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0); // no bytes, ever: shared by every channel
     private static final ByteBuffer[] NOTHING = {EMPTY};
     private static final int GO_ON = 0, WAIT = 2; // unwrapOnce: unwrap again; the next record is not all here
@@ -40,9 +39,8 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private final TlsStats stats;
     private final ServerFlight flight = new ServerFlight(); // whether the handshake resumed a session
     private String failure; // why the handshake was refused, once it was
-    private ByteBuffer netIn; // write mode
-    private ByteBuffer appIn; // write mode
-    private ByteBuffer netOut; // write mode
+    private ByteBuffer netIn, appIn, netOut; // write mode
+    final TlsEngines.Pools pools; // netOut's and a file's slices, heap or direct as the engine prefers
     private boolean firstByteSeen;
     private boolean handshakeDone;
     private boolean inboundDone;
@@ -62,6 +60,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
         this.stats = stats;
         this.tasks = new DelegatedTasks(engine);
         this.netIn = BUFFERS.dropIfEmpty(read);
+        this.pools = TlsEngines.pools(engine);
     }
 
     /** From now on a handshake's costly steps run on {@code executor}, then {@code then} runs there. */
@@ -268,7 +267,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** Wraps into {@link #netOut}: the bytes of the sources consumed. */
     private long wrap(ByteBuffer[] srcs, int offset, int length) throws IOException {
         int packet = engine.getSession().getPacketBufferSize();
-        netOut = netOut == null ? BUFFERS.take(packet) : netOut;
+        netOut = netOut == null ? pools.recordOut().take(packet) : netOut;
         while (true) {
             SSLEngineResult res;
             int from = netOut.position();
@@ -323,7 +322,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
         } finally {
             netOut.compact();
-            netOut = (netOut.capacity() == BUFFERS_BYTES ? BUFFERS : RECORDS_OUT).dropIfEmpty(netOut);
+            netOut = (netOut.capacity() == BUFFERS_BYTES ? pools.recordOut() : pools.recordsOut()).dropIfEmpty(netOut);
         }
         return true;
     }
@@ -366,7 +365,7 @@ final class TlsChannel implements ByteChannel, GatheringByteChannel {
             if (netOut != null && netOut.remaining() < packet && !flushNet()) {
                 return consumed; // the socket takes no more now
             }
-            netOut = netOut == null ? RECORDS_OUT.take() : netOut;
+            netOut = netOut == null ? pools.recordsOut().take() : netOut;
             consumed += wrap(srcs, offset, length);
         }
         flushNet();

@@ -7,6 +7,12 @@ import javax.net.ssl.SSLException;
 /** What the transport does with a TLS provider's {@link SSLEngine} beyond the handshake and the records. */
 final class TlsEngines {
     private static final String JDK_ENGINES = "sun.security.ssl.";
+    private static final int FOUR_RECORDS = 4 * TlsChannel.BUFFERS_BYTES; // a file's records: four to a write
+    private static final int FILE_SLICE = 64 * 1024; // four records' worth of a file
+    private static final Pools HEAP = new Pools(TlsChannel.BUFFERS, new BufferPool(64, FOUR_RECORDS, false),
+            new BufferPool(64, FILE_SLICE, false));
+    private static final Pools DIRECT = new Pools(new BufferPool(256, TlsChannel.BUFFERS_BYTES, true),
+            new BufferPool(64, FOUR_RECORDS, true), new BufferPool(64, FILE_SLICE, true));
 
     private TlsEngines() {
     }
@@ -14,6 +20,23 @@ final class TlsEngines {
     /** Whether {@code engine} is the JDK's own, which hands its handshake's costly steps out as delegated tasks. */
     static boolean isJdks(SSLEngine engine) {
         return engine.getClass().getName().startsWith(JDK_ENGINES);
+    }
+
+    /**
+     * Where a TLS connection writes its records out ({@code recordOut}: one record; {@code
+     * recordsOut}: four, a file's) and reads a file's slices into.
+     */
+    record Pools(BufferPool recordOut, BufferPool recordsOut, BufferPool fileSlices) {
+    }
+
+    /**
+     * {@code engine}'s pools: direct buffers for an engine in native code (Conscrypt, tcnative),
+     * which reads a file's slice and encrypts into a record with no copy, and whose records the
+     * socket writes as they are, where a heap buffer costs a copy on each side; heap buffers for the
+     * JDK's, which works on arrays.
+     */
+    static Pools pools(SSLEngine engine) {
+        return isJdks(engine) ? HEAP : DIRECT;
     }
 
     /**
