@@ -10,7 +10,7 @@
 #   bench/tls.sh --scenarios none --profile 20 [--profile-scenario 1|2|4] [--profile-server NAME]
 #                                 only the profile (scenario 2's load by default)
 #   bench/tls.sh --quick          one short round: a smoke test (~2 min)
-#   options: --rounds N  --window S  --procs N (s_time processes, default 2)  --scenarios 1,2,3,4|none
+#   options: --rounds N  --window S  --warm S (each scenario's load before its window)  --procs N (s_time processes, default 2)  --scenarios 1,2,3,4|none
 #            --servers a,b,...  --profile S  --profile-server NAME  --profile-scenario 1|2|4
 #            --out FILE (default WORK/tls.md)  --doc docs/benchmarks.md (also put the section there and
 #            in bench/doc/tls.md, which bench/run.sh's report keeps)
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --out) OUT=$(realpath -m "$2"); shift ;;
     --doc) DOC=$(realpath -m "$2"); shift ;;
-    --rounds|--window|--procs|--scenarios|--servers|--profile|--profile-server|--profile-scenario|--work) ARGS+=("$1" "$2"); shift ;;
+    --rounds|--window|--warm|--procs|--scenarios|--servers|--profile|--profile-server|--profile-scenario|--work) ARGS+=("$1" "$2"); shift ;;
     --quick) ARGS+=(--quick) ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see bench/tls.sh --help)" >&2; exit 2 ;;

@@ -65,6 +65,8 @@ class Settings:
         # Warm-up after each start: keep-alive, full handshakes (the JIT of the handshake path),
         # resumed handshakes, and the 1 MiB file.
         self.warm_ka, self.warm_hs, self.warm_re, self.warm_file = (2, 2, 1, 1) if a.quick else (3, 3, 1, 2)
+        if a.warm:  # a JVM whose JIT is slow that day (a loaded host) needs longer to reach its steady state
+            self.warm_ka, self.warm_hs, self.warm_re, self.warm_file = a.warm, a.warm, a.warm, a.warm
         self.procs = a.procs
         self.profile = a.profile
         self.profile_server = a.profile_server
@@ -335,6 +337,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="one short round: a smoke test")
     ap.add_argument("--rounds", type=int, help="interleaved rounds (default 3)")
     ap.add_argument("--window", type=int, help="seconds per measured window (default 3)")
+    ap.add_argument("--warm", type=int, help="seconds of each scenario's load before its window (default 3, 3, 1, 2)")
     ap.add_argument("--procs", type=int, default=2, help="s_time processes at once (default 2)")
     ap.add_argument("--scenarios", default="1,2,3,4", help="comma-separated of 1-4, or none")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated of " + ", ".join(SERVERS))
