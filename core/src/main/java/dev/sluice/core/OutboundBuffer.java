@@ -18,7 +18,6 @@ final class OutboundBuffer implements Output {
     /** A chunk grown past this for one large response is dropped once written, not kept. */
     private static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_GATHER = 16;
-    /** A file's plain text on its way into TLS records, four records' worth at a time. */
 
     /** Segments in write order: ByteBuffer (read mode) or FileRegion. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();

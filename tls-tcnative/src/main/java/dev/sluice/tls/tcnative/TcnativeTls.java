@@ -28,8 +28,8 @@ import javax.net.ssl.TrustManager;
  * <p>Each context: the key manager's choice per handshake (SNI), its key material converted once
  * per certificate and cached; client certificates verified by {@code trust}; ALPN offered as
  * given, and no protocol sent when the client offers none of them; session tickets on, their keys
- * made and rotated by BoringSSL (every two days); renegotiation refused and no early data (Netty's
- * defaults).
+ * made and rotated by BoringSSL (every two days); no early data (Netty's default). Renegotiation
+ * is refused by the transport before an engine sees it.
  */
 public final class TcnativeTls implements TlsImplementation {
     /** The name {@code --tls-provider} takes. */
