@@ -184,9 +184,10 @@ class TlsLoadIT {
                 }
                 assertThat(await(() -> server.stats().tls().completed() == idle, Duration.ofSeconds(30)))
                         .as(server.stats().toString()).isTrue();
+                // Each is open or closed as idle; the two counts are not read at one instant, so that is
+                // asserted once all are closed (below), not here, where closes in between count twice.
                 long open = server.stats().open();
                 long buffered = server.stats().tls().bufferedBytes();
-                assertThat(open + server.stats().closes(CloseReason.IDLE)).isEqualTo(idle);
                 assertThat(buffered).as("TLS buffers held by %d idle connections", open).isZero();
                 assertThat(await(() -> server.stats().open() == 0, Duration.ofSeconds(30)))
                         .as(server.stats().toString()).isTrue();
